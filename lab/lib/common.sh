@@ -1,0 +1,78 @@
+# common.sh — shared helpers for lab/up, lab/down, lab/exec and lab/selftest.
+# Sourced, not run. Defines the state directory layout, the network namespace name and small
+# helpers to wait for sockets. Every address used by the lab is listed here (the address plan),
+# so nothing else in lab/ hard-codes one.
+
+LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+LAB_DEFAULT_STATE=/tmp/intransit-lab
+
+# --- address plan (all loopback, all inside the lab's own network namespace) ---
+ADDR_KNOT=127.53.0.1        # authoritative DNS: root, test. and every lab zone
+ADDR_DEAD_NS=127.53.0.99    # nameserver of servfail.test: nothing listens here
+ADDR_UNBOUND=127.0.0.53     # validating recursive resolver for libc clients (delv, curl, postfix)
+ADDR_PF_PLAIN=127.0.1.1     # Postfix without TLS
+ADDR_PF_MODERN=127.0.1.2    # Postfix, STARTTLS, TLS 1.2+1.3, lab-CA certificate
+ADDR_PF_LEGACY=127.0.1.3    # Postfix, STARTTLS, TLS 1.0/1.1 only
+ADDR_PF_SELFSIGNED=127.0.1.4
+ADDR_PF_EXPIRED=127.0.1.5
+ADDR_PF_WRONGNAME=127.0.1.6
+ADDR_EXIM=127.0.1.7         # Exim 4 (GnuTLS build), STARTTLS
+ADDR_UNREACHABLE=127.0.1.99 # MX address with nothing listening
+ADDR_NGINX=127.0.2.1        # MTA-STS policy hosts (HTTPS, SNI)
+LAB_ADDRESSES=("$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY"
+  "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX")
+
+lab_die() { echo "lab: $*" >&2; exit 1; }
+lab_log() { [ -n "${LAB_QUIET:-}" ] || echo "lab: $*" >&2; }
+
+# lab_state_dir [DIR] — absolute state directory (created by up, read by the others).
+lab_state_dir() {
+  local d=${1:-$LAB_DEFAULT_STATE}
+  case "$d" in /*) ;; *) d="$PWD/$d" ;; esac
+  echo "${d%/}"
+}
+
+# lab_netns STATE — the namespace name, stable per state directory so two labs can coexist.
+lab_netns() {
+  local sum
+  sum=$(printf '%s' "$1" | cksum | cut -d' ' -f1)
+  echo "intransit-lab-$sum"
+}
+
+lab_in_ns() { ip netns exec "$LAB_NETNS" "$@"; }
+
+# lab_wait_tcp ADDR PORT [SECONDS] — poll until something listens (no fixed sleeps).
+lab_wait_tcp() {
+  local addr=$1 port=$2 limit=${3:-20} i
+  for ((i = 0; i < limit * 20; i++)); do
+    if lab_in_ns bash -c "exec 3<>/dev/tcp/$addr/$port" 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  return 1
+}
+
+# lab_port_closed ADDR PORT — true when nothing accepts a connection there any more.
+lab_port_closed() {
+  ! lab_in_ns bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null
+}
+
+# lab_pid_alive PIDFILE — the process in PIDFILE exists and is not a zombie.
+lab_pid_alive() {
+  local pid state
+  [ -s "$1" ] || return 1
+  pid=$(head -n1 "$1" 2>/dev/null | tr -dc 0-9)
+  [ -n "$pid" ] || return 1
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ]
+}
+
+# lab_stop_pidfile PIDFILE NAME — TERM, wait, then KILL, only the process the file names.
+lab_stop_pidfile() {
+  local f=$1 name=$2 pid i
+  lab_pid_alive "$f" || return 0
+  pid=$(head -n1 "$f" 2>/dev/null | tr -dc 0-9)
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 100; i++)); do lab_pid_alive "$f" || return 0; sleep 0.05; done
+  lab_log "$name did not stop on TERM; sending KILL"
+  kill -KILL "$pid" 2>/dev/null || true
+}

@@ -1,0 +1,86 @@
+# postfix.sh — several real Postfix instances (`postfix -c DIR`), one per TLS configuration,
+# each on its own 127.0.1.x:25 inside the lab namespace. The system Postfix (/etc/postfix) is
+# never touched. Mail they accept for lab domains is discarded: the lab tests the transport.
+
+# postfix_instance NAME ADDR TLS CERT — TLS is none | modern | legacy.
+postfix_instance() {
+  local name=$1 addr=$2 tls=$3 cert=${4:-} dir=$STATE/postfix/$1
+  mkdir -p "$dir/etc" "$dir/queue" "$dir/data" "$dir/log"
+  chown postfix "$dir/data"
+  cp /usr/share/postfix/master.cf.dist "$dir/etc/master.cf" 2>/dev/null \
+    || cp /etc/postfix/master.cf "$dir/etc/master.cf"
+  cat >"$dir/etc/main.cf" <<CF
+# intransit lab Postfix instance "$name" (TLS: $tls)
+compatibility_level = 3.6
+queue_directory = $dir/queue
+data_directory = $dir/data
+maillog_file = $dir/log/maillog
+maillog_file_prefixes = $dir/log
+mail_owner = postfix
+myhostname = mx.$name.test
+mydomain = $name.test
+myorigin = \$myhostname
+inet_interfaces = $addr
+inet_protocols = ipv4
+mynetworks = $addr/32
+mydestination = \$myhostname, localhost
+relay_domains = test
+relay_transport = discard:lab
+local_recipient_maps =
+alias_maps =
+alias_database =
+smtpd_relay_restrictions = permit_mynetworks, reject_unauth_destination
+smtpd_banner = \$myhostname ESMTP intransit-lab-$name
+biff = no
+smtpd_tls_loglevel = 1
+CF
+  case "$tls" in
+    none) echo "smtpd_tls_security_level = none" >>"$dir/etc/main.cf" ;;
+    modern)
+      cat >>"$dir/etc/main.cf" <<CF
+smtpd_tls_security_level = may
+smtpd_tls_chain_files = $STATE/ca/certs/$cert.key, $STATE/ca/certs/$cert.chain
+smtpd_tls_protocols = >=TLSv1.2
+smtpd_tls_mandatory_protocols = >=TLSv1.2
+CF
+      ;;
+    legacy)
+      cat >>"$dir/etc/main.cf" <<CF
+smtpd_tls_security_level = may
+smtpd_tls_chain_files = $STATE/ca/certs/$cert.key, $STATE/ca/certs/$cert.chain
+smtpd_tls_protocols = >=TLSv1, <=TLSv1.1
+smtpd_tls_mandatory_protocols = >=TLSv1, <=TLSv1.1
+CF
+      ;;
+  esac
+  # Debian's master.cf chroots smtpd; the lab paths are outside any chroot.
+  postconf -c "$dir/etc" -F '*/*/chroot = n'
+  lab_in_ns postfix -c "$dir/etc" start >"$dir/log/start.log" 2>&1 \
+    || lab_die "postfix $name failed to start: $(cat "$dir/log/start.log"; tail -5 "$dir/log/maillog" 2>/dev/null)"
+}
+
+postfix_start_all() {
+  postfix_instance plain "$ADDR_PF_PLAIN" none &
+  postfix_instance modern "$ADDR_PF_MODERN" modern modern &
+  postfix_instance legacy "$ADDR_PF_LEGACY" legacy legacy &
+  postfix_instance selfsigned "$ADDR_PF_SELFSIGNED" modern selfsigned &
+  postfix_instance expired "$ADDR_PF_EXPIRED" modern expired &
+  postfix_instance wrongname "$ADDR_PF_WRONGNAME" modern wrongname &
+  wait
+  local a
+  for a in "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY" "$ADDR_PF_SELFSIGNED" \
+    "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME"; do
+    lab_wait_tcp "$a" 25 30 || lab_die "no Postfix listening on $a:25"
+  done
+}
+
+postfix_stop_all() {
+  local dir
+  for dir in "$STATE"/postfix/*/; do
+    [ -f "$dir/etc/main.cf" ] || continue
+    if [ -e "/run/netns/$LAB_NETNS" ]; then
+      lab_in_ns postfix -c "$dir/etc" stop >/dev/null 2>&1 || true
+    fi
+    lab_stop_pidfile "$dir/queue/pid/master.pid" "postfix $(basename "$dir")"
+  done
+}
