@@ -1,0 +1,23 @@
+// limits.hpp — every bound intransit puts on untrusted input, in one place, each with its reason.
+// A limit that is hit is reported as a typed outcome, never silently truncated into a "result".
+// Sources: shared/RELIABILITY.md "Defaults", RFC 5321 §4.5.3, Postfix and zgrab2 defaults.
+#pragma once
+
+#include <cstddef>
+
+namespace intransit::limits {
+
+// --- SMTP replies read by the prober (RELIABILITY.md items 6, 7, 8) ---
+
+// One reply line, without its CRLF. RFC 5321 §4.5.3.1.5 says 512 octets, but real servers send
+// longer text; Postfix reads 2048 (line_length_limit) and so do we.
+inline constexpr std::size_t kReplyLineBytes = 2048;
+
+// Lines in one multi-line reply: an endless "250-x" stream must stop early. Real EHLO replies
+// have < 30 lines; 512 leaves room for verbose banners (derived, RELIABILITY.md item 6).
+inline constexpr std::size_t kReplyLines = 512;
+
+// Bytes in one reply, line ends included: zgrab2's 64 KiB reply buffer.
+inline constexpr std::size_t kReplyBytes = 64 * 1024;
+
+}  // namespace intransit::limits

@@ -1,0 +1,75 @@
+// text.cpp — see text.hpp. RFC 3629 §4 (UTF-8 syntax).
+#include "core/text.hpp"
+
+#include <cstdint>
+
+namespace intransit::text {
+namespace {
+
+// Length of the well-formed UTF-8 sequence starting at bytes[i], or 0 when there is none.
+// Table 3-7 of the Unicode standard, which RFC 3629 §4 restates as ABNF.
+std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
+  const auto at = [&](std::size_t k) { return static_cast<std::uint8_t>(bytes[i + k]); };
+  const std::size_t left = bytes.size() - i;
+  const std::uint8_t b0 = at(0);
+  const auto cont = [&](std::size_t k, std::uint8_t lo = 0x80, std::uint8_t hi = 0xBF) {
+    return k < left && at(k) >= lo && at(k) <= hi;
+  };
+  if (b0 < 0x80) return 1;
+  if (b0 >= 0xC2 && b0 <= 0xDF) return cont(1) ? 2 : 0;
+  if (b0 == 0xE0) return cont(1, 0xA0) && cont(2) ? 3 : 0;
+  if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) return cont(1) && cont(2) ? 3 : 0;
+  if (b0 == 0xED) return cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;  // no UTF-16 surrogates
+  if (b0 == 0xF0) return cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 >= 0xF1 && b0 <= 0xF3) return cont(1) && cont(2) && cont(3) ? 4 : 0;
+  if (b0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;  // <= U+10FFFF
+  return 0;
+}
+
+// U+0080..U+009F: valid UTF-8, but terminals act on some of them (U+009B is a CSI).
+bool is_c1_control(std::string_view bytes, std::size_t i, std::size_t n) {
+  return n == 2 && static_cast<std::uint8_t>(bytes[i]) == 0xC2 &&
+         static_cast<std::uint8_t>(bytes[i + 1]) <= 0x9F;
+}
+
+void append_escaped(std::string& out, std::uint8_t byte) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += "\\x";
+  out += kHex[byte >> 4];
+  out += kHex[byte & 0x0F];
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view bytes) {
+  for (std::size_t i = 0; i < bytes.size();) {
+    const std::size_t n = utf8_sequence_length(bytes, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string printable(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size());
+  for (std::size_t i = 0; i < bytes.size();) {
+    const auto byte = static_cast<std::uint8_t>(bytes[i]);
+    if (byte == '\\') {
+      out += "\\\\";
+      ++i;
+    } else if (byte < 0x20 || byte == 0x7F) {
+      append_escaped(out, byte);
+      ++i;
+    } else if (const std::size_t n = utf8_sequence_length(bytes, i); n > 0 && !is_c1_control(bytes, i, n)) {
+      out.append(bytes.substr(i, n));
+      i += n;
+    } else {
+      append_escaped(out, byte);
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace intransit::text

@@ -1,0 +1,20 @@
+// text.hpp — turning bytes from strangers (SMTP replies, headers) into text that is safe to show
+// in a terminal, a log line or a JSON string: every byte keeps an explicit length (no strlen),
+// controls and invalid UTF-8 are escaped, and the result is always valid UTF-8
+// (RELIABILITY.md item 9). UTF-8 validity follows RFC 3629 §4 (no overlongs, no surrogates).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace intransit::text {
+
+// True when `bytes` is well-formed UTF-8 (RFC 3629 §4).
+bool is_valid_utf8(std::string_view bytes);
+
+// Copy of `bytes` where each C0 or C1 control, DEL, backslash and each byte that is not part of a
+// well-formed UTF-8 sequence is written as "\xNN" (backslash as "\\"). Printable ASCII and valid
+// multi-byte UTF-8 pass through unchanged. The result is valid UTF-8 with no control characters.
+std::string printable(std::string_view bytes);
+
+}  // namespace intransit::text

@@ -1,0 +1,43 @@
+// Unit tests for core/text.hpp: escaping of hostile bytes and UTF-8 validation (RFC 3629 §4).
+#include "core/text.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+using intransit::text::is_valid_utf8;
+using intransit::text::printable;
+
+TEST(Printable, KeepsPrintableAsciiAndUtf8) {
+  EXPECT_EQ(printable("220 mx.example ESMTP ready"), "220 mx.example ESMTP ready");
+  EXPECT_EQ(printable("gr\xC3\xBC\xC3\x9F dich \xE2\x82\xAC \xF0\x9F\x93\xA7"),
+            "gr\xC3\xBC\xC3\x9F dich \xE2\x82\xAC \xF0\x9F\x93\xA7");
+}
+
+TEST(Printable, EscapesControlsNulAndBackslash) {
+  EXPECT_EQ(printable(std::string("a\0b", 3)), "a\\x00b");
+  EXPECT_EQ(printable("\r\n\t\x1b[31m\x7f"), "\\x0d\\x0a\\x09\\x1b[31m\\x7f");
+  EXPECT_EQ(printable("C:\\x00"), "C:\\\\x00");  // a literal backslash cannot forge an escape
+}
+
+TEST(Printable, EscapesC1ControlsEncodedAsUtf8) {
+  EXPECT_EQ(printable("\xC2\x9B" "2J"), "\\xc2\\x9b2J");  // U+009B CSI
+  EXPECT_EQ(printable("\xC2\xA0"), "\xC2\xA0");             // U+00A0 is not a control
+}
+
+TEST(Printable, EscapesEachByteOfInvalidUtf8) {
+  EXPECT_EQ(printable("\xFF"), "\\xff");
+  EXPECT_EQ(printable("\xC0\xAF"), "\\xc0\\xaf");          // overlong "/"
+  EXPECT_EQ(printable("\xED\xA0\x80"), "\\xed\\xa0\\x80");  // UTF-16 surrogate
+  EXPECT_EQ(printable("\xE2\x82"), "\\xe2\\x82");          // truncated sequence
+  EXPECT_EQ(printable("\xF4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
+}
+
+TEST(Utf8, ValidatesPerRfc3629) {
+  EXPECT_TRUE(is_valid_utf8(""));
+  EXPECT_TRUE(is_valid_utf8("plain"));
+  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF
+  EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));
+  EXPECT_FALSE(is_valid_utf8("\xE0\x80\x80"));      // overlong NUL
+  EXPECT_FALSE(is_valid_utf8("abc\x80"));
+}
