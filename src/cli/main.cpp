@@ -1,10 +1,11 @@
 // main.cpp — the intransit executable: CLI11 wiring only, all work lives in the libraries.
 // Subcommands are added here as each one does real work (see README "Status").
-// Exit codes (README "Exit codes"): 0 success, 2 usage error.
+// Exit codes (README "Exit codes"): 0 success, 2 usage error; each subcommand documents more.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
 
+#include "cli/probe_command.hpp"
 #include "intransit_version.hpp"
 
 namespace {
@@ -12,16 +13,17 @@ constexpr int kExitUsage = 2;
 }
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "intransit — finds out, with evidence, whether email is protected in transit.\n"
-      "No subcommand is available yet in this build: see README.md \"Status\"."};
+  CLI::App app{"intransit — finds out, with evidence, whether email is protected in transit."};
   app.set_version_flag("--version", std::string("intransit ") + intransit::kVersion);
+  app.require_subcommand(1);
+  intransit::cli::ProbeArgs probe_args;
+  auto* probe = intransit::cli::add_probe_command(app, probe_args);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);  // prints help, version or the error
     return rc == 0 ? 0 : kExitUsage;
   }
-  std::cout << app.help();
-  return 0;
+  if (probe->parsed()) return intransit::cli::run_probe(probe_args);
+  return kExitUsage;
 }

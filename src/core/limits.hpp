@@ -21,3 +21,22 @@ inline constexpr std::size_t kReplyLines = 512;
 inline constexpr std::size_t kReplyBytes = 64 * 1024;
 
 }  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// --- One SMTP probe (RELIABILITY.md items 1-8, 16, 18, 22 and "Defaults") ---
+
+// Bytes read from one connection, all phases together: zgrab2 reads at most 96 KB per host; a
+// banner, two EHLO replies and a STARTTLS reply need far less. Ends a never-ending stream.
+inline constexpr std::size_t kProbeReadBytes = 256 * 1024;
+
+// Certificate chain the TLS stack accepts from a server: OpenSSL's own default, made explicit
+// (SSL_CTX_set_max_cert_list), so a 100-kB-plus chain ends as a typed TLS error.
+inline constexpr long kMaxCertChainBytes = 100 * 1024;
+
+// Transcript kept per probe, for the report: enough for the whole normal dialogue, bounded
+// against hostile servers. Lines beyond it are counted, not kept.
+inline constexpr std::size_t kTranscriptLines = 200;
+inline constexpr std::size_t kTranscriptLineBytes = 512;
+
+}  // namespace intransit::limits

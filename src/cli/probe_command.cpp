@@ -1,0 +1,143 @@
+// probe_command.cpp — see probe_command.hpp. A name resolves (through the system resolver) to
+// all its addresses; each is probed concurrently on one io_context.
+#include "cli/probe_command.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <iostream>
+#include <optional>
+
+#include "report/probe_report.hpp"
+#include "smtp/probe.hpp"
+
+namespace intransit::cli {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+struct Target {
+  std::string host;
+  std::optional<unsigned short> port;
+};
+
+// HOST, HOST:PORT, [IPv6] or [IPv6]:PORT; a bare IPv6 literal has no port.
+std::optional<Target> parse_target(const std::string& s) {
+  Target t;
+  if (!s.empty() && s.front() == '[') {
+    const auto close = s.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    t.host = s.substr(1, close - 1);
+    if (close + 1 < s.size()) {
+      if (s[close + 1] != ':') return std::nullopt;
+      try {
+        t.port = static_cast<unsigned short>(std::stoul(s.substr(close + 2)));
+      } catch (...) {
+        return std::nullopt;
+      }
+    }
+    return t;
+  }
+  const auto colon = s.find(':');
+  if (colon != std::string::npos && s.find(':', colon + 1) == std::string::npos) {
+    t.host = s.substr(0, colon);
+    try {
+      const unsigned long port = std::stoul(s.substr(colon + 1));
+      if (port == 0 || port > 65535) return std::nullopt;
+      t.port = static_cast<unsigned short>(port);
+    } catch (...) {
+      return std::nullopt;
+    }
+  } else {
+    t.host = s;
+  }
+  return t.host.empty() ? std::nullopt : std::optional<Target>(t);
+}
+
+// A coroutine's parameters live in its frame; a capturing lambda's captures would not (the
+// lambda object dies after co_spawn calls it), hence a function.
+asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot) {
+  slot = co_await smtp::probe(std::move(options));
+}
+
+}  // namespace
+
+CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
+  auto* cmd = app.add_subcommand("probe", "Probe one SMTP server in depth: banner, EHLO, STARTTLS, TLS, certificate");
+  cmd->add_option("target", args.target, "HOST, HOST:PORT or [IPv6]:PORT (a name is probed on all its addresses)")
+      ->required();
+  cmd->add_option("--name", args.name, "MX host name for SNI and the certificate name check (default: HOST if a name)");
+  cmd->add_option("--port", args.port, "25 or 587 (STARTTLS) or 465 (implicit TLS); default 25")
+      ->check(CLI::Range(1, 65535));
+  cmd->add_option("--ca-file", args.ca_file, "trust anchors (PEM) instead of the system store")
+      ->envname("INTRANSIT_CA_FILE");
+  cmd->add_option("--format", args.format, "text (for people) or json (schema intransit.probe/1)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--helo", args.helo, "name to send in EHLO");
+  cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one address, seconds")
+      ->check(CLI::Range(1.0, 3600.0));
+  cmd->add_flag("-v,--verbose", args.verbose, "show the SMTP transcript");
+  cmd->footer(
+      "Exit codes: 0 every address was tested (whatever it offers), 1 some address could not be "
+      "tested (timeout, refused, ...), 2 usage error, 3 the name has no address.");
+  return cmd;
+}
+
+int run_probe(const ProbeArgs& args) {
+  const auto target = parse_target(args.target);
+  if (!target) {
+    std::cerr << "intransit probe: cannot parse target '" << args.target << "'\n";
+    return 2;
+  }
+  const unsigned short port = args.port != 0 ? static_cast<unsigned short>(args.port) : target->port.value_or(25);
+  boost::system::error_code ip_ec;
+  const auto literal = asio::ip::make_address(target->host, ip_ec);
+
+  asio::io_context io;
+  std::vector<tcp::endpoint> endpoints;
+  if (!ip_ec) {
+    endpoints.emplace_back(literal, port);
+  } else {
+    tcp::resolver resolver(io);
+    boost::system::error_code ec;
+    for (const auto& entry : resolver.resolve(target->host, std::to_string(port), ec)) {
+      endpoints.push_back(entry.endpoint());
+    }
+    if (ec || endpoints.empty()) {
+      std::cerr << "intransit probe: " << target->host << " has no address (" << ec.message() << ")\n";
+      return kProbeNoAddress;
+    }
+  }
+
+  std::vector<smtp::ProbeResult> results(endpoints.size());
+  for (std::size_t i = 0; i < endpoints.size(); ++i) {
+    smtp::ProbeOptions options;
+    options.endpoint = endpoints[i];
+    options.server_name = !args.name.empty() ? args.name : (ip_ec ? target->host : std::string{});
+    options.helo_name = args.helo;
+    options.ca_file = args.ca_file;
+    options.mode = port == 465 ? smtp::TlsMode::implicit : smtp::TlsMode::starttls;
+    options.deadlines.total = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
+    asio::co_spawn(io, probe_into(std::move(options), results[i]), asio::detached);
+  }
+  if (args.format == "text" && endpoints.size() > 1) {
+    std::cerr << "probing " << endpoints.size() << " addresses of " << target->host << "...\n";
+  }
+  io.run();
+
+  bool all_tested = true;
+  for (const auto& r : results) all_tested = all_tested && is_conclusive(r.outcome);
+  if (args.format == "json") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : results) out.push_back(report::probe_to_json(r));
+    std::cout << (results.size() == 1 ? out.front() : out).dump(2) << "\n";
+  } else {
+    for (const auto& r : results) report::write_probe_text(std::cout, r, args.verbose);
+  }
+  return all_tested ? kProbeAllTested : kProbeSomeUntested;
+}
+
+}  // namespace intransit::cli

@@ -1,0 +1,30 @@
+// probe_command.hpp — `intransit probe HOST[:PORT]`: wiring from the command line to the probe
+// engine (smtp/probe.hpp) and the report (report/probe_report.hpp).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+namespace intransit::cli {
+
+struct ProbeArgs {
+  std::string target;
+  std::string name;
+  int port = 0;  // 0: from the target, else 25
+  std::string ca_file;
+  std::string format = "text";
+  std::string helo = "intransit.invalid";
+  double timeout = 120;
+  bool verbose = false;
+};
+
+// Exit codes of `probe` (README "Exit codes").
+inline constexpr int kProbeAllTested = 0;
+inline constexpr int kProbeSomeUntested = 1;
+inline constexpr int kProbeNoAddress = 3;
+
+CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args);
+int run_probe(const ProbeArgs& args);
+
+}  // namespace intransit::cli

@@ -1,0 +1,144 @@
+// probe_report.cpp — see probe_report.hpp. All strings that came from the server were sanitised
+// by the probe (core/text.hpp), so the JSON is always valid UTF-8.
+#include "report/probe_report.hpp"
+
+#include "core/text.hpp"
+
+namespace intransit::report {
+namespace {
+
+nlohmann::json caps_to_json(const smtp::Capabilities& caps) {
+  nlohmann::json keywords = nlohmann::json::object();
+  for (const auto& [keyword, params] : caps.keywords) {
+    nlohmann::json p = nlohmann::json::array();
+    for (const auto& param : params) p.push_back(text::printable(param));
+    keywords[keyword] = std::move(p);
+  }
+  nlohmann::json malformed = nlohmann::json::array();
+  for (const auto& line : caps.malformed) malformed.push_back(text::printable(line));
+  return {{"server_name", text::printable(caps.server_name)},
+          {"keywords", std::move(keywords)},
+          {"malformed", std::move(malformed)},
+          {"starttls", caps.has("STARTTLS")},
+          {"requiretls", caps.has("REQUIRETLS")}};
+}
+
+nlohmann::json cert_to_json(const tls::CertificateFacts& c) {
+  return {{"subject", c.subject},
+          {"issuer", c.issuer},
+          {"dns_names", c.dns_names},
+          {"not_before", c.not_before},
+          {"not_after", c.not_after},
+          {"key_type", c.key_type},
+          {"key_bits", c.key_bits},
+          {"signature_algorithm", c.signature_algorithm},
+          {"sha256_fingerprint", c.sha256_fingerprint},
+          {"spki_sha256", c.spki_sha256},
+          {"self_signed", c.self_signed}};
+}
+
+}  // namespace
+
+nlohmann::json probe_to_json(const smtp::ProbeResult& r) {
+  nlohmann::json j = {{"schema", kProbeSchema},
+                      {"address", r.address},
+                      {"server_name", r.server_name},
+                      {"outcome", to_string(r.outcome)},
+                      {"phase", to_string(r.phase)},
+                      {"detail", r.detail},
+                      {"banner", r.banner},
+                      {"starttls", r.starttls_offered},
+                      {"elapsed_ms", r.elapsed.count()},
+                      {"bytes_read", r.bytes_read},
+                      {"findings", r.findings}};
+  j["capabilities"] = r.capabilities ? caps_to_json(*r.capabilities) : nlohmann::json();
+  j["capabilities_tls"] = r.capabilities_tls ? caps_to_json(*r.capabilities_tls) : nlohmann::json();
+  if (r.tls) {
+    const auto& t = *r.tls;
+    nlohmann::json chain = nlohmann::json::array();
+    for (const auto& c : t.chain) chain.push_back(cert_to_json(c));
+    j["tls"] = {{"version", t.version},
+                {"cipher", t.cipher},
+                {"group", t.group},
+                {"key_exchange_bits", t.key_exchange_bits},
+                {"forward_secrecy", t.forward_secrecy}};
+    j["certificate"] = {
+        {"chain", std::move(chain)},
+        {"trusted", t.verification.trusted},
+        {"verify_error", t.verification.error.empty() ? nlohmann::json() : nlohmann::json(t.verification.error)},
+        {"verify_error_depth", t.verification.error_depth},
+        {"checked_name", t.verification.checked_name},
+        {"name_matches", t.verification.name_matches ? nlohmann::json(*t.verification.name_matches) : nlohmann::json()}};
+  } else {
+    j["tls"] = nullptr;
+    j["certificate"] = nullptr;
+  }
+  nlohmann::json transcript = nlohmann::json::array();
+  for (const auto& line : r.transcript) transcript.push_back(std::string(1, line.direction) + ": " + line.text);
+  j["transcript"] = std::move(transcript);
+  j["transcript_dropped"] = r.transcript_dropped;
+  return j;
+}
+
+std::string probe_summary(const smtp::ProbeResult& r) {
+  std::string s = r.address;
+  if (!r.server_name.empty()) s += " (" + r.server_name + ")";
+  s += ": ";
+  switch (r.outcome) {
+    case ProbeOutcome::ok:
+      if (r.tls) {
+        const auto& v = r.tls->verification;
+        s += "TLS " + r.tls->version + " " + r.tls->cipher + "; certificate ";
+        s += v.trusted ? "trusted" : "NOT trusted (" + v.error + ")";
+        if (v.name_matches) s += *v.name_matches ? ", name matches" : ", name does NOT match";
+      }
+      break;
+    case ProbeOutcome::no_starttls:
+      s += "NO STARTTLS: mail to this server travels in plaintext";
+      break;
+    default:
+      s += std::string(to_string(r.outcome)) + ": " + r.detail;
+  }
+  return s;
+}
+
+void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbose) {
+  out << probe_summary(r) << "\n";
+  out << "  outcome      " << to_string(r.outcome) << " (" << r.detail << ")\n";
+  if (!r.banner.empty()) out << "  banner       " << r.banner << "\n";
+  const auto* caps = r.capabilities_tls ? &*r.capabilities_tls : (r.capabilities ? &*r.capabilities : nullptr);
+  if (caps != nullptr) {
+    out << "  extensions   ";
+    for (const auto& [keyword, params] : caps->keywords) out << keyword << " ";
+    out << (r.capabilities_tls ? "(after TLS)" : "(before TLS)") << "\n";
+  }
+  if (r.tls) {
+    const auto& t = *r.tls;
+    out << "  tls          " << t.version << ", " << t.cipher;
+    if (!t.group.empty()) out << ", " << t.group;
+    out << (t.forward_secrecy ? ", forward secrecy" : ", NO forward secrecy") << "\n";
+    if (!t.chain.empty()) {
+      const auto& leaf = t.chain.front();
+      out << "  certificate  " << leaf.subject << ", issued by " << leaf.issuer << "\n";
+      out << "               valid " << leaf.not_before << " to " << leaf.not_after << ", "
+          << leaf.key_type << " " << leaf.key_bits << " bits\n";
+      out << "               names:";
+      for (const auto& n : leaf.dns_names) out << " " << n;
+      out << "\n";
+    }
+    out << "  verification " << (t.verification.trusted ? "trusted" : "not trusted: " + t.verification.error);
+    if (t.verification.name_matches) {
+      out << "; name " << t.verification.checked_name << (*t.verification.name_matches ? " matches" : " does not match");
+    }
+    out << "\n";
+  }
+  for (const auto& f : r.findings) out << "  finding      " << f << "\n";
+  if (verbose) {
+    out << "  transcript\n";
+    for (const auto& line : r.transcript) out << "    " << line.direction << ": " << line.text << "\n";
+    if (r.transcript_dropped > 0) out << "    (" << r.transcript_dropped << " more lines not kept)\n";
+  }
+  out << "  not checked  TLS version/cipher sweep, DANE, MTA-STS (probe checks one server's dialogue)\n";
+}
+
+}  // namespace intransit::report

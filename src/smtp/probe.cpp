@@ -1,0 +1,404 @@
+// probe.cpp — see probe.hpp. RFC 5321 §4.1.1.1 (EHLO), §4.2 (replies), §4.5.3.2 (timeouts);
+// RFC 3207 §4 and §4.2 (STARTTLS, discard pre-TLS state); RFC 8314 §3 (implicit TLS).
+// Never write `co_await` inside an if/||/&& condition here: GCC 12 miscompiles it (the awaited
+// member coroutine got a wrong `this`, seen under UBSan); bind the result to a local first.
+#include "smtp/probe.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <openssl/err.h>
+
+#include <algorithm>
+#include <array>
+
+#include "core/limits.hpp"
+#include "core/text.hpp"
+#include "tls/ossl_ptr.hpp"
+
+namespace intransit::smtp {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// One row per phase (STYLE.md habit 4): what a timeout there means, in words and as an outcome.
+struct PhaseInfo {
+  Phase phase;
+  std::string_view name;
+  std::string_view while_doing;
+  ProbeOutcome on_timeout;
+};
+constexpr std::array<PhaseInfo, 7> kPhases{{
+    {Phase::connect, "connect", "while connecting", ProbeOutcome::connect_timeout},
+    {Phase::banner, "banner", "while waiting for the 220 banner", ProbeOutcome::banner_timeout},
+    {Phase::ehlo, "ehlo", "while waiting for the reply to EHLO", ProbeOutcome::reply_deadline},
+    {Phase::starttls, "starttls", "while waiting for the reply to STARTTLS", ProbeOutcome::reply_deadline},
+    {Phase::tls_handshake, "tls-handshake", "during the TLS handshake", ProbeOutcome::tls_timeout},
+    {Phase::ehlo_tls, "ehlo-tls", "while waiting for the reply to EHLO after TLS", ProbeOutcome::reply_deadline},
+    {Phase::quit, "quit", "while waiting for the reply to QUIT", ProbeOutcome::ok},
+}};
+
+const PhaseInfo& info(Phase phase) { return kPhases[static_cast<std::size_t>(phase)]; }
+
+ProbeOutcome outcome_of(ReplyError error) {
+  switch (error) {
+    case ReplyError::line_too_long: return ProbeOutcome::line_too_long;
+    case ReplyError::too_many_lines:
+    case ReplyError::too_large: return ProbeOutcome::reply_too_large;
+    case ReplyError::malformed_code:
+    case ReplyError::none: break;
+  }
+  return ProbeOutcome::protocol_error;
+}
+
+std::string openssl_reason(const boost::system::error_code& ec) {
+  std::string reason = ec.message();
+  if (ec.category() == asio::error::get_ssl_category()) {
+    const char* r = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+    if (r != nullptr) reason = r;
+  }
+  return reason;
+}
+
+class Session {
+ public:
+  Session(const asio::any_io_executor& ex, ProbeOptions options)
+      : options_(std::move(options)), socket_(ex), timer_(ex),
+        ssl_context_(asio::ssl::context::tls_client) {
+    result_.address = options_.endpoint.address().to_string() + ":" +
+                      std::to_string(options_.endpoint.port());
+    result_.server_name = options_.server_name;
+    configure_tls();
+  }
+
+  asio::awaitable<void> run();
+  ProbeResult take_result() { return std::move(result_); }
+
+ private:
+  void configure_tls();
+  void enter(Phase phase);
+  void finish(ProbeOutcome outcome, std::string detail);
+  void note(char direction, std::string_view bytes);
+  template <class Stream> asio::awaitable<bool> read_reply(Stream& stream);
+  template <class Stream> asio::awaitable<bool> send(Stream& stream, std::string_view command);
+  template <class Stream> asio::awaitable<bool> greet(Stream& stream);
+  template <class Stream> asio::awaitable<std::optional<Capabilities>> ehlo(Stream& stream);
+  template <class Stream> asio::awaitable<void> quit(Stream& stream);
+  asio::awaitable<bool> handshake(asio::ssl::stream<tcp::socket&>& tls);
+  void discard_unsolicited(std::string_view when, std::string_view finding);
+
+  ProbeOptions options_;
+  ProbeResult result_;
+  tcp::socket socket_;
+  asio::steady_timer timer_;
+  asio::ssl::context ssl_context_;
+  Clock::time_point started_ = Clock::now();
+  unsigned generation_ = 0;
+  bool timed_out_ = false;
+  bool finished_ = false;
+  std::string pending_;  // bytes read but not yet parsed
+  ReplyParser parser_;
+  Reply reply_;
+};
+
+void Session::configure_tls() {
+  SSL_CTX* ctx = ssl_context_.native_handle();
+  // Offer everything down to TLS 1.0 at security level 0, so the probe can *see* what a weak
+  // server does; judging it is the report's job. No anonymous suites: we want the certificate.
+  SSL_CTX_set_security_level(ctx, 0);
+  SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
+  SSL_CTX_set_cipher_list(ctx, "ALL:!aNULL:!eNULL:@SECLEVEL=0");
+  SSL_CTX_set_max_cert_list(ctx, limits::kMaxCertChainBytes);
+  ssl_context_.set_verify_mode(asio::ssl::verify_none);  // verified explicitly afterwards
+}
+
+// Starts a phase: the watchdog closes the socket at the phase deadline or the whole-probe
+// deadline, whichever comes first (a per-request deadline, not per read: RELIABILITY item 5).
+void Session::enter(Phase phase) {
+  result_.phase = phase;
+  const auto& d = options_.deadlines;
+  std::chrono::milliseconds budget = d.command;
+  switch (phase) {
+    case Phase::connect: budget = d.connect; break;
+    case Phase::banner: budget = d.banner; break;
+    case Phase::tls_handshake: budget = d.handshake; break;
+    case Phase::quit: budget = d.quit; break;
+    default: break;
+  }
+  const auto when = std::min(Clock::now() + budget, started_ + d.total);
+  timer_.expires_at(when);
+  timer_.async_wait([this, gen = ++generation_](const boost::system::error_code& ec) {
+    if (ec) return;  // re-armed or cancelled; `this` may be gone, touch nothing
+    if (gen != generation_) return;
+    timed_out_ = true;
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+    socket_.close(ignored);
+  });
+}
+
+void Session::finish(ProbeOutcome outcome, std::string detail) {
+  if (finished_) return;
+  finished_ = true;
+  result_.outcome = outcome;
+  result_.detail = std::move(detail);
+}
+
+void Session::note(char direction, std::string_view bytes) {
+  if (result_.transcript.size() >= limits::kTranscriptLines) {
+    ++result_.transcript_dropped;
+    return;
+  }
+  std::string text = text::printable(bytes.substr(0, limits::kTranscriptLineBytes));
+  if (bytes.size() > limits::kTranscriptLineBytes) text += "…";
+  result_.transcript.push_back({direction, std::move(text)});
+}
+
+template <class Stream>
+asio::awaitable<bool> Session::read_reply(Stream& stream) {
+  parser_.reset();
+  std::array<char, 4096> buffer{};
+  for (;;) {
+    if (!pending_.empty()) {
+      const auto progress = parser_.feed(pending_);
+      pending_.erase(0, progress.consumed);
+      if (progress.status == ReplyParser::Status::complete) {
+        reply_ = parser_.reply();
+        result_.last_code = reply_.code;
+        for (std::size_t i = 0; i < reply_.lines.size(); ++i) {
+          const bool last = i + 1 == reply_.lines.size();
+          note('S', std::to_string(reply_.code) + (last ? " " : "-") + reply_.lines[i]);
+        }
+        if (reply_.inconsistent_codes) result_.findings.emplace_back("smtp.inconsistent-reply-codes");
+        if (reply_.bare_lf) result_.findings.emplace_back("smtp.bare-lf-in-reply");
+        co_return true;
+      }
+      if (progress.status == ReplyParser::Status::error) {
+        note('S', parser_.partial_line());
+        finish(outcome_of(parser_.error()),
+               std::string(to_string(parser_.error())) + " " + std::string(info(result_.phase).while_doing));
+        co_return false;
+      }
+    }
+    if (result_.bytes_read >= limits::kProbeReadBytes) {
+      finish(ProbeOutcome::read_limit, "the server sent more than the per-connection byte budget");
+      co_return false;
+    }
+    const std::size_t room = std::min(buffer.size(), limits::kProbeReadBytes - result_.bytes_read);
+    boost::system::error_code ec;
+    const std::size_t n = co_await stream.async_read_some(
+        asio::buffer(buffer.data(), room), asio::redirect_error(asio::use_awaitable, ec));
+    result_.bytes_read += n;
+    pending_.append(buffer.data(), n);
+    if (ec && n == 0) {
+      if (timed_out_) {
+        finish(info(result_.phase).on_timeout, "deadline passed " + std::string(info(result_.phase).while_doing));
+      } else {
+        finish(ProbeOutcome::connection_lost,
+               "connection closed " + std::string(info(result_.phase).while_doing) + " (" + openssl_reason(ec) + ")");
+      }
+      co_return false;
+    }
+  }
+}
+
+template <class Stream>
+asio::awaitable<bool> Session::send(Stream& stream, std::string_view command) {
+  note('C', command);
+  const std::string line = std::string(command) + "\r\n";
+  boost::system::error_code ec;
+  co_await asio::async_write(stream, asio::buffer(line), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    finish(timed_out_ ? info(result_.phase).on_timeout : ProbeOutcome::connection_lost,
+           "could not send " + std::string(command.substr(0, command.find(' '))) + ": " + openssl_reason(ec));
+    co_return false;
+  }
+  co_return true;
+}
+
+void Session::discard_unsolicited(std::string_view when, std::string_view finding) {
+  if (pending_.empty()) return;
+  note('*', std::to_string(pending_.size()) + " unsolicited bytes " + std::string(when) + " discarded");
+  result_.findings.emplace_back(finding);
+  pending_.clear();
+}
+
+template <class Stream>
+asio::awaitable<bool> Session::greet(Stream& stream) {
+  enter(Phase::banner);
+  const bool got_banner = co_await read_reply(stream);
+  if (!got_banner) co_return false;
+  result_.banner = reply_.lines.empty() ? std::string{} : text::printable(reply_.lines.front());
+  discard_unsolicited("after the banner", "smtp.unsolicited-data");
+  if (reply_.code == 220) co_return true;
+  if (reply_.code_class() == 4) {
+    finish(ProbeOutcome::rate_limited, "greeting " + std::to_string(reply_.code) + ": the server defers us");
+  } else if (reply_.code_class() == 5) {
+    finish(ProbeOutcome::rejected, "greeting " + std::to_string(reply_.code) + ": the server refuses service");
+  } else {
+    finish(ProbeOutcome::protocol_error, "greeting with code " + std::to_string(reply_.code) + " instead of 220");
+  }
+  co_return false;
+}
+
+template <class Stream>
+asio::awaitable<std::optional<Capabilities>> Session::ehlo(Stream& stream) {
+  const std::string command = "EHLO " + options_.helo_name;
+  const bool sent = co_await send(stream, command);
+  if (!sent) co_return std::nullopt;
+  const bool got_reply = co_await read_reply(stream);
+  if (!got_reply) co_return std::nullopt;
+  discard_unsolicited("after the EHLO reply", "smtp.unsolicited-data");
+  if (reply_.code == 250) co_return parse_ehlo(reply_);
+  const std::string code = std::to_string(reply_.code);
+  if (reply_.code == 500 || reply_.code == 502 || reply_.code == 504) {
+    finish(ProbeOutcome::no_starttls, "EHLO answered " + code + ": no ESMTP, so no STARTTLS");
+  } else if (reply_.code_class() == 4) {
+    finish(ProbeOutcome::rate_limited, "EHLO answered " + code);
+  } else if (reply_.code_class() == 5) {
+    finish(ProbeOutcome::rejected, "EHLO answered " + code);
+  } else {
+    finish(ProbeOutcome::protocol_error, "EHLO answered " + code);
+  }
+  co_return std::nullopt;
+}
+
+template <class Stream>
+asio::awaitable<void> Session::quit(Stream& stream) {
+  // Called only after finish(): the outcome is recorded and nothing here can change it. QUIT is
+  // a courtesy with a short deadline (RELIABILITY.md item 22).
+  enter(Phase::quit);
+  const bool sent = co_await send(stream, "QUIT");
+  if (sent) co_await read_reply(stream);
+}
+
+asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
+  enter(Phase::tls_handshake);
+  SSL* ssl = tls.native_handle();
+  boost::system::error_code ip_ec;
+  asio::ip::make_address(options_.server_name, ip_ec);
+  if (!options_.server_name.empty() && ip_ec) {  // SNI only for names (RFC 6066 §3)
+    SSL_set_tlsext_host_name(ssl, options_.server_name.c_str());
+  }
+  boost::system::error_code ec;
+  co_await tls.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    if (timed_out_) {
+      finish(ProbeOutcome::tls_timeout, "the TLS handshake did not finish in time");
+    } else {
+      finish(ProbeOutcome::tls_handshake_failed, "TLS handshake failed: " + openssl_reason(ec));
+    }
+    note('*', result_.detail);
+    co_return false;
+  }
+  TlsFacts facts;
+  facts.version = SSL_get_version(ssl);
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
+  facts.cipher = cipher != nullptr ? SSL_CIPHER_get_name(cipher) : "";
+  const auto group = static_cast<int>(SSL_get_negotiated_group(ssl));
+  if (group != 0) {
+    const char* name = SSL_group_to_name(ssl, group);
+    facts.group = name != nullptr ? name : std::to_string(group);
+  }
+  EVP_PKEY* tmp = nullptr;
+  if (SSL_get_peer_tmp_key(ssl, &tmp) == 1 && tmp != nullptr) {
+    tls::EvpPkeyPtr owned(tmp);
+    facts.key_exchange_bits = EVP_PKEY_get_bits(tmp);
+    if (facts.group.empty() && EVP_PKEY_get0_type_name(tmp) != nullptr) facts.group = EVP_PKEY_get0_type_name(tmp);
+  }
+  const int kx = cipher != nullptr ? SSL_CIPHER_get_kx_nid(cipher) : NID_undef;
+  facts.forward_secrecy = kx == NID_kx_ecdhe || kx == NID_kx_dhe || kx == NID_kx_any;
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+  for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
+    facts.chain.push_back(tls::describe(sk_X509_value(chain, i)));
+  }
+  tls::X509Ptr leaf(SSL_get1_peer_certificate(ssl));
+  facts.verification = tls::verify(leaf.get(), chain, options_.ca_file, options_.server_name);
+  note('*', "TLS " + facts.version + " " + facts.cipher + (facts.group.empty() ? "" : " " + facts.group));
+  result_.tls = std::move(facts);
+  co_return true;
+}
+
+asio::awaitable<void> Session::run() {
+  enter(Phase::connect);
+  boost::system::error_code ec;
+  co_await socket_.async_connect(options_.endpoint, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    if (timed_out_) {
+      finish(ProbeOutcome::connect_timeout, "no answer to the connection attempt");
+    } else if (ec == asio::error::connection_refused) {
+      finish(ProbeOutcome::connect_refused, "connection refused");
+    } else {
+      finish(ProbeOutcome::connect_failed, "cannot connect: " + ec.message());
+    }
+    co_return;
+  }
+  asio::ssl::stream<tcp::socket&> tls(socket_, ssl_context_);
+
+  if (options_.mode == TlsMode::implicit) {
+    const bool secured = co_await handshake(tls);
+    if (!secured) co_return;
+    const bool greeted = co_await greet(tls);
+    if (!greeted) co_return;
+    enter(Phase::ehlo_tls);
+    result_.capabilities_tls = co_await ehlo(tls);
+    if (!result_.capabilities_tls) co_return;
+    finish(ProbeOutcome::ok, "implicit TLS session completed");
+    co_await quit(tls);
+    co_return;
+  }
+
+  const bool greeted = co_await greet(socket_);
+  if (!greeted) co_return;
+  enter(Phase::ehlo);
+  result_.capabilities = co_await ehlo(socket_);
+  if (!result_.capabilities) co_return;
+  result_.starttls_offered = result_.capabilities->has("STARTTLS");
+  if (!result_.starttls_offered) {
+    finish(ProbeOutcome::no_starttls, "STARTTLS is not in the EHLO reply");
+    co_await quit(socket_);
+    co_return;
+  }
+  enter(Phase::starttls);
+  const bool sent = co_await send(socket_, "STARTTLS");
+  if (!sent) co_return;
+  const bool replied = co_await read_reply(socket_);
+  if (!replied) co_return;
+  if (reply_.code != 220) {
+    finish(ProbeOutcome::starttls_refused, "STARTTLS answered " + std::to_string(reply_.code));
+    co_await quit(socket_);
+    co_return;
+  }
+  // RFC 3207 §4.2 / CVE-2011-0411: nothing sent before the handshake may be trusted or used.
+  discard_unsolicited("after the 220 to STARTTLS (response injection)", "smtp.plaintext-after-starttls");
+  const bool secured = co_await handshake(tls);
+  if (!secured) co_return;
+  enter(Phase::ehlo_tls);
+  result_.capabilities_tls = co_await ehlo(tls);
+  if (!result_.capabilities_tls) co_return;
+  finish(ProbeOutcome::ok, "STARTTLS session completed");
+  co_await quit(tls);
+}
+
+}  // namespace
+
+std::string_view to_string(Phase phase) { return info(phase).name; }
+
+asio::awaitable<ProbeResult> probe(ProbeOptions options) {
+  const auto executor = co_await asio::this_coro::executor;
+  const auto started = Clock::now();
+  Session session(executor, std::move(options));
+  co_await session.run();
+  ProbeResult result = session.take_result();
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+  co_return result;
+}
+
+}  // namespace intransit::smtp

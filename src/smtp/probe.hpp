@@ -1,0 +1,88 @@
+// probe.hpp — one SMTP server, in depth: connect, banner, EHLO, STARTTLS (RFC 3207) or implicit
+// TLS (RFC 8314, port 465), TLS handshake with SNI, certificate facts and verification, EHLO
+// again after TLS (RFC 3207 §4.2: only the post-TLS list counts), QUIT without waiting long.
+// Runs as a C++20 coroutine on Boost.Asio. Every phase has a deadline from one table (STYLE.md
+// habit 4) and the whole probe has one more, so a 1-byte-per-second drip cannot hold it; every
+// probe ends in exactly one ProbeOutcome. Bytes a server sends after its 220 to STARTTLS are
+// discarded before the handshake and reported (CVE-2011-0411, RELIABILITY.md item 13).
+#pragma once
+
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/outcome.hpp"
+#include "smtp/ehlo.hpp"
+#include "tls/certificate.hpp"
+
+namespace intransit::smtp {
+
+// The dialogue's phases, in order; the table in probe.cpp gives each its deadline and words.
+enum class Phase : std::uint8_t { connect, banner, ehlo, starttls, tls_handshake, ehlo_tls, quit };
+std::string_view to_string(Phase phase);
+
+struct PhaseDeadlines {
+  // Scan-mode defaults from RELIABILITY.md "Defaults"; RFC 5321 §4.5.3.2 allows 5 minutes for
+  // the greeting, which `--timeout` can restore.
+  std::chrono::milliseconds connect{10'000};
+  std::chrono::milliseconds banner{60'000};
+  std::chrono::milliseconds command{60'000};   // EHLO, STARTTLS
+  std::chrono::milliseconds handshake{30'000};
+  std::chrono::milliseconds quit{2'000};       // RELIABILITY.md item 22: do not wait for QUIT
+  std::chrono::milliseconds total{120'000};    // whole probe
+};
+
+enum class TlsMode : std::uint8_t { starttls, implicit };
+
+struct ProbeOptions {
+  boost::asio::ip::tcp::endpoint endpoint;
+  std::string server_name;   // MX name: SNI and certificate name check; empty for none
+  std::string helo_name = "intransit.invalid";  // what we say in EHLO (identifies the probe)
+  TlsMode mode = TlsMode::starttls;
+  std::string ca_file;       // empty: system trust store
+  PhaseDeadlines deadlines;
+};
+
+struct TlsFacts {
+  std::string version;       // "TLSv1.3"
+  std::string cipher;        // OpenSSL name, e.g. "TLS_AES_256_GCM_SHA384"
+  std::string group;         // key-exchange group, e.g. "X25519"
+  int key_exchange_bits = 0;
+  bool forward_secrecy = false;
+  std::vector<tls::CertificateFacts> chain;  // as sent, leaf first
+  tls::Verification verification;
+};
+
+struct TranscriptLine {
+  char direction;            // 'S' server, 'C' client, '*' note
+  std::string text;          // sanitised (core/text.hpp)
+};
+
+struct ProbeResult {
+  std::string address;       // "127.0.0.1:25"
+  std::string server_name;
+  ProbeOutcome outcome = ProbeOutcome::ok;
+  Phase phase = Phase::connect;  // where the dialogue ended
+  std::string detail;        // human words for the outcome ("while waiting for the 220 banner")
+  std::string banner;
+  int last_code = 0;
+  std::optional<Capabilities> capabilities;      // before TLS
+  std::optional<Capabilities> capabilities_tls;  // after TLS (the ones that count)
+  bool starttls_offered = false;
+  std::optional<TlsFacts> tls;
+  std::vector<std::string> findings;  // stable ids, e.g. "smtp.plaintext-after-starttls"
+  std::vector<TranscriptLine> transcript;
+  std::size_t transcript_dropped = 0;
+  std::size_t bytes_read = 0;
+  std::chrono::milliseconds elapsed{0};
+};
+
+boost::asio::awaitable<ProbeResult> probe(ProbeOptions options);
+
+}  // namespace intransit::smtp

@@ -1,0 +1,45 @@
+// certificate.hpp — facts about a server's certificate chain and its verification:
+// PKIX path validation against a CA file or the system store (RFC 5280 §6, via OpenSSL), and
+// the name check against the MX host name (RFC 6125 §6.4: a wildcard only as the complete
+// left-most label, no partial wildcards). A failed check is a fact, never an error of the probe.
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace intransit::tls {
+
+struct CertificateFacts {
+  std::string subject;        // RFC 2253 form
+  std::string issuer;
+  std::vector<std::string> dns_names;  // subjectAltName dNSName entries
+  std::string not_before;     // ISO 8601 UTC
+  std::string not_after;
+  std::string key_type;       // "RSA", "EC", "ED25519", ...
+  int key_bits = 0;
+  std::string signature_algorithm;
+  std::string sha256_fingerprint;       // hex, of the DER certificate
+  std::string spki_sha256;              // hex, of the DER SubjectPublicKeyInfo (TLSA 3 1 1 data)
+  bool self_signed = false;   // subject == issuer and the key verifies its own signature
+};
+
+struct Verification {
+  bool trusted = false;        // a path to a trust anchor, every certificate in its validity
+  std::string error;           // OpenSSL's reason when not trusted ("certificate has expired")
+  int error_depth = -1;        // where in the chain the error was found
+  std::optional<bool> name_matches;  // nullopt when no name was given to check
+  std::string checked_name;
+};
+
+CertificateFacts describe(X509* cert);
+
+// Verifies `leaf` with the untrusted `chain` the server sent. `ca_file` empty means the system
+// store. `name` empty skips the name check.
+Verification verify(X509* leaf, STACK_OF(X509) * chain, const std::string& ca_file,
+                    const std::string& name);
+
+}  // namespace intransit::tls
