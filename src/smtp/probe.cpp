@@ -4,8 +4,6 @@
 // member coroutine got a wrong `this`, seen under UBSan); bind the result to a local first.
 #include "smtp/probe.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -92,6 +90,7 @@ class Session {
   template <class Stream> asio::awaitable<std::optional<Capabilities>> ehlo(Stream& stream);
   template <class Stream> asio::awaitable<void> quit(Stream& stream);
   asio::awaitable<bool> handshake(asio::ssl::stream<tcp::socket&>& tls);
+  asio::awaitable<void> ehlo_over_tls(asio::ssl::stream<tcp::socket&>& tls, std::string detail);
   void discard_unsolicited(std::string_view when, std::string_view finding);
 
   ProbeOptions options_;
@@ -347,11 +346,7 @@ asio::awaitable<void> Session::run() {
     if (!secured) co_return;
     const bool greeted = co_await greet(tls);
     if (!greeted) co_return;
-    enter(Phase::ehlo_tls);
-    result_.capabilities_tls = co_await ehlo(tls);
-    if (!result_.capabilities_tls) co_return;
-    finish(ProbeOutcome::ok, "implicit TLS session completed");
-    co_await quit(tls);
+    co_await ehlo_over_tls(tls, "implicit TLS session completed");
     co_return;
   }
 
@@ -380,10 +375,16 @@ asio::awaitable<void> Session::run() {
   discard_unsolicited("after the 220 to STARTTLS (response injection)", "smtp.plaintext-after-starttls");
   const bool secured = co_await handshake(tls);
   if (!secured) co_return;
+  co_await ehlo_over_tls(tls, "STARTTLS session completed");
+}
+
+// The last steps once TLS is up, the same for STARTTLS and implicit TLS: EHLO (whose list is
+// the one that counts, RFC 3207 §4.2), the outcome, QUIT.
+asio::awaitable<void> Session::ehlo_over_tls(asio::ssl::stream<tcp::socket&>& tls, std::string detail) {
   enter(Phase::ehlo_tls);
   result_.capabilities_tls = co_await ehlo(tls);
   if (!result_.capabilities_tls) co_return;
-  finish(ProbeOutcome::ok, "STARTTLS session completed");
+  finish(ProbeOutcome::ok, std::move(detail));
   co_await quit(tls);
 }
 
