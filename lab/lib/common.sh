@@ -66,6 +66,13 @@ lab_pid_alive() {
   [ -n "$state" ] && [ "$state" != Z ]
 }
 
+# lab_pidfiles STATE — every PID file a lab daemon writes (some may not exist).
+lab_pidfiles() {
+  local s=$1
+  printf '%s\n' "$s/dns/run/knot.pid" "$s/unbound/unbound.pid" "$s/nginx/nginx.pid" \
+    "$s/exim/exim.pid" "$s"/postfix/*/queue/pid/master.pid
+}
+
 # lab_stop_pidfile PIDFILE NAME — TERM, wait, then KILL, only the process the file names.
 lab_stop_pidfile() {
   local f=$1 name=$2 pid i

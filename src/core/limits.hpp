@@ -3,6 +3,7 @@
 // Sources: shared/RELIABILITY.md "Defaults", RFC 5321 §4.5.3, Postfix and zgrab2 defaults.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 
 namespace intransit::limits {
@@ -33,6 +34,22 @@ inline constexpr std::size_t kProbeReadBytes = 256 * 1024;
 // Certificate chain the TLS stack accepts from a server: OpenSSL's own default, made explicit
 // (SSL_CTX_set_max_cert_list), so a 100-kB-plus chain ends as a typed TLS error.
 inline constexpr long kMaxCertChainBytes = 100 * 1024;
+
+// Deadlines per phase of the dialogue (scan-mode defaults, RELIABILITY.md "Defaults"). Each is
+// a deadline for the whole phase, not per read, so a 1-byte-per-second drip ends (item 5).
+// Connect: zgrab2 uses 10 s, Postfix 30 s.
+inline constexpr std::chrono::milliseconds kConnectDeadline{10'000};
+// Banner: RFC 5321 §4.5.3.2.1 allows 5 minutes and tarpits delay on purpose (item 4); in scan
+// mode 60 s, and a miss is reported as banner-timeout, never as "no SMTP".
+inline constexpr std::chrono::milliseconds kBannerDeadline{60'000};
+// EHLO and STARTTLS replies: zgrab2's 60 s target timeout.
+inline constexpr std::chrono::milliseconds kCommandDeadline{60'000};
+// TLS handshake, all of it (item 16; derived).
+inline constexpr std::chrono::milliseconds kHandshakeDeadline{30'000};
+// QUIT: the result is recorded already; do not wait (item 22, Postfix smtp_skip_quit_response).
+inline constexpr std::chrono::milliseconds kQuitDeadline{2'000};
+// Whole probe of one address (zgrab2 60 s; we allow one slow phase more). `--timeout` sets it.
+inline constexpr std::chrono::milliseconds kProbeDeadline{120'000};
 
 // Transcript kept per probe, for the report: enough for the whole normal dialogue, bounded
 // against hostile servers. Lines beyond it are counted, not kept.

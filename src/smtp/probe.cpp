@@ -26,21 +26,24 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// One row per phase (STYLE.md habit 4): what a timeout there means, in words and as an outcome.
+// One row per phase (STYLE.md habit 4): its deadline, what a timeout there means, in words and
+// as an outcome.
+using Ms = std::chrono::milliseconds;
 struct PhaseInfo {
   Phase phase;
   std::string_view name;
   std::string_view while_doing;
+  Ms PhaseDeadlines::*deadline;
   ProbeOutcome on_timeout;
 };
 constexpr std::array<PhaseInfo, 7> kPhases{{
-    {Phase::connect, "connect", "while connecting", ProbeOutcome::connect_timeout},
-    {Phase::banner, "banner", "while waiting for the 220 banner", ProbeOutcome::banner_timeout},
-    {Phase::ehlo, "ehlo", "while waiting for the reply to EHLO", ProbeOutcome::reply_deadline},
-    {Phase::starttls, "starttls", "while waiting for the reply to STARTTLS", ProbeOutcome::reply_deadline},
-    {Phase::tls_handshake, "tls-handshake", "during the TLS handshake", ProbeOutcome::tls_timeout},
-    {Phase::ehlo_tls, "ehlo-tls", "while waiting for the reply to EHLO after TLS", ProbeOutcome::reply_deadline},
-    {Phase::quit, "quit", "while waiting for the reply to QUIT", ProbeOutcome::ok},
+    {Phase::connect, "connect", "while connecting", &PhaseDeadlines::connect, ProbeOutcome::connect_timeout},
+    {Phase::banner, "banner", "while waiting for the 220 banner", &PhaseDeadlines::banner, ProbeOutcome::banner_timeout},
+    {Phase::ehlo, "ehlo", "while waiting for the reply to EHLO", &PhaseDeadlines::command, ProbeOutcome::reply_deadline},
+    {Phase::starttls, "starttls", "while waiting for the reply to STARTTLS", &PhaseDeadlines::command, ProbeOutcome::reply_deadline},
+    {Phase::tls_handshake, "tls-handshake", "during the TLS handshake", &PhaseDeadlines::handshake, ProbeOutcome::tls_timeout},
+    {Phase::ehlo_tls, "ehlo-tls", "while waiting for the reply to EHLO after TLS", &PhaseDeadlines::command, ProbeOutcome::reply_deadline},
+    {Phase::quit, "quit", "while waiting for the reply to QUIT", &PhaseDeadlines::quit, ProbeOutcome::ok},
 }};
 
 const PhaseInfo& info(Phase phase) { return kPhases[static_cast<std::size_t>(phase)]; }
@@ -123,15 +126,7 @@ void Session::configure_tls() {
 void Session::enter(Phase phase) {
   result_.phase = phase;
   const auto& d = options_.deadlines;
-  std::chrono::milliseconds budget = d.command;
-  switch (phase) {
-    case Phase::connect: budget = d.connect; break;
-    case Phase::banner: budget = d.banner; break;
-    case Phase::tls_handshake: budget = d.handshake; break;
-    case Phase::quit: budget = d.quit; break;
-    default: break;
-  }
-  const auto when = std::min(Clock::now() + budget, started_ + d.total);
+  const auto when = std::min(Clock::now() + d.*info(phase).deadline, started_ + d.total);
   timer_.expires_at(when);
   timer_.async_wait([this, gen = ++generation_](const boost::system::error_code& ec) {
     if (ec) return;  // re-armed or cancelled; `this` may be gone, touch nothing

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "core/outcome.hpp"
 #include "smtp/ehlo.hpp"
 #include "tls/certificate.hpp"
@@ -27,15 +28,14 @@ namespace intransit::smtp {
 enum class Phase : std::uint8_t { connect, banner, ehlo, starttls, tls_handshake, ehlo_tls, quit };
 std::string_view to_string(Phase phase);
 
+// Defaults and their reasons are in core/limits.hpp.
 struct PhaseDeadlines {
-  // Scan-mode defaults from RELIABILITY.md "Defaults"; RFC 5321 §4.5.3.2 allows 5 minutes for
-  // the greeting, which `--timeout` can restore.
-  std::chrono::milliseconds connect{10'000};
-  std::chrono::milliseconds banner{60'000};
-  std::chrono::milliseconds command{60'000};   // EHLO, STARTTLS
-  std::chrono::milliseconds handshake{30'000};
-  std::chrono::milliseconds quit{2'000};       // RELIABILITY.md item 22: do not wait for QUIT
-  std::chrono::milliseconds total{120'000};    // whole probe
+  std::chrono::milliseconds connect = limits::kConnectDeadline;
+  std::chrono::milliseconds banner = limits::kBannerDeadline;
+  std::chrono::milliseconds command = limits::kCommandDeadline;  // EHLO, STARTTLS
+  std::chrono::milliseconds handshake = limits::kHandshakeDeadline;
+  std::chrono::milliseconds quit = limits::kQuitDeadline;
+  std::chrono::milliseconds total = limits::kProbeDeadline;  // whole probe
 };
 
 enum class TlsMode : std::uint8_t { starttls, implicit };

@@ -48,7 +48,6 @@ struct Reply {
   std::size_t wire_bytes = 0;
 
   int code_class() const { return code / 100; }
-  bool is_positive_completion() const { return code_class() == 2; }
 };
 
 class ReplyParser {
