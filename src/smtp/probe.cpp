@@ -124,7 +124,7 @@ void Session::configure_tls() {
 // Starts a phase: the watchdog closes the socket at the phase deadline or the whole-probe
 // deadline, whichever comes first (a per-request deadline, not per read: RELIABILITY item 5).
 void Session::enter(Phase phase) {
-  result_.phase = phase;
+  if (!finished_) result_.phase = phase;  // QUIT after the outcome does not move it
   const auto& d = options_.deadlines;
   const auto when = std::min(Clock::now() + d.*info(phase).deadline, started_ + d.total);
   timer_.expires_at(when);
@@ -192,7 +192,12 @@ asio::awaitable<bool> Session::read_reply(Stream& stream) {
     result_.bytes_read += n;
     pending_.append(buffer.data(), n);
     if (ec && n == 0) {
-      if (timed_out_) {
+      if (timed_out_ && parser_.has_partial()) {
+        // Part of the reply came, its end did not: a drip (RELIABILITY.md item 5).
+        note('S', parser_.partial_line());
+        finish(ProbeOutcome::reply_deadline,
+               "the reply did not complete in time " + std::string(info(result_.phase).while_doing));
+      } else if (timed_out_) {
         finish(info(result_.phase).on_timeout, "deadline passed " + std::string(info(result_.phase).while_doing));
       } else {
         finish(ProbeOutcome::connection_lost,

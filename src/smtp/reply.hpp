@@ -69,6 +69,8 @@ class ReplyParser {
   ReplyError error() const { return error_; }
   // Bytes of the line being read when the reply ended in an error (for the transcript).
   std::string_view partial_line() const { return line_; }
+  // Some of the reply has arrived but not its end (tells a drip from silence).
+  bool has_partial() const { return !line_.empty() || !reply_.lines.empty(); }
 
   // Ready for the next reply; keeps the limits.
   void reset();

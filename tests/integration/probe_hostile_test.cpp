@@ -1,0 +1,179 @@
+// probe_hostile_test.cpp — the probe against every hostile scenario of sink::HostileServer on
+// loopback (port 0): RELIABILITY.md items 2-22. Each must end in exactly the expected outcome,
+// at the expected phase, with the expected findings, within its deadline, and its JSON must
+// serialise (valid UTF-8 whatever the server sent).
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "core/text.hpp"
+#include "report/probe_report.hpp"
+#include "sink/hostile_server.hpp"
+#include "smtp/probe.hpp"
+
+namespace asio = boost::asio;
+using intransit::ProbeOutcome;
+using intransit::sink::HostileScenario;
+using intransit::sink::HostileServer;
+using intransit::smtp::Phase;
+using intransit::smtp::ProbeOptions;
+using intransit::smtp::ProbeResult;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Expected {
+  ProbeOutcome outcome;
+  Phase phase;
+  std::vector<std::string> findings;
+};
+
+const std::map<HostileScenario, Expected>& expectations() {
+  static const std::map<HostileScenario, Expected> table{
+      {HostileScenario::valid, {ProbeOutcome::ok, Phase::ehlo_tls, {}}},
+      {HostileScenario::silent, {ProbeOutcome::banner_timeout, Phase::banner, {}}},
+      {HostileScenario::drip_banner, {ProbeOutcome::reply_deadline, Phase::banner, {}}},
+      {HostileScenario::endless_multiline, {ProbeOutcome::reply_too_large, Phase::ehlo, {}}},
+      {HostileScenario::long_line, {ProbeOutcome::line_too_long, Phase::banner, {}}},
+      {HostileScenario::nul_banner, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
+      {HostileScenario::lf_only, {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.bare-lf-in-reply"}}},
+      {HostileScenario::malformed_code, {ProbeOutcome::protocol_error, Phase::banner, {}}},
+      {HostileScenario::inconsistent_codes,
+       {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.inconsistent-reply-codes"}}},
+      {HostileScenario::unsolicited_data, {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.unsolicited-data"}}},
+      {HostileScenario::rate_limited, {ProbeOutcome::rate_limited, Phase::banner, {}}},
+      {HostileScenario::no_starttls, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
+      {HostileScenario::starttls_refused, {ProbeOutcome::starttls_refused, Phase::starttls, {}}},
+      {HostileScenario::starttls_injection,
+       {ProbeOutcome::ok, Phase::ehlo_tls, {"smtp.plaintext-after-starttls"}}},
+      {HostileScenario::handshake_stall, {ProbeOutcome::tls_timeout, Phase::tls_handshake, {}}},
+      {HostileScenario::handshake_reset, {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
+      {HostileScenario::garbage_after_starttls,
+       {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
+      {HostileScenario::huge_chain, {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
+      {HostileScenario::eof_mid_reply, {ProbeOutcome::connection_lost, Phase::ehlo, {}}},
+      {HostileScenario::quit_ignored, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
+  };
+  return table;
+}
+
+// Short deadlines keep the suite quick; the probe must honour them whatever the server does.
+ProbeOptions short_options(const asio::ip::tcp::endpoint& endpoint) {
+  ProbeOptions o;
+  o.endpoint = endpoint;
+  o.server_name = "hostile.test";
+  o.deadlines.connect = 2s;
+  o.deadlines.banner = 1500ms;
+  o.deadlines.command = 1500ms;
+  o.deadlines.handshake = 1500ms;
+  o.deadlines.quit = 500ms;
+  o.deadlines.total = 6s;
+  return o;
+}
+
+ProbeResult run_probe(asio::io_context& io, const ProbeOptions& options) {
+  std::optional<ProbeResult> result;
+  asio::co_spawn(io, intransit::smtp::probe(options), [&](std::exception_ptr error, ProbeResult r) {
+    if (error) std::rethrow_exception(error);
+    result = std::move(r);
+    io.stop();
+  });
+  io.run();
+  EXPECT_TRUE(result.has_value());
+  return result.value_or(ProbeResult{});
+}
+
+class HostileProbe : public ::testing::TestWithParam<HostileScenario> {};
+
+TEST_P(HostileProbe, EndsInTheExpectedOutcomeWithinItsDeadline) {
+  const HostileScenario scenario = GetParam();
+  const auto it = expectations().find(scenario);
+  ASSERT_NE(it, expectations().end()) << "no expectation for " << to_string(scenario);
+  const Expected& want = it->second;
+
+  asio::io_context io;
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, scenario);
+  server.start();
+  const ProbeOptions options = short_options(server.local_endpoint());
+  const ProbeResult r = run_probe(io, options);
+
+  EXPECT_EQ(to_string(r.outcome), to_string(want.outcome)) << r.detail;
+  EXPECT_EQ(to_string(r.phase), to_string(want.phase)) << r.detail;
+  for (const auto& f : want.findings) {
+    EXPECT_NE(std::find(r.findings.begin(), r.findings.end(), f), r.findings.end()) << "missing finding " << f;
+  }
+  EXPECT_FALSE(r.detail.empty());
+  // The deadline holds: a generous margin over the whole-probe deadline, never a speed target.
+  EXPECT_LT(r.elapsed, options.deadlines.total + 5s);
+  EXPECT_LE(r.bytes_read, intransit::limits::kProbeReadBytes);
+  // Whatever the server sent, the report is valid UTF-8 JSON.
+  const std::string json = intransit::report::probe_to_json(r).dump();
+  EXPECT_TRUE(intransit::text::is_valid_utf8(json));
+}
+
+INSTANTIATE_TEST_SUITE_P(Scenarios, HostileProbe,
+                         ::testing::ValuesIn(intransit::sink::all_hostile_scenarios()),
+                         [](const auto& param_info) {
+                           std::string name(to_string(param_info.param));
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST(HostileProbeDetails, ValidServerGivesTlsFactsAndPostTlsCapabilities) {
+  asio::io_context io;
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::valid);
+  server.start();
+  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  ASSERT_TRUE(r.tls.has_value());
+  EXPECT_FALSE(r.tls->version.empty());
+  EXPECT_FALSE(r.tls->verification.trusted);  // self-signed
+  EXPECT_EQ(r.tls->verification.name_matches, true);
+  ASSERT_EQ(r.tls->chain.size(), 1u);
+  EXPECT_TRUE(r.tls->chain[0].self_signed);
+  ASSERT_TRUE(r.capabilities_tls.has_value());
+  EXPECT_TRUE(r.capabilities_tls->has("REQUIRETLS"));  // only advertised after TLS
+  EXPECT_FALSE(r.capabilities->has("REQUIRETLS"));
+}
+
+TEST(HostileProbeDetails, InjectedLinesNeverReachTheCapabilities) {
+  asio::io_context io;
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::starttls_injection);
+  server.start();
+  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  ASSERT_TRUE(r.capabilities_tls.has_value());
+  EXPECT_FALSE(r.capabilities_tls->has("FAKE"));
+  EXPECT_FALSE(r.capabilities_tls->has("AUTH"));
+}
+
+TEST(HostileProbeDetails, NulAndEscapesInTheBannerAreEscaped) {
+  asio::io_context io;
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::nul_banner);
+  server.start();
+  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  EXPECT_EQ(r.banner, "ho\\x00st \\xff\\xfe \\x1b[31mred\\x1b[0m ok");
+}
+
+TEST(HostileProbeDetails, HugeChainIsRefusedBySize) {
+  asio::io_context io;
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::huge_chain);
+  server.start();
+  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  EXPECT_NE(r.detail.find("excessive message size"), std::string::npos) << r.detail;
+}
+
+TEST(HostileProbeDetails, ClosedPortIsRefused) {
+  asio::io_context io;
+  asio::ip::tcp::endpoint closed;
+  {
+    asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
+    closed = a.local_endpoint();
+  }  // closed again: nothing listens there now
+  const ProbeResult r = run_probe(io, short_options(closed));
+  EXPECT_EQ(to_string(r.outcome), "connect-refused");
+}
+
+}  // namespace
