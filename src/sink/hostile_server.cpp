@@ -64,6 +64,7 @@ class Connection {
   template <class S> awaitable<std::optional<std::string>> read_line(S& s);
   awaitable<void> sleep(std::chrono::milliseconds d);
   awaitable<void> drain();  // read and ignore until the peer leaves
+  awaitable<void> ready_then_read_client_hello();
   // Reads EHLO, answers it; reads a command and returns it (empty on EOF).
   template <class S> awaitable<bool> answer_ehlo(S& s, std::string_view reply);
   awaitable<void> starttls_then_tls_dialogue();
@@ -106,6 +107,15 @@ awaitable<void> Connection::sleep(std::chrono::milliseconds d) {
   asio::steady_timer timer(socket_.get_executor(), d);
   boost::system::error_code ec;
   co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+// The 220 to STARTTLS, then the first bytes of the client's handshake (so whatever the scenario
+// sends next cannot arrive together with the 220).
+awaitable<void> Connection::ready_then_read_client_hello() {
+  co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n"));
+  std::array<char, 512> hello{};
+  boost::system::error_code ec;
+  co_await socket_.async_read_some(asio::buffer(hello), asio::redirect_error(asio::use_awaitable, ec));
 }
 
 awaitable<void> Connection::drain() {
@@ -158,23 +168,17 @@ awaitable<void> Connection::starttls_then_tls_dialogue() {
       co_await drain();
       co_return;
     case HostileScenario::handshake_reset: {
-      co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n"));
-      std::array<char, 512> hello{};
+      co_await ready_then_read_client_hello();
       boost::system::error_code ec;
-      co_await socket_.async_read_some(asio::buffer(hello), asio::redirect_error(asio::use_awaitable, ec));
       socket_.set_option(tcp::socket::linger(true, 0), ec);  // close with RST
       socket_.close(ec);
       co_return;
     }
-    case HostileScenario::garbage_after_starttls: {
-      co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n"));
-      std::array<char, 512> hello{};
-      boost::system::error_code ec;
-      co_await socket_.async_read_some(asio::buffer(hello), asio::redirect_error(asio::use_awaitable, ec));
+    case HostileScenario::garbage_after_starttls:
+      co_await ready_then_read_client_hello();
       co_await write(socket_, std::string_view("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"));
       co_await drain();
       co_return;
-    }
     default:
       co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n"));
   }

@@ -87,6 +87,16 @@ ProbeResult run_probe(asio::io_context& io, const ProbeOptions& options) {
   return result.value_or(ProbeResult{});
 }
 
+// Starts a server for `scenario` on 127.0.0.1:0 and probes it once.
+ProbeResult probe_scenario(HostileScenario scenario, ProbeOptions* used = nullptr) {
+  asio::io_context io;
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, scenario);
+  server.start();
+  const ProbeOptions options = short_options(server.local_endpoint());
+  if (used != nullptr) *used = options;
+  return run_probe(io, options);
+}
+
 class HostileProbe : public ::testing::TestWithParam<HostileScenario> {};
 
 TEST_P(HostileProbe, EndsInTheExpectedOutcomeWithinItsDeadline) {
@@ -95,11 +105,8 @@ TEST_P(HostileProbe, EndsInTheExpectedOutcomeWithinItsDeadline) {
   ASSERT_NE(it, expectations().end()) << "no expectation for " << to_string(scenario);
   const Expected& want = it->second;
 
-  asio::io_context io;
-  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, scenario);
-  server.start();
-  const ProbeOptions options = short_options(server.local_endpoint());
-  const ProbeResult r = run_probe(io, options);
+  ProbeOptions options;
+  const ProbeResult r = probe_scenario(scenario, &options);
 
   EXPECT_EQ(to_string(r.outcome), to_string(want.outcome)) << r.detail;
   EXPECT_EQ(to_string(r.phase), to_string(want.phase)) << r.detail;
@@ -124,10 +131,7 @@ INSTANTIATE_TEST_SUITE_P(Scenarios, HostileProbe,
                          });
 
 TEST(HostileProbeDetails, ValidServerGivesTlsFactsAndPostTlsCapabilities) {
-  asio::io_context io;
-  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::valid);
-  server.start();
-  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  const ProbeResult r = probe_scenario(HostileScenario::valid);
   ASSERT_TRUE(r.tls.has_value());
   EXPECT_FALSE(r.tls->version.empty());
   EXPECT_FALSE(r.tls->verification.trusted);  // self-signed
@@ -140,28 +144,19 @@ TEST(HostileProbeDetails, ValidServerGivesTlsFactsAndPostTlsCapabilities) {
 }
 
 TEST(HostileProbeDetails, InjectedLinesNeverReachTheCapabilities) {
-  asio::io_context io;
-  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::starttls_injection);
-  server.start();
-  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  const ProbeResult r = probe_scenario(HostileScenario::starttls_injection);
   ASSERT_TRUE(r.capabilities_tls.has_value());
   EXPECT_FALSE(r.capabilities_tls->has("FAKE"));
   EXPECT_FALSE(r.capabilities_tls->has("AUTH"));
 }
 
 TEST(HostileProbeDetails, NulAndEscapesInTheBannerAreEscaped) {
-  asio::io_context io;
-  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::nul_banner);
-  server.start();
-  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  const ProbeResult r = probe_scenario(HostileScenario::nul_banner);
   EXPECT_EQ(r.banner, "ho\\x00st \\xff\\xfe \\x1b[31mred\\x1b[0m ok");
 }
 
 TEST(HostileProbeDetails, HugeChainIsRefusedBySize) {
-  asio::io_context io;
-  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::huge_chain);
-  server.start();
-  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  const ProbeResult r = probe_scenario(HostileScenario::huge_chain);
   EXPECT_NE(r.detail.find("excessive message size"), std::string::npos) << r.detail;
 }
 
