@@ -6,12 +6,14 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/this_coro.hpp>
 
 #include <iostream>
 #include <optional>
 
 #include "report/probe_report.hpp"
 #include "smtp/probe.hpp"
+#include "smtp/sweep.hpp"
 
 namespace intransit::cli {
 namespace asio = boost::asio;
@@ -58,9 +60,14 @@ std::optional<Target> parse_target(const std::string& s) {
 }
 
 // A coroutine's parameters live in its frame; a capturing lambda's captures would not (the
-// lambda object dies after co_spawn calls it), hence a function.
-asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot) {
-  slot = co_await smtp::probe(std::move(options));
+// lambda object dies after co_spawn calls it), hence a function. The sweep starts only after
+// the main probe found TLS, so the server never sees more than the sweep's own connections.
+asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot,
+                                 smtp::SweepResult* sweep) {
+  slot = co_await smtp::probe(options);
+  if (sweep != nullptr && slot.outcome == ProbeOutcome::ok && slot.tls) {
+    smtp::spawn_sweep(co_await asio::this_coro::executor, options, *sweep);
+  }
 }
 
 }  // namespace
@@ -80,6 +87,8 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
   cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one address, seconds")
       ->check(CLI::Range(1.0, 3600.0));
   cmd->add_flag("-v,--verbose", args.verbose, "show the SMTP transcript");
+  cmd->add_flag("--sweep", args.sweep,
+                "also learn every TLS version and accepted suite (rated after NCSC-NL) and the server's order");
   cmd->footer(
       "Exit codes: 0 every address was tested (whatever it offers), 1 some address could not be "
       "tested (timeout, refused, ...), 2 usage error, 3 the name has no address.");
@@ -113,6 +122,7 @@ int run_probe(const ProbeArgs& args) {
   }
 
   std::vector<smtp::ProbeResult> results(endpoints.size());
+  std::vector<smtp::SweepResult> sweeps(endpoints.size());
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
     smtp::ProbeOptions options;
     options.endpoint = endpoints[i];
@@ -121,10 +131,12 @@ int run_probe(const ProbeArgs& args) {
     options.ca_file = args.ca_file;
     options.mode = port == 465 ? smtp::TlsMode::implicit : smtp::TlsMode::starttls;
     options.deadlines.total = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
-    asio::co_spawn(io, probe_into(std::move(options), results[i]), asio::detached);
+    asio::co_spawn(io, probe_into(std::move(options), results[i], args.sweep ? &sweeps[i] : nullptr),
+                   asio::detached);
   }
-  if (args.format == "text" && endpoints.size() > 1) {
-    std::cerr << "probing " << endpoints.size() << " addresses of " << target->host << "...\n";
+  if (args.format == "text" && (endpoints.size() > 1 || args.sweep)) {
+    std::cerr << "probing " << endpoints.size() << " address(es) of " << target->host
+              << (args.sweep ? " with a TLS version and cipher sweep" : "") << "...\n";
   }
   io.run();
 
@@ -132,10 +144,15 @@ int run_probe(const ProbeArgs& args) {
   for (const auto& r : results) all_tested = all_tested && is_conclusive(r.outcome);
   if (args.format == "json") {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : results) out.push_back(report::probe_to_json(r));
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      out.push_back(report::probe_to_json(results[i], args.sweep && !sweeps[i].versions.empty() ? &sweeps[i] : nullptr));
+    }
     std::cout << (results.size() == 1 ? out.front() : out).dump(2) << "\n";
   } else {
-    for (const auto& r : results) report::write_probe_text(std::cout, r, args.verbose);
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      report::write_probe_text(std::cout, results[i], args.verbose,
+                               args.sweep && !sweeps[i].versions.empty() ? &sweeps[i] : nullptr);
+    }
   }
   return all_tested ? kProbeAllTested : kProbeSomeUntested;
 }

@@ -17,6 +17,7 @@ struct ProbeArgs {
   std::string helo = "intransit.invalid";
   double timeout = 120;
   bool verbose = false;
+  bool sweep = false;
 };
 
 // Exit codes of `probe` (README "Exit codes").

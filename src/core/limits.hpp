@@ -57,3 +57,12 @@ inline constexpr std::size_t kTranscriptLines = 200;
 inline constexpr std::size_t kTranscriptLineBytes = 512;
 
 }  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// Connections one `probe --sweep` holds open to one server at a time: one per TLS version
+// (four), each version's handshakes one after another. Polite to a mail server, and the sweep
+// still finishes in about the time of its longest version.
+inline constexpr int kSweepConnectionsPerHost = 4;
+
+}  // namespace intransit::limits

@@ -37,9 +37,32 @@ nlohmann::json cert_to_json(const tls::CertificateFacts& c) {
           {"self_signed", c.self_signed}};
 }
 
+void add_sweep(nlohmann::json& j, const smtp::SweepResult& sweep) {
+  nlohmann::json versions = nlohmann::json::object();
+  nlohmann::json ratings = nlohmann::json::object();
+  nlohmann::json ciphers = nlohmann::json::object();
+  nlohmann::json order = nlohmann::json::object();
+  nlohmann::json errors = nlohmann::json::object();
+  for (const auto& v : sweep.versions) {
+    versions[v.version] = v.supported ? nlohmann::json(*v.supported) : nlohmann::json();
+    ratings[v.version] = tls::to_string(tls::rate_version(v.version));
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& c : v.ciphers) list.push_back({{"name", c.name}, {"rating", tls::to_string(c.rating)}});
+    ciphers[v.version] = std::move(list);
+    order[v.version] = v.server_order ? nlohmann::json(*v.server_order) : nlohmann::json();
+    if (!v.error.empty()) errors[v.version] = v.error;
+  }
+  j["versions"] = std::move(versions);
+  j["version_ratings"] = std::move(ratings);
+  j["ciphers"] = std::move(ciphers);
+  j["server_order"] = std::move(order);
+  j["sweep_errors"] = std::move(errors);
+  j["sweep_connections"] = sweep.connections();
+}
+
 }  // namespace
 
-nlohmann::json probe_to_json(const smtp::ProbeResult& r) {
+nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult* sweep) {
   nlohmann::json j = {{"schema", kProbeSchema},
                       {"address", r.address},
                       {"server_name", r.server_name},
@@ -77,6 +100,7 @@ nlohmann::json probe_to_json(const smtp::ProbeResult& r) {
   for (const auto& line : r.transcript) transcript.push_back(std::string(1, line.direction) + ": " + line.text);
   j["transcript"] = std::move(transcript);
   j["transcript_dropped"] = r.transcript_dropped;
+  if (sweep != nullptr) add_sweep(j, *sweep);
   return j;
 }
 
@@ -102,7 +126,8 @@ std::string probe_summary(const smtp::ProbeResult& r) {
   return s;
 }
 
-void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbose) {
+void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbose,
+                      const smtp::SweepResult* sweep) {
   out << probe_summary(r) << "\n";
   out << "  outcome      " << to_string(r.outcome) << " (" << r.detail << ")\n";
   if (!r.banner.empty()) out << "  banner       " << r.banner << "\n";
@@ -132,13 +157,36 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
     }
     out << "\n";
   }
+  if (sweep != nullptr) {
+    out << "  versions    ";
+    for (const auto& v : sweep->versions) {
+      out << " " << v.version << " "
+          << (v.supported ? (*v.supported ? "yes" : "no") : "untested");
+      if (v.supported && *v.supported) {
+        out << " (" << tls::to_string(tls::rate_version(v.version)) << ")";
+      }
+      out << ";";
+    }
+    out << "  [" << sweep->connections() << " connections]\n";
+    for (const auto& v : sweep->versions) {
+      if (!v.error.empty()) out << "  " << v.version << "      " << "could not test: " << v.error << "\n";
+      if (v.ciphers.empty()) continue;
+      out << "  " << v.version << "      ";
+      if (v.server_order) out << (*v.server_order ? "server order: " : "client order: ");
+      for (std::size_t i = 0; i < v.ciphers.size(); ++i) {
+        out << (i ? ", " : "") << v.ciphers[i].name << " " << tls::to_string(v.ciphers[i].rating);
+      }
+      out << "\n";
+    }
+  }
   for (const auto& f : r.findings) out << "  finding      " << f << "\n";
   if (verbose) {
     out << "  transcript\n";
     for (const auto& line : r.transcript) out << "    " << line.direction << ": " << line.text << "\n";
     if (r.transcript_dropped > 0) out << "    (" << r.transcript_dropped << " more lines not kept)\n";
   }
-  out << "  not checked  TLS version/cipher sweep, DANE, MTA-STS (probe checks one server's dialogue)\n";
+  out << "  not checked  " << (sweep != nullptr ? "" : "TLS version/cipher sweep (--sweep), ")
+      << "DANE, MTA-STS (probe checks one server; check DOMAIN does the rest)\n";
 }
 
 }  // namespace intransit::report

@@ -8,16 +8,19 @@
 #include <vector>
 
 #include "smtp/probe.hpp"
+#include "smtp/sweep.hpp"
 
 namespace intransit::report {
 
 inline constexpr const char* kProbeSchema = "intransit.probe/1";
 
-nlohmann::json probe_to_json(const smtp::ProbeResult& result);
+// `sweep` adds the fields of `probe --sweep` (versions, ciphers, server_order, ...).
+nlohmann::json probe_to_json(const smtp::ProbeResult& result, const smtp::SweepResult* sweep = nullptr);
 
 // One line a person can act on, e.g. "127.0.1.2:25 (mx.example.test): STARTTLS, TLSv1.3 …".
 std::string probe_summary(const smtp::ProbeResult& result);
 
-void write_probe_text(std::ostream& out, const smtp::ProbeResult& result, bool verbose);
+void write_probe_text(std::ostream& out, const smtp::ProbeResult& result, bool verbose,
+                      const smtp::SweepResult* sweep = nullptr);
 
 }  // namespace intransit::report

@@ -93,7 +93,7 @@ class Session {
   template <class Stream> asio::awaitable<std::optional<Capabilities>> ehlo(Stream& stream);
   template <class Stream> asio::awaitable<void> quit(Stream& stream);
   asio::awaitable<bool> handshake(asio::ssl::stream<tcp::socket&>& tls);
-  asio::awaitable<void> ehlo_over_tls(asio::ssl::stream<tcp::socket&>& tls, std::string detail);
+  asio::awaitable<void> after_handshake(asio::ssl::stream<tcp::socket&>& tls, std::string detail);
   void discard_unsolicited(std::string_view when, std::string_view finding);
 
   ProbeOptions options_;
@@ -112,11 +112,14 @@ class Session {
 
 void Session::configure_tls() {
   SSL_CTX* ctx = ssl_context_.native_handle();
-  // Offer everything down to TLS 1.0 at security level 0, so the probe can *see* what a weak
-  // server does; judging it is the report's job. No anonymous suites: we want the certificate.
+  const TlsOffer& offer = options_.offer;
   SSL_CTX_set_security_level(ctx, 0);
-  SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION);
-  SSL_CTX_set_cipher_list(ctx, "ALL:!aNULL:!eNULL:@SECLEVEL=0");
+  SSL_CTX_set_min_proto_version(ctx, offer.min_version);
+  SSL_CTX_set_max_proto_version(ctx, offer.max_version);
+  // An empty list is refused by OpenSSL; the handshake then fails as "no ciphers available",
+  // which is the honest result of offering nothing.
+  SSL_CTX_set_cipher_list(ctx, offer.cipher_list.c_str());
+  if (!offer.ciphersuites.empty()) SSL_CTX_set_ciphersuites(ctx, offer.ciphersuites.c_str());
   SSL_CTX_set_max_cert_list(ctx, limits::kMaxCertChainBytes);
   ssl_context_.set_verify_mode(asio::ssl::verify_none);  // verified explicitly afterwards
 }
@@ -314,6 +317,10 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   }
   const int kx = cipher != nullptr ? SSL_CIPHER_get_kx_nid(cipher) : NID_undef;
   facts.forward_secrecy = kx == NID_kx_ecdhe || kx == NID_kx_dhe || kx == NID_kx_any;
+  if (options_.offer.handshake_only) {
+    result_.tls = std::move(facts);
+    co_return true;
+  }
   STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
   for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
     facts.chain.push_back(tls::describe(sk_X509_value(chain, i)));
@@ -346,7 +353,7 @@ asio::awaitable<void> Session::run() {
     if (!secured) co_return;
     const bool greeted = co_await greet(tls);
     if (!greeted) co_return;
-    co_await ehlo_over_tls(tls, "implicit TLS session completed");
+    co_await after_handshake(tls, "implicit TLS session completed");
     co_return;
   }
 
@@ -375,12 +382,17 @@ asio::awaitable<void> Session::run() {
   discard_unsolicited("after the 220 to STARTTLS (response injection)", "smtp.plaintext-after-starttls");
   const bool secured = co_await handshake(tls);
   if (!secured) co_return;
-  co_await ehlo_over_tls(tls, "STARTTLS session completed");
+  co_await after_handshake(tls, "STARTTLS session completed");
 }
 
 // The last steps once TLS is up, the same for STARTTLS and implicit TLS: EHLO (whose list is
 // the one that counts, RFC 3207 §4.2), the outcome, QUIT.
-asio::awaitable<void> Session::ehlo_over_tls(asio::ssl::stream<tcp::socket&>& tls, std::string detail) {
+asio::awaitable<void> Session::after_handshake(asio::ssl::stream<tcp::socket&>& tls, std::string detail) {
+  if (options_.offer.handshake_only) {
+    finish(ProbeOutcome::ok, "TLS handshake completed (handshake only)");
+    co_await quit(tls);
+    co_return;
+  }
   enter(Phase::ehlo_tls);
   result_.capabilities_tls = co_await ehlo(tls);
   if (!result_.capabilities_tls) co_return;

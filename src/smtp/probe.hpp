@@ -40,12 +40,26 @@ struct PhaseDeadlines {
 
 enum class TlsMode : std::uint8_t { starttls, implicit };
 
+// What the client offers in its ClientHello. The default offers everything from TLS 1.0 up at
+// OpenSSL security level 0, so the probe can *see* what a weak server does; judging it is the
+// report's job. No anonymous or NULL suites by default: the probe wants the certificate.
+struct TlsOffer {
+  int min_version = 0x0301;  // TLS1_VERSION
+  int max_version = 0;       // 0: the highest OpenSSL knows
+  std::string cipher_list = "ALL:!aNULL:!eNULL:@SECLEVEL=0";  // TLS 1.0-1.2 suites
+  std::string ciphersuites;  // TLS 1.3 suites; empty: OpenSSL's default set
+  // Stop after the handshake: no certificate verification and no EHLO over TLS (the sweep's
+  // many handshakes need only the negotiated version and suite).
+  bool handshake_only = false;
+};
+
 struct ProbeOptions {
   boost::asio::ip::tcp::endpoint endpoint;
   std::string server_name;   // MX name: SNI and certificate name check; empty for none
   std::string helo_name = "intransit.invalid";  // what we say in EHLO (identifies the probe)
   TlsMode mode = TlsMode::starttls;
   std::string ca_file;       // empty: system trust store
+  TlsOffer offer;
   PhaseDeadlines deadlines;
 };
 

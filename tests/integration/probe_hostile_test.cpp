@@ -6,14 +6,17 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 
 #include "core/text.hpp"
 #include "report/probe_report.hpp"
 #include "sink/hostile_server.hpp"
 #include "smtp/probe.hpp"
+#include "smtp/sweep.hpp"
 
 namespace asio = boost::asio;
 using intransit::ProbeOutcome;
@@ -169,6 +172,66 @@ TEST(HostileProbeDetails, ClosedPortIsRefused) {
   }  // closed again: nothing listens there now
   const ProbeResult r = run_probe(io, short_options(closed));
   EXPECT_EQ(to_string(r.outcome), "connect-refused");
+}
+
+}  // namespace
+
+namespace {
+
+intransit::smtp::SweepResult sweep_scenario(HostileScenario scenario) {
+  asio::io_context io;
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, scenario);
+  server.start();
+  intransit::smtp::SweepResult sweep;
+  intransit::smtp::spawn_sweep(io.get_executor(), short_options(server.local_endpoint()), sweep);
+  // The server's accept loop never runs out of work: stop once every version has reported.
+  asio::steady_timer poll(io);
+  std::function<void()> check = [&] {
+    const bool done =
+        std::all_of(sweep.versions.begin(), sweep.versions.end(), [](const auto& v) { return v.done; });
+    if (done) {
+      io.stop();
+      return;
+    }
+    poll.expires_after(20ms);
+    poll.async_wait([&](const boost::system::error_code&) { check(); });
+  };
+  check();
+  io.run();
+  return sweep;
+}
+
+TEST(HostileSweep, StallingHandshakesAreUntestedNeverUnsupported) {
+  const auto sweep = sweep_scenario(HostileScenario::handshake_stall);
+  ASSERT_EQ(sweep.versions.size(), 4u);
+  for (const auto& v : sweep.versions) {
+    EXPECT_FALSE(v.supported.has_value()) << v.version;  // could not test, not "no"
+    EXPECT_NE(v.error.find("tls-timeout"), std::string::npos) << v.version << ": " << v.error;
+  }
+  const auto json = intransit::report::probe_to_json(ProbeResult{}, &sweep);
+  EXPECT_TRUE(json["versions"]["TLSv1.3"].is_null());
+}
+
+TEST(HostileSweep, RefusedStarttlsIsUntestedToo) {
+  const auto sweep = sweep_scenario(HostileScenario::starttls_refused);
+  for (const auto& v : sweep.versions) {
+    EXPECT_FALSE(v.supported.has_value()) << v.version;
+    EXPECT_NE(v.error.find("starttls-refused"), std::string::npos) << v.error;
+  }
+}
+
+TEST(HostileSweep, ValidServerSupportsTls13WithTheEliminationMinimum) {
+  const auto sweep = sweep_scenario(HostileScenario::valid);
+  const auto& v13 = sweep.versions.back();
+  EXPECT_EQ(v13.version, "TLSv1.3");
+  EXPECT_EQ(v13.supported, true);
+  EXPECT_FALSE(v13.ciphers.empty());
+  for (const auto& v : sweep.versions) {
+    const int minimum = static_cast<int>(v.ciphers.size()) + 1 + (v.ciphers.size() >= 2 ? 1 : 0);
+    if (v.supported.has_value()) {
+      EXPECT_EQ(v.connections, minimum) << v.version << " " << v.ciphers.size() << " suites, server_order " << v.server_order.has_value() << " error " << v.error;
+    }
+  }
 }
 
 }  // namespace
