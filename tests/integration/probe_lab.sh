@@ -63,3 +63,18 @@ if grep -q 'version=' <<<"$expect"; then
   fi
   echo "agrees with openssl s_client: $ours"
 fi
+
+# Agreement with posttls-finger at level "verify" (PKIX plus the MX host name, as a verifying
+# Postfix sender would): "Verified" exactly when intransit says trusted and the name matches.
+# (Postfix's own client refuses TLS 1.0/1.1 at its security level, so the legacy case is skipped.)
+case "$case" in
+  modern|selfsigned|expired|wrongname|exim)
+    pf=$(MAIL_CONFIG="$INTRANSIT_LAB_MAIL_CONFIG" ns timeout 20 posttls-finger -c -l verify -F "$INTRANSIT_CA_FILE" "[$name]" 2>&1)
+    pf_verified=false; grep -q 'Verified TLS connection established' <<<"$pf" && pf_verified=true
+    ours=$(python3 -c 'import json,sys; c=json.loads(sys.stdin.read())["certificate"]; print(str(c["trusted"] and c["name_matches"] is True).lower())' <<<"$json")
+    if [ "$ours" != "$pf_verified" ]; then
+      echo "DISAGREE with posttls-finger -l verify: intransit verified=$ours, posttls-finger verified=$pf_verified"
+      echo "$pf"; exit 1
+    fi
+    echo "agrees with posttls-finger -l verify: verified=$ours" ;;
+esac
