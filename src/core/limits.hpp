@@ -65,4 +65,9 @@ namespace intransit::limits {
 // still finishes in about the time of its longest version.
 inline constexpr int kSweepConnectionsPerHost = 4;
 
+// A sweep handshake answered 421 is retried after a pause that doubles each time, at most this
+// often: gives a rate-limiting server ~3.5 s in all before the version is reported incomplete.
+inline constexpr std::chrono::milliseconds kSweepBackoffFirst{500};
+inline constexpr int kSweepBackoffRetries = 3;
+
 }  // namespace intransit::limits

@@ -58,6 +58,9 @@ void add_sweep(nlohmann::json& j, const smtp::SweepResult& sweep) {
   j["server_order"] = std::move(order);
   j["sweep_errors"] = std::move(errors);
   j["sweep_connections"] = sweep.connections();
+  int deferrals = 0;
+  for (const auto& v : sweep.versions) deferrals += v.deferrals;
+  j["sweep_deferrals"] = deferrals;
 }
 
 }  // namespace
@@ -169,7 +172,10 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
     }
     out << "  [" << sweep->connections() << " connections]\n";
     for (const auto& v : sweep->versions) {
-      if (!v.error.empty()) out << "  " << v.version << "      " << "could not test: " << v.error << "\n";
+      if (!v.error.empty()) {
+        out << "  " << v.version << "      " << (v.ciphers.empty() ? "could not test: " : "INCOMPLETE, stopped by: ")
+            << v.error << "\n";
+      }
       if (v.ciphers.empty()) continue;
       out << "  " << v.version << "      ";
       if (v.server_order) out << (*v.server_order ? "server order: " : "client order: ");

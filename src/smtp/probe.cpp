@@ -84,6 +84,8 @@ class Session {
 
  private:
   void configure_tls();
+  static void stop_after_server_hello(int write_p, int version, int content_type, const void* buf,
+                                      std::size_t len, SSL* ssl, void* self);
   void enter(Phase phase);
   void finish(ProbeOutcome outcome, std::string detail);
   void note(char direction, std::string_view bytes);
@@ -106,6 +108,7 @@ class Session {
   bool timed_out_ = false;
   bool finished_ = false;
   std::string pending_;  // bytes read but not yet parsed
+  bool hello_seen_ = false;  // handshake-only: the ServerHello arrived, the handshake stops after it
   ReplyParser parser_;
   Reply reply_;
 };
@@ -122,6 +125,23 @@ void Session::configure_tls() {
   if (!offer.ciphersuites.empty()) SSL_CTX_set_ciphersuites(ctx, offer.ciphersuites.c_str());
   SSL_CTX_set_max_cert_list(ctx, limits::kMaxCertChainBytes);
   ssl_context_.set_verify_mode(asio::ssl::verify_none);  // verified explicitly afterwards
+  if (offer.handshake_only) {
+    // The sweep needs only the negotiated version and suite, which the ServerHello fixes. Once
+    // it is in, the next message may be at most 1 byte, so the handshake stops there with
+    // "excessive message size": the client spends nothing on certificates or key exchange
+    // (DH public-key checks were 70% of a sweep's CPU), and the server sees an aborted
+    // handshake, as with nmap's ssl-enum-ciphers.
+    SSL_CTX_set_msg_callback(ctx, &Session::stop_after_server_hello);
+    SSL_CTX_set_msg_callback_arg(ctx, this);
+  }
+}
+
+void Session::stop_after_server_hello(int write_p, int /*version*/, int content_type, const void* buf,
+                                      std::size_t len, SSL* ssl, void* self) {
+  const auto* bytes = static_cast<const unsigned char*>(buf);
+  if (write_p != 0 || content_type != SSL3_RT_HANDSHAKE || len == 0 || bytes[0] != SSL3_MT_SERVER_HELLO) return;
+  static_cast<Session*>(self)->hello_seen_ = true;
+  SSL_set_max_cert_list(ssl, 1);
 }
 
 // Starts a phase: the watchdog closes the socket at the phase deadline or the whole-probe
@@ -291,6 +311,20 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   }
   boost::system::error_code ec;
   co_await tls.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  // During the handshake the chosen suite is the "pending" one (TLS 1.2), or already current.
+  const SSL_CIPHER* hello_cipher =
+      SSL_get_pending_cipher(ssl) != nullptr ? SSL_get_pending_cipher(ssl) : SSL_get_current_cipher(ssl);
+  if (ec && hello_seen_ && hello_cipher != nullptr) {
+    // Handshake-only mode stopped after the ServerHello on purpose (see configure_tls): the
+    // version and suite are known, nothing more is wanted.
+    TlsFacts facts;
+    facts.version = SSL_get_version(ssl);
+    facts.cipher = SSL_CIPHER_get_name(hello_cipher);
+    note('*', "TLS " + facts.version + " " + facts.cipher + " (stopped after the server's hello)");
+    result_.tls = std::move(facts);
+    finish(ProbeOutcome::ok, "TLS version and suite learnt from the server's hello");
+    co_return false;  // no session to continue on
+  }
   if (ec) {
     if (timed_out_) {
       finish(ProbeOutcome::tls_timeout, "the TLS handshake did not finish in time");

@@ -4,6 +4,10 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -81,12 +85,28 @@ ProbeOptions offering(const ProbeOptions& base, int version, const std::vector<c
   return o;
 }
 
+// One handshake of the sweep. A server that defers us (421, RELIABILITY.md item 24) is given
+// time, with a doubling pause, a few times: Exim, for one, keeps a process per aborted handshake
+// for a while and answers 421 beyond smtp_accept_max.
+asio::awaitable<ProbeResult> polite_probe(ProbeOptions options, VersionSweep& out) {
+  auto pause = limits::kSweepBackoffFirst;
+  for (int attempt = 0;; ++attempt) {
+    ProbeResult r = co_await probe(options);
+    ++out.connections;
+    if (r.outcome != ProbeOutcome::rate_limited || attempt == limits::kSweepBackoffRetries) co_return r;
+    ++out.deferrals;
+    asio::steady_timer timer(co_await asio::this_coro::executor, pause);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    pause *= 2;
+  }
+}
+
 asio::awaitable<void> sweep_one_version(ProbeOptions base, VersionInfo version, VersionSweep& out) {
   std::vector<const SSL_CIPHER*> remaining = offerable(version.id);
   std::vector<const SSL_CIPHER*> accepted;
   while (!remaining.empty()) {
-    const ProbeResult r = co_await probe(offering(base, version.id, remaining));
-    ++out.connections;
+    const ProbeResult r = co_await polite_probe(offering(base, version.id, remaining), out);
     if (r.outcome == ProbeOutcome::tls_handshake_failed) break;  // none of `remaining` is taken
     if (r.outcome != ProbeOutcome::ok || !r.tls) {
       // Could not test (timeout, refused, no STARTTLS, ...): never read that as "not supported".
@@ -110,8 +130,7 @@ asio::awaitable<void> sweep_one_version(ProbeOptions base, VersionInfo version, 
     // Offer the accepted suites in reverse: a server that still picks its first choice
     // imposes its own order.
     std::vector<const SSL_CIPHER*> reversed(accepted.rbegin(), accepted.rend());
-    const ProbeResult r = co_await probe(offering(base, version.id, reversed));
-    ++out.connections;
+    const ProbeResult r = co_await polite_probe(offering(base, version.id, reversed), out);
     if (r.outcome == ProbeOutcome::ok && r.tls) out.server_order = r.tls->cipher == SSL_CIPHER_get_name(accepted.front());
   }
 }

@@ -31,6 +31,7 @@ struct VersionSweep {
   std::vector<SweptCipher> ciphers;   // in the order the server picked them
   std::optional<bool> server_order;   // nullopt with fewer than two suites
   int connections = 0;
+  int deferrals = 0;                  // 421s answered by pausing and trying again
   bool done = false;  // this version's handshakes are over (whatever they found)
 };
 

@@ -235,3 +235,17 @@ TEST(HostileSweep, ValidServerSupportsTls13WithTheEliminationMinimum) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HostileSweep, RateLimitedServerIsGivenTimeThenReportedUntested) {
+  const auto sweep = sweep_scenario(HostileScenario::rate_limited);
+  for (const auto& v : sweep.versions) {
+    EXPECT_FALSE(v.supported.has_value()) << v.version;
+    EXPECT_NE(v.error.find("rate-limited"), std::string::npos) << v.error;
+    EXPECT_EQ(v.deferrals, intransit::limits::kSweepBackoffRetries) << v.version;
+    EXPECT_EQ(v.connections, intransit::limits::kSweepBackoffRetries + 1) << v.version;
+  }
+}
+
+}  // namespace
