@@ -28,3 +28,19 @@ sweep = load("sweep")
 sweep.update(load("testssl"))
 table("TLS version and cipher sweep of one MTA", sweep, "intransit probe --sweep")
 table("One STARTTLS probe with certificate verification, whole process", load("single"), "intransit probe")
+
+inproc = json.loads((out / "inprocess.json").read_text())
+floor_line = (out / "s_time.txt").read_text().strip()
+floor_ms = None
+if "connections/user sec" in floor_line:
+    per_user_sec = float(floor_line.split(";")[1].split("connections/user sec")[0])
+    floor_ms = 1000.0 / per_user_sec
+print("\n### In-process cost per probe (STARTTLS + TLS 1.3 + verify, shared SSL_CTX and trust store)\n")
+print("| measure | per probe |")
+print("|---|---|")
+print(f"| intransit client user CPU | {inproc['client_user_ms_per_probe']:.2f} ms |")
+print(f"| intransit client system CPU | {inproc['client_system_ms_per_probe']:.2f} ms |")
+print(f"| intransit wall (sequential) | {inproc['wall_ms_per_probe']:.2f} ms |")
+if floor_ms is not None:
+    print(f"| floor: bare TLS 1.3 handshake, user CPU (openssl s_time) | {floor_ms:.2f} ms |")
+    print(f"| ratio user CPU intransit / floor | {inproc['client_user_ms_per_probe'] / floor_ms:.2f}× |")

@@ -121,6 +121,16 @@ int run_probe(const ProbeArgs& args) {
     }
   }
 
+  // Trust anchors load once for every address (the system store alone costs more than a
+  // handshake); a file that does not load is a usage error, not a finding about the server.
+  std::string trust_error;
+  const auto trust = tls::TrustStore::load(args.ca_file, trust_error);
+  if (!trust) {
+    std::cerr << "intransit probe: " << trust_error << "\n";
+    return 2;
+  }
+  const auto tls_context = tls::make_client_context(tls::TlsOffer{});
+
   std::vector<smtp::ProbeResult> results(endpoints.size());
   std::vector<smtp::SweepResult> sweeps(endpoints.size());
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
@@ -129,6 +139,8 @@ int run_probe(const ProbeArgs& args) {
     options.server_name = !args.name.empty() ? args.name : (ip_ec ? target->host : std::string{});
     options.helo_name = args.helo;
     options.ca_file = args.ca_file;
+    options.trust = trust;
+    options.tls_context = tls_context;
     options.mode = port == 465 ? smtp::TlsMode::implicit : smtp::TlsMode::starttls;
     options.deadlines.total = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
     asio::co_spawn(io, probe_into(std::move(options), results[i], args.sweep ? &sweeps[i] : nullptr),

@@ -72,18 +72,16 @@ class Session {
  public:
   Session(const asio::any_io_executor& ex, ProbeOptions options)
       : options_(std::move(options)), socket_(ex), timer_(ex),
-        ssl_context_(asio::ssl::context::tls_client) {
+        ssl_context_(options_.tls_context ? options_.tls_context : tls::make_client_context(options_.offer)) {
     result_.address = options_.endpoint.address().to_string() + ":" +
                       std::to_string(options_.endpoint.port());
     result_.server_name = options_.server_name;
-    configure_tls();
   }
 
   asio::awaitable<void> run();
   ProbeResult take_result() { return std::move(result_); }
 
  private:
-  void configure_tls();
   static void stop_after_server_hello(int write_p, int version, int content_type, const void* buf,
                                       std::size_t len, SSL* ssl, void* self);
   void enter(Phase phase);
@@ -102,7 +100,7 @@ class Session {
   ProbeResult result_;
   tcp::socket socket_;
   asio::steady_timer timer_;
-  asio::ssl::context ssl_context_;
+  std::shared_ptr<asio::ssl::context> ssl_context_;
   Clock::time_point started_ = Clock::now();
   unsigned generation_ = 0;
   bool timed_out_ = false;
@@ -112,29 +110,6 @@ class Session {
   ReplyParser parser_;
   Reply reply_;
 };
-
-void Session::configure_tls() {
-  SSL_CTX* ctx = ssl_context_.native_handle();
-  const TlsOffer& offer = options_.offer;
-  SSL_CTX_set_security_level(ctx, 0);
-  SSL_CTX_set_min_proto_version(ctx, offer.min_version);
-  SSL_CTX_set_max_proto_version(ctx, offer.max_version);
-  // An empty list is refused by OpenSSL; the handshake then fails as "no ciphers available",
-  // which is the honest result of offering nothing.
-  SSL_CTX_set_cipher_list(ctx, offer.cipher_list.c_str());
-  if (!offer.ciphersuites.empty()) SSL_CTX_set_ciphersuites(ctx, offer.ciphersuites.c_str());
-  SSL_CTX_set_max_cert_list(ctx, limits::kMaxCertChainBytes);
-  ssl_context_.set_verify_mode(asio::ssl::verify_none);  // verified explicitly afterwards
-  if (offer.handshake_only) {
-    // The sweep needs only the negotiated version and suite, which the ServerHello fixes. Once
-    // it is in, the next message may be at most 1 byte, so the handshake stops there with
-    // "excessive message size": the client spends nothing on certificates or key exchange
-    // (DH public-key checks were 70% of a sweep's CPU), and the server sees an aborted
-    // handshake, as with nmap's ssl-enum-ciphers.
-    SSL_CTX_set_msg_callback(ctx, &Session::stop_after_server_hello);
-    SSL_CTX_set_msg_callback_arg(ctx, this);
-  }
-}
 
 void Session::stop_after_server_hello(int write_p, int /*version*/, int content_type, const void* buf,
                                       std::size_t len, SSL* ssl, void* self) {
@@ -304,6 +279,15 @@ asio::awaitable<void> Session::quit(Stream& stream) {
 asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   enter(Phase::tls_handshake);
   SSL* ssl = tls.native_handle();
+  if (options_.offer.handshake_only) {
+    // The sweep needs only the negotiated version and suite, which the ServerHello fixes. Once
+    // it is in, the next message may be at most 1 byte, so the handshake stops there with
+    // "excessive message size": the client spends nothing on certificates or key exchange
+    // (DH public-key checks were 70% of a sweep's CPU), and the server sees an aborted
+    // handshake, as with nmap's ssl-enum-ciphers.
+    SSL_set_msg_callback(ssl, &Session::stop_after_server_hello);
+    SSL_set_msg_callback_arg(ssl, this);
+  }
   boost::system::error_code ip_ec;
   asio::ip::make_address(options_.server_name, ip_ec);
   if (!options_.server_name.empty() && ip_ec) {  // SNI only for names (RFC 6066 §3)
@@ -315,7 +299,7 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   const SSL_CIPHER* hello_cipher =
       SSL_get_pending_cipher(ssl) != nullptr ? SSL_get_pending_cipher(ssl) : SSL_get_current_cipher(ssl);
   if (ec && hello_seen_ && hello_cipher != nullptr) {
-    // Handshake-only mode stopped after the ServerHello on purpose (see configure_tls): the
+    // Handshake-only mode stopped after the ServerHello on purpose (see handshake()): the
     // version and suite are known, nothing more is wanted.
     TlsFacts facts;
     facts.version = SSL_get_version(ssl);
@@ -360,7 +344,14 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
     facts.chain.push_back(tls::describe(sk_X509_value(chain, i)));
   }
   tls::X509Ptr leaf(SSL_get1_peer_certificate(ssl));
-  facts.verification = tls::verify(leaf.get(), chain, options_.ca_file, options_.server_name);
+  std::string trust_error;
+  const auto trust = options_.trust ? options_.trust : tls::TrustStore::load(options_.ca_file, trust_error);
+  if (trust) {
+    facts.verification = tls::verify(leaf.get(), chain, *trust, options_.server_name);
+  } else {
+    facts.verification.error = trust_error;
+    facts.verification.checked_name = options_.server_name;
+  }
   note('*', "TLS " + facts.version + " " + facts.cipher + (facts.group.empty() ? "" : " " + facts.group));
   result_.tls = std::move(facts);
   co_return true;
@@ -380,7 +371,7 @@ asio::awaitable<void> Session::run() {
     }
     co_return;
   }
-  asio::ssl::stream<tcp::socket&> tls(socket_, ssl_context_);
+  asio::ssl::stream<tcp::socket&> tls(socket_, *ssl_context_);
 
   if (options_.mode == TlsMode::implicit) {
     const bool secured = co_await handshake(tls);

@@ -13,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,6 +22,8 @@
 #include "core/outcome.hpp"
 #include "smtp/ehlo.hpp"
 #include "tls/certificate.hpp"
+#include "tls/client_context.hpp"
+#include "tls/trust_store.hpp"
 
 namespace intransit::smtp {
 
@@ -40,26 +43,17 @@ struct PhaseDeadlines {
 
 enum class TlsMode : std::uint8_t { starttls, implicit };
 
-// What the client offers in its ClientHello. The default offers everything from TLS 1.0 up at
-// OpenSSL security level 0, so the probe can *see* what a weak server does; judging it is the
-// report's job. No anonymous or NULL suites by default: the probe wants the certificate.
-struct TlsOffer {
-  int min_version = 0x0301;  // TLS1_VERSION
-  int max_version = 0;       // 0: the highest OpenSSL knows
-  std::string cipher_list = "ALL:!aNULL:!eNULL:@SECLEVEL=0";  // TLS 1.0-1.2 suites
-  std::string ciphersuites;  // TLS 1.3 suites; empty: OpenSSL's default set
-  // Stop after the handshake: no certificate verification and no EHLO over TLS (the sweep's
-  // many handshakes need only the negotiated version and suite).
-  bool handshake_only = false;
-};
-
 struct ProbeOptions {
   boost::asio::ip::tcp::endpoint endpoint;
   std::string server_name;   // MX name: SNI and certificate name check; empty for none
   std::string helo_name = "intransit.invalid";  // what we say in EHLO (identifies the probe)
   TlsMode mode = TlsMode::starttls;
   std::string ca_file;       // empty: system trust store
-  TlsOffer offer;
+  tls::TlsOffer offer;
+  // Shared across probes when set (a run loads its trust anchors once, a scan builds one
+  // context per offer); built from ca_file / offer when null.
+  std::shared_ptr<const tls::TrustStore> trust;
+  std::shared_ptr<boost::asio::ssl::context> tls_context;
   PhaseDeadlines deadlines;
 };
 

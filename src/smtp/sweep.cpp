@@ -76,6 +76,7 @@ ProbeOptions offering(const ProbeOptions& base, int version, const std::vector<c
   o.offer.min_version = version;
   o.offer.max_version = version;
   o.offer.handshake_only = true;
+  o.tls_context = nullptr;  // a context is built for each offer
   if (version == TLS1_3_VERSION) {
     o.offer.ciphersuites = join_names(ciphers);
     o.offer.cipher_list = kAllCipherList;

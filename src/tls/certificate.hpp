@@ -24,7 +24,7 @@ struct CertificateFacts {
   std::string signature_algorithm;
   std::string sha256_fingerprint;       // hex, of the DER certificate
   std::string spki_sha256;              // hex, of the DER SubjectPublicKeyInfo (TLSA 3 1 1 data)
-  bool self_signed = false;   // subject == issuer and the key verifies its own signature
+  bool self_signed = false;   // subject == issuer and its key identifiers match (X509_self_signed)
 };
 
 struct Verification {
@@ -37,9 +37,10 @@ struct Verification {
 
 CertificateFacts describe(X509* cert);
 
-// Verifies `leaf` with the untrusted `chain` the server sent. `ca_file` empty means the system
-// store. `name` empty skips the name check.
-Verification verify(X509* leaf, STACK_OF(X509) * chain, const std::string& ca_file,
-                    const std::string& name);
+class TrustStore;
+
+// Verifies `leaf` with the untrusted `chain` the server sent against `trust`. `name` empty
+// skips the name check.
+Verification verify(X509* leaf, STACK_OF(X509) * chain, const TrustStore& trust, const std::string& name);
 
 }  // namespace intransit::tls
