@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""testssl_lab.py STATE_DIR INTRANSIT CASE — the TLS versions `intransit probe --sweep` finds on a
+lab MTA equal the protocols testssl.sh (`-t smtp -p`, its own socket-level checks) reports as
+offered for the same server."""
+import json
+import subprocess
+import sys
+import tempfile
+
+state, intransit, case = sys.argv[1:4]
+env = dict(line.split("=", 1) for line in
+           subprocess.run(["bash", "-c", f". {state}/env; env"], capture_output=True, text=True).stdout.splitlines()
+           if "=" in line)
+ns = ["ip", "netns", "exec", env["INTRANSIT_LAB_NETNS"]]
+addr, name = {"modern": ("127.0.1.2", "mx.opportunistic.test"), "legacy": ("127.0.1.3", "mx.legacy.test"),
+              "exim": ("127.0.1.7", "mx.exim.test")}[case]
+
+ours = json.loads(subprocess.run(ns + [intransit, "probe", addr, "--name", name, "--sweep", "--format", "json",
+                                       "--ca-file", env["INTRANSIT_CA_FILE"]],
+                                 capture_output=True, text=True).stdout)["versions"]
+with tempfile.TemporaryDirectory() as tmp:
+    report = f"{tmp}/testssl.json"  # testssl.sh refuses to write into an existing file
+    run = subprocess.run(ns + ["testssl", "--quiet", "--color", "0", "--warnings", "off", "--nodns", "min",
+                               "-t", "smtp", "-p", "--jsonfile", report, f"{addr}:25"],
+                         capture_output=True, text=True, timeout=240)
+    try:
+        findings = {x["id"]: x["finding"] for x in json.load(open(report))}
+    except (OSError, ValueError):
+        print("testssl.sh wrote no report:", run.stdout[-2000:], run.stderr[-2000:])
+        sys.exit(1)
+ids = {"TLSv1.0": "TLS1", "TLSv1.1": "TLS1_1", "TLSv1.2": "TLS1_2", "TLSv1.3": "TLS1_3"}
+bad = []
+for version, tid in ids.items():
+    theirs = findings.get(tid, "").startswith("offered")
+    print(f"{version}: intransit {ours[version]}, testssl.sh '{findings.get(tid)}'")
+    if ours[version] is not theirs:
+        bad.append(version)
+if bad:
+    print("DISAGREE with testssl.sh on", ", ".join(bad))
+    sys.exit(1)
