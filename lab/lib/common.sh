@@ -17,7 +17,8 @@ ADDR_PF_SELFSIGNED=127.0.1.4
 ADDR_PF_EXPIRED=127.0.1.5
 ADDR_PF_WRONGNAME=127.0.1.6
 ADDR_EXIM=127.0.1.7         # Exim 4 (GnuTLS build), STARTTLS
-ADDR_UNREACHABLE=127.0.1.99 # MX address with nothing listening
+ADDR_UNREACHABLE=127.0.1.99 # MX address with nothing listening (RST: connection refused)
+ADDR_BLACKHOLE=127.0.1.98   # MX address whose SYNs are dropped by nftables (connect timeout)
 ADDR_NGINX=127.0.2.1        # MTA-STS policy hosts (HTTPS, SNI)
 LAB_ADDRESSES=("$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY"
   "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX")

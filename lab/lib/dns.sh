@@ -10,7 +10,7 @@ DNS_CHILD_ZONES=(plain.test opportunistic.test selfsigned.test expired.test wron
   mixed.test legacy.test mtasts.test mtasts-testing.test mtasts-mismatch.test
   mtasts-redirect.test mtasts-badtype.test mtasts-huge.test mtasts-badcert.test dane.test
   dane-mismatch.test dane-unsigned.test nullmx.test implicit.test exim.test tlsrpt.test
-  unreachable.test)
+  unreachable.test blackhole.test)
 DNS_UNSIGNED_ZONES=" dane-unsigned.test "
 MTASTS_POLICY_ID=20261128T000000
 
@@ -27,6 +27,7 @@ dns_zone_body() {
     legacy.test) echo "@ MX 10 mx"; echo "mx A $ADDR_PF_LEGACY" ;;
     exim.test) echo "@ MX 10 mx"; echo "mx A $ADDR_EXIM" ;;
     unreachable.test) echo "@ MX 10 mx"; echo "mx A $ADDR_UNREACHABLE" ;;
+    blackhole.test) echo "@ MX 10 mx"; echo "mx A $ADDR_BLACKHOLE" ;;
     mixed.test)
       echo "@ MX 10 mx1"; echo "@ MX 20 mx2"
       echo "mx1 A $ADDR_PF_MODERN"; echo "mx2 A $ADDR_PF_PLAIN" ;;

@@ -16,10 +16,13 @@ case "$case" in
   wrongname)  addr=127.0.1.6 name=mx.wrongname.test  expect='outcome=ok trusted=True name_matches=False' ;;
   exim)       addr=127.0.1.7 name=mx.exim.test       expect='outcome=ok version=TLSv1.3 trusted=True name_matches=True banner~Exim' ;;
   unreachable) addr=127.0.1.99 name=mx.unreachable.test expect='outcome=connect-refused tls=None' ;;
+  blackhole)  addr=127.0.1.98 name=mx.blackhole.test expect='outcome=connect-timeout tls=None' ;;
   *) echo "unknown case $case"; exit 2 ;;
 esac
 
-json=$(ns "$intransit" probe "$addr" --name "$name" --ca-file "$INTRANSIT_CA_FILE" --format json)
+# A short whole-probe deadline for the black hole: the probe must end there, as connect-timeout.
+extra=(); [ "$case" = blackhole ] && extra=(--timeout 3)
+json=$(ns "$intransit" probe "$addr" --name "$name" --ca-file "$INTRANSIT_CA_FILE" --format json "${extra[@]}")
 rc=$?
 echo "$json" | head -c 4000; echo
 python3 - "$expect" <<PY || exit 1
@@ -48,7 +51,7 @@ print("ok:", sys.argv[1])
 PY
 
 # Exit code: 0 when the server could be tested, 1 when not (README "Exit codes").
-if [ "$case" = unreachable ]; then [ $rc -eq 1 ] || { echo "exit code $rc, want 1"; exit 1; }
+if [ "$case" = unreachable ] || [ "$case" = blackhole ]; then [ $rc -eq 1 ] || { echo "exit code $rc, want 1"; exit 1; }
 else [ $rc -eq 0 ] || { echo "exit code $rc, want 0"; exit 1; }; fi
 
 # Agreement with openssl s_client on the same server (same broad client offer: SECLEVEL=0).
