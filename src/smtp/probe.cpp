@@ -73,8 +73,9 @@ class Session {
   Session(const asio::any_io_executor& ex, ProbeOptions options)
       : options_(std::move(options)), socket_(ex), timer_(ex),
         ssl_context_(options_.tls_context ? options_.tls_context : tls::make_client_context(options_.offer)) {
-    result_.address = options_.endpoint.address().to_string() + ":" +
-                      std::to_string(options_.endpoint.port());
+    const auto& ip = options_.endpoint.address();
+    result_.address = (ip.is_v6() ? "[" + ip.to_string() + "]" : ip.to_string()) + ":" +
+                      std::to_string(options_.endpoint.port());  // RFC 3986 §3.2.2 brackets
     result_.server_name = options_.server_name;
   }
 

@@ -73,7 +73,7 @@ struct TranscriptLine {
 };
 
 struct ProbeResult {
-  std::string address;       // "127.0.0.1:25"
+  std::string address;       // "127.0.0.1:25", "[::1]:25"
   std::string server_name;
   ProbeOutcome outcome = ProbeOutcome::ok;
   Phase phase = Phase::connect;  // where the dialogue ended

@@ -249,3 +249,23 @@ TEST(HostileSweep, RateLimitedServerIsGivenTimeThenReportedUntested) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(HostileProbeDetails, ProbesOverIpv6Loopback) {
+  asio::io_context io;
+  boost::system::error_code ec;
+  asio::ip::tcp::acceptor probe_v6(io);
+  probe_v6.open(asio::ip::tcp::v6(), ec);
+  if (!ec) probe_v6.bind({asio::ip::make_address("::1"), 0}, ec);
+  if (ec) GTEST_SKIP() << "no IPv6 loopback here: " << ec.message();
+  probe_v6.close();
+  HostileServer server(io, {asio::ip::make_address("::1"), 0}, HostileScenario::valid);
+  server.start();
+  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  EXPECT_EQ(to_string(r.outcome), "ok") << r.detail;
+  EXPECT_EQ(r.address.rfind("[::1]:", 0), 0u) << r.address;
+  EXPECT_TRUE(r.tls.has_value());
+}
+
+}  // namespace
