@@ -16,6 +16,7 @@
 #include <array>
 
 #include "core/limits.hpp"
+#include "smtp/findings.hpp"
 #include "core/text.hpp"
 #include "tls/ossl_ptr.hpp"
 
@@ -436,6 +437,7 @@ asio::awaitable<ProbeResult> probe(ProbeOptions options) {
   Session session(executor, std::move(options));
   co_await session.run();
   ProbeResult result = session.take_result();
+  add_fact_findings(result);
   result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
   co_return result;
 }

@@ -115,6 +115,7 @@ Verification verify(X509* leaf, STACK_OF(X509) * chain, const TrustStore& trust,
   v.trusted = X509_verify_cert(ctx.get()) == 1;
   if (!v.trusted) {
     const int err = X509_STORE_CTX_get_error(ctx.get());
+    v.error_code = err;
     v.error = X509_verify_cert_error_string(err);
     v.error_depth = X509_STORE_CTX_get_error_depth(ctx.get());
   }

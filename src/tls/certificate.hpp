@@ -30,6 +30,7 @@ struct CertificateFacts {
 struct Verification {
   bool trusted = false;        // a path to a trust anchor, every certificate in its validity
   std::string error;           // OpenSSL's reason when not trusted ("certificate has expired")
+  int error_code = 0;          // X509_V_ERR_* behind `error` (0 when trusted)
   int error_depth = -1;        // where in the chain the error was found
   std::optional<bool> name_matches;  // nullopt when no name was given to check
   std::string checked_name;

@@ -8,13 +8,13 @@ state=$1 intransit=$2 case=$3
 ns() { ip netns exec "$INTRANSIT_LAB_NETNS" "$@"; }
 
 case "$case" in
-  plain)      addr=127.0.1.1 name=mx.plain.test      expect='outcome=no-starttls starttls=False tls=None' ;;
-  modern)     addr=127.0.1.2 name=mx.opportunistic.test expect='outcome=ok starttls=True version=TLSv1.3 trusted=True name_matches=True' ;;
-  legacy)     addr=127.0.1.3 name=mx.legacy.test     expect='outcome=ok version=TLSv1.1 trusted=True name_matches=True' ;;
-  selfsigned) addr=127.0.1.4 name=mx.selfsigned.test expect='outcome=ok trusted=False verify_error=self-signed_certificate name_matches=True' ;;
-  expired)    addr=127.0.1.5 name=mx.expired.test    expect='outcome=ok trusted=False verify_error=certificate_has_expired name_matches=True' ;;
-  wrongname)  addr=127.0.1.6 name=mx.wrongname.test  expect='outcome=ok trusted=True name_matches=False' ;;
-  exim)       addr=127.0.1.7 name=mx.exim.test       expect='outcome=ok version=TLSv1.3 trusted=True name_matches=True banner~Exim' ;;
+  plain)      addr=127.0.1.1 name=mx.plain.test      expect='outcome=no-starttls starttls=False tls=None findings=starttls.missing' ;;
+  modern)     addr=127.0.1.2 name=mx.opportunistic.test expect='outcome=ok starttls=True version=TLSv1.3 trusted=True name_matches=True findings=' ;;
+  legacy)     addr=127.0.1.3 name=mx.legacy.test     expect='outcome=ok version=TLSv1.1 trusted=True name_matches=True findings=tls.obsolete-version' ;;
+  selfsigned) addr=127.0.1.4 name=mx.selfsigned.test expect='outcome=ok trusted=False verify_error=self-signed_certificate name_matches=True findings=cert.self-signed' ;;
+  expired)    addr=127.0.1.5 name=mx.expired.test    expect='outcome=ok trusted=False verify_error=certificate_has_expired name_matches=True findings=cert.expired' ;;
+  wrongname)  addr=127.0.1.6 name=mx.wrongname.test  expect='outcome=ok trusted=True name_matches=False findings=cert.name-mismatch' ;;
+  exim)       addr=127.0.1.7 name=mx.exim.test       expect='outcome=ok version=TLSv1.3 trusted=True name_matches=True banner~Exim findings=' ;;
   unreachable) addr=127.0.1.99 name=mx.unreachable.test expect='outcome=connect-refused tls=None' ;;
   blackhole)  addr=127.0.1.98 name=mx.blackhole.test expect='outcome=connect-timeout tls=None' ;;
   *) echo "unknown case $case"; exit 2 ;;
@@ -36,6 +36,7 @@ facts = {
     "version": tls.get("version"), "trusted": str(cert.get("trusted")),
     "name_matches": str(cert.get("name_matches")),
     "verify_error": (cert.get("verify_error") or "").replace(" ", "_"), "banner": r["banner"],
+    "findings": ",".join(sorted(r["findings"])),
 }
 bad = []
 for want in sys.argv[1].split():

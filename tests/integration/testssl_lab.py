@@ -15,9 +15,13 @@ ns = ["ip", "netns", "exec", env["INTRANSIT_LAB_NETNS"]]
 addr, name = {"modern": ("127.0.1.2", "mx.opportunistic.test"), "legacy": ("127.0.1.3", "mx.legacy.test"),
               "exim": ("127.0.1.7", "mx.exim.test")}[case]
 
-ours = json.loads(subprocess.run(ns + [intransit, "probe", addr, "--name", name, "--sweep", "--format", "json",
-                                       "--ca-file", env["INTRANSIT_CA_FILE"]],
-                                 capture_output=True, text=True).stdout)["versions"]
+probe = json.loads(subprocess.run(ns + [intransit, "probe", addr, "--name", name, "--sweep", "--format", "json",
+                                        "--ca-file", env["INTRANSIT_CA_FILE"]],
+                                  capture_output=True, text=True).stdout)
+if "versions" not in probe:
+    print(f"no sweep: the probe ended {probe['outcome']}: {probe['detail']}")
+    sys.exit(1)
+ours = probe["versions"]
 with tempfile.TemporaryDirectory() as tmp:
     report = f"{tmp}/testssl.json"  # testssl.sh refuses to write into an existing file
     run = subprocess.run(ns + ["testssl", "--quiet", "--color", "0", "--warnings", "off", "--nodns", "min",

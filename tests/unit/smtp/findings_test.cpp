@@ -1,0 +1,82 @@
+// Unit tests for smtp/findings.hpp: stable finding ids from probe facts.
+#include "smtp/findings.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/x509_vfy.h>
+
+#include <algorithm>
+
+using intransit::ProbeOutcome;
+using intransit::smtp::add_fact_findings;
+using intransit::smtp::ProbeResult;
+using intransit::smtp::TlsFacts;
+
+namespace {
+
+bool has(const ProbeResult& r, const std::string& id) {
+  return std::find(r.findings.begin(), r.findings.end(), id) != r.findings.end();
+}
+
+ProbeResult tls_result(const std::string& version, bool trusted, int error_code, bool name_matches) {
+  ProbeResult r;
+  r.outcome = ProbeOutcome::ok;
+  TlsFacts t;
+  t.version = version;
+  t.forward_secrecy = true;
+  t.chain.emplace_back();
+  t.verification.trusted = trusted;
+  t.verification.error_code = error_code;
+  t.verification.name_matches = name_matches;
+  r.tls = t;
+  return r;
+}
+
+}  // namespace
+
+TEST(Findings, GoodSessionHasNone) {
+  auto r = tls_result("TLSv1.3", true, 0, true);
+  add_fact_findings(r);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(Findings, StarttlsMissingAndRefused) {
+  ProbeResult missing;
+  missing.outcome = ProbeOutcome::no_starttls;
+  add_fact_findings(missing);
+  EXPECT_TRUE(has(missing, "starttls.missing"));
+  ProbeResult refused;
+  refused.outcome = ProbeOutcome::starttls_refused;
+  add_fact_findings(refused);
+  EXPECT_TRUE(has(refused, "starttls.refused"));
+}
+
+TEST(Findings, ObsoleteVersionAndNoForwardSecrecy) {
+  auto r = tls_result("TLSv1", true, 0, true);
+  r.tls->forward_secrecy = false;
+  add_fact_findings(r);
+  EXPECT_TRUE(has(r, "tls.obsolete-version"));
+  EXPECT_TRUE(has(r, "tls.no-forward-secrecy"));
+  auto ok12 = tls_result("TLSv1.2", true, 0, true);
+  add_fact_findings(ok12);
+  EXPECT_FALSE(has(ok12, "tls.obsolete-version"));
+}
+
+TEST(Findings, CertificateProblemsByVerifyCode) {
+  auto expired = tls_result("TLSv1.3", false, X509_V_ERR_CERT_HAS_EXPIRED, true);
+  add_fact_findings(expired);
+  EXPECT_TRUE(has(expired, "cert.expired"));
+  auto self = tls_result("TLSv1.3", false, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, true);
+  add_fact_findings(self);
+  EXPECT_TRUE(has(self, "cert.self-signed"));
+  auto unknown_ca = tls_result("TLSv1.3", false, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, false);
+  add_fact_findings(unknown_ca);
+  EXPECT_TRUE(has(unknown_ca, "cert.untrusted"));
+  EXPECT_TRUE(has(unknown_ca, "cert.name-mismatch"));
+}
+
+TEST(Findings, HandshakeOnlyFactsRaiseNothing) {
+  auto r = tls_result("TLSv1", false, 0, false);
+  r.tls->chain.clear();  // the sweep's handshake-only probes never see a certificate
+  add_fact_findings(r);
+  EXPECT_TRUE(r.findings.empty());
+}
