@@ -26,7 +26,7 @@ struct ScenarioName {
   HostileScenario scenario;
   std::string_view name;
 };
-constexpr std::array<ScenarioName, 20> kNames{{
+constexpr std::array<ScenarioName, 21> kNames{{
     {HostileScenario::valid, "valid"},
     {HostileScenario::silent, "silent"},
     {HostileScenario::drip_banner, "drip-banner"},
@@ -47,6 +47,7 @@ constexpr std::array<ScenarioName, 20> kNames{{
     {HostileScenario::huge_chain, "huge-chain"},
     {HostileScenario::eof_mid_reply, "eof-mid-reply"},
     {HostileScenario::quit_ignored, "quit-ignored"},
+    {HostileScenario::implicit_tls, "implicit-tls"},
 }};
 
 constexpr std::size_t kMaxCommandLine = 2048;  // RELIABILITY.md "Sink: command line"
@@ -260,6 +261,19 @@ awaitable<void> Connection::run() {
       const auto ehlo = co_await read_line(socket_);
       if (ehlo) co_await write(socket_, "250-" + name_ + "\r\n250-PIPEL");
       break;  // the socket closes here, mid-reply
+    }
+    case HostileScenario::implicit_tls: {
+      asio::ssl::stream<tcp::socket&> tls(socket_, tls_context_);
+      boost::system::error_code ec;
+      co_await tls.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      const bool greeted = co_await write(tls, banner);
+      if (!greeted) break;
+      const bool answered = co_await answer_ehlo(tls, "250-" + name_ + "\r\n250-PIPELINING\r\n250 REQUIRETLS\r\n");
+      if (!answered) break;
+      const auto quit = co_await read_line(tls);
+      if (quit) co_await write(tls, std::string_view("221 2.0.0 bye\r\n"));
+      break;
     }
     case HostileScenario::valid:
     case HostileScenario::starttls_refused:

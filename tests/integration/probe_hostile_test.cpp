@@ -60,6 +60,7 @@ const std::map<HostileScenario, Expected>& expectations() {
       {HostileScenario::huge_chain, {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
       {HostileScenario::eof_mid_reply, {ProbeOutcome::connection_lost, Phase::ehlo, {}}},
       {HostileScenario::quit_ignored, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
+      {HostileScenario::implicit_tls, {ProbeOutcome::ok, Phase::ehlo_tls, {}}},
   };
   return table;
 }
@@ -95,7 +96,8 @@ ProbeResult probe_scenario(HostileScenario scenario, ProbeOptions* used = nullpt
   asio::io_context io;
   HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, scenario);
   server.start();
-  const ProbeOptions options = short_options(server.local_endpoint());
+  ProbeOptions options = short_options(server.local_endpoint());
+  if (scenario == HostileScenario::implicit_tls) options.mode = intransit::smtp::TlsMode::implicit;
   if (used != nullptr) *used = options;
   return run_probe(io, options);
 }
@@ -266,6 +268,19 @@ TEST(HostileProbeDetails, ProbesOverIpv6Loopback) {
   EXPECT_EQ(to_string(r.outcome), "ok") << r.detail;
   EXPECT_EQ(r.address.rfind("[::1]:", 0), 0u) << r.address;
   EXPECT_TRUE(r.tls.has_value());
+}
+
+}  // namespace
+
+namespace {
+
+TEST(HostileProbeDetails, ImplicitTlsHandshakesBeforeTheBanner) {
+  const ProbeResult r = probe_scenario(HostileScenario::implicit_tls);
+  ASSERT_TRUE(r.tls.has_value());
+  EXPECT_FALSE(r.capabilities.has_value());  // nothing was said in plaintext
+  ASSERT_TRUE(r.capabilities_tls.has_value());
+  EXPECT_TRUE(r.capabilities_tls->has("REQUIRETLS"));
+  EXPECT_NE(r.banner.find("ESMTP"), std::string::npos);
 }
 
 }  // namespace
