@@ -71,3 +71,14 @@ inline constexpr std::chrono::milliseconds kSweepBackoffFirst{500};
 inline constexpr int kSweepBackoffRetries = 3;
 
 }  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// --- MTA-STS (RELIABILITY.md items 30 and 33) ---
+
+// Policy body: RFC 8461 §3.3 suggests 64 KiB; larger bodies are refused, never truncated.
+inline constexpr std::size_t kMtaStsPolicyBytes = 64 * 1024;
+// mx lines in one policy (derived): real policies list a handful; 10k lines is an attack.
+inline constexpr std::size_t kMtaStsMxLines = 1000;
+
+}  // namespace intransit::limits

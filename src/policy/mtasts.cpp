@@ -1,0 +1,170 @@
+// mtasts.cpp — see mtasts.hpp. RFC 8461 §3.1 (sts-text-record ABNF), §3.2 (sts-policy-record
+// ABNF), §4.1 (MX host validation).
+#include "policy/mtasts.hpp"
+
+#include <charconv>
+
+#include "core/limits.hpp"
+#include "policy/text_fields.hpp"
+
+namespace intransit::policy {
+namespace {
+
+constexpr std::uint32_t kMaxAge = 31557600;  // RFC 8461 §3.2: one year
+
+bool is_alnum(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+}  // namespace
+
+std::string_view to_string(StsMode mode) {
+  switch (mode) {
+    case StsMode::enforce: return "enforce";
+    case StsMode::testing: return "testing";
+    case StsMode::none: return "none";
+  }
+  return "none";
+}
+
+std::optional<StsRecord> parse_sts_record(std::string_view txt, std::string& error) {
+  error.clear();
+  const auto fields = split_tag_list(txt, error);
+  if (!fields) return std::nullopt;
+  if (fields->empty() || (*fields)[0].name != "v" || (*fields)[0].value != "STSv1") {
+    error = "record does not start with v=STSv1";
+    return std::nullopt;
+  }
+  std::optional<StsRecord> record;
+  for (std::size_t i = 1; i < fields->size(); ++i) {
+    const auto& f = (*fields)[i];
+    if (!is_extension_name(f.name)) {
+      error = "malformed field name '" + std::string(f.name) + "'";
+      return std::nullopt;
+    }
+    if (f.name != "id") continue;  // extensions are allowed and ignored
+    if (record) {
+      error = "more than one id";
+      return std::nullopt;
+    }
+    if (f.value.empty() || f.value.size() > 32) {
+      error = "id must be 1 to 32 characters";
+      return std::nullopt;
+    }
+    for (char c : f.value) {
+      if (!is_alnum(c)) {
+        error = "id may hold only letters and digits";
+        return std::nullopt;
+      }
+    }
+    record = StsRecord{std::string(f.value)};
+  }
+  if (!record) error = "no id";
+  return record;
+}
+
+std::optional<StsRecord> select_sts_record(const std::vector<std::string>& txts, std::string& error) {
+  error.clear();
+  const auto found = records_with_version(txts, "v=STSv1");
+  if (found.size() > 1) error = std::to_string(found.size()) + " v=STSv1 records (exactly one is allowed)";
+  if (found.size() != 1) return std::nullopt;
+  return parse_sts_record(*found.front(), error);
+}
+
+std::optional<StsPolicy> parse_sts_policy(std::string_view body, std::string& error) {
+  error.clear();
+  if (body.size() > limits::kMtaStsPolicyBytes) {
+    error = "policy larger than 64 KiB";
+    return std::nullopt;
+  }
+  StsPolicy policy;
+  bool have_version = false, have_mode = false, have_max_age = false;
+  std::size_t line_no = 0;
+  for (std::string_view line : split_lines(body)) {
+    ++line_no;
+    if (line.empty()) continue;
+    const std::size_t colon = line.find(':');
+    if (colon == std::string_view::npos) {
+      error = "line " + std::to_string(line_no) + " is not 'key: value'";
+      return std::nullopt;
+    }
+    const std::string_view key = line.substr(0, colon);
+    const std::string_view value = trim_wsp(line.substr(colon + 1));
+    if (!is_extension_name(key) || !is_vchar_value(value)) {
+      error = "line " + std::to_string(line_no) + " is malformed";
+      return std::nullopt;
+    }
+    if (line_no == 1 && key != "version") {
+      error = "the first field must be version";
+      return std::nullopt;
+    }
+    const auto once = [&](bool& seen) {
+      if (seen) {
+        error = "duplicate " + std::string(key);
+        return false;
+      }
+      seen = true;
+      return true;
+    };
+    if (key == "version") {
+      if (!once(have_version)) return std::nullopt;
+      if (value != "STSv1") {
+        error = "version must be STSv1";
+        return std::nullopt;
+      }
+    } else if (key == "mode") {
+      if (!once(have_mode)) return std::nullopt;
+      if (value == "enforce") {
+        policy.mode = StsMode::enforce;
+      } else if (value == "testing") {
+        policy.mode = StsMode::testing;
+      } else if (value == "none") {
+        policy.mode = StsMode::none;
+      } else {
+        error = "mode must be enforce, testing or none";
+        return std::nullopt;
+      }
+    } else if (key == "max_age") {
+      if (!once(have_max_age)) return std::nullopt;
+      std::uint64_t age = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), age);
+      if (value.empty() || value.size() > 10 || ec != std::errc{} || end != value.data() + value.size() ||
+          age > kMaxAge) {
+        error = "max_age must be 0 to 31557600";
+        return std::nullopt;
+      }
+      policy.max_age = static_cast<std::uint32_t>(age);
+    } else if (key == "mx") {
+      if (policy.mx.size() == limits::kMtaStsMxLines) {
+        error = "more than " + std::to_string(limits::kMtaStsMxLines) + " mx lines";
+        return std::nullopt;
+      }
+      if (!is_mx_pattern(value)) {
+        error = "mx '" + std::string(value) + "' is not a host name or *.domain";
+        return std::nullopt;
+      }
+      policy.mx.push_back(lower(value));
+    }  // other keys are extensions: allowed, ignored (§3.2)
+  }
+  if (!have_version || !have_mode || !have_max_age) {
+    error = "version, mode and max_age are required";
+    return std::nullopt;
+  }
+  if (policy.mode != StsMode::none && policy.mx.empty()) {
+    error = "no mx patterns for mode " + std::string(to_string(policy.mode));
+    return std::nullopt;
+  }
+  return policy;
+}
+
+bool mx_matches(std::string_view pattern, std::string_view host) {
+  const std::string p = lower(strip_trailing_dot(pattern));
+  const std::string h = lower(strip_trailing_dot(host));
+  if (p.rfind("*.", 0) != 0) return p == h;
+  const std::string_view rest = std::string_view(p).substr(1);  // ".example.net"
+  if (h.size() <= rest.size() || h.compare(h.size() - rest.size(), rest.size(), rest) != 0) return false;
+  const std::string_view label = std::string_view(h).substr(0, h.size() - rest.size());
+  return !label.empty() && label.find('.') == std::string_view::npos;
+}
+
+}  // namespace intransit::policy
