@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "cli/check_command.hpp"
 #include "cli/probe_command.hpp"
 #include "intransit_version.hpp"
 
@@ -18,6 +19,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   intransit::cli::ProbeArgs probe_args;
   auto* probe = intransit::cli::add_probe_command(app, probe_args);
+  intransit::cli::CheckArgs check_args;
+  auto* check = intransit::cli::add_check_command(app, check_args);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -25,5 +28,6 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : kExitUsage;
   }
   if (probe->parsed()) return intransit::cli::run_probe(probe_args);
+  if (check->parsed()) return intransit::cli::run_check(check_args);
   return kExitUsage;
 }

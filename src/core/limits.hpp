@@ -82,3 +82,24 @@ inline constexpr std::size_t kMtaStsPolicyBytes = 64 * 1024;
 inline constexpr std::size_t kMtaStsMxLines = 1000;
 
 }  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// DNS (RELIABILITY.md items 25-28). One lookup's deadline, like zgrab2's 10 s: a SERVFAIL or
+// silence becomes "could not test" instead of holding the whole check.
+inline constexpr std::chrono::milliseconds kDnsLookupDeadline{10'000};
+// Records kept per answer (MX, A, TXT, TLSA): more is hostile or broken, never useful.
+inline constexpr std::size_t kDnsRecordsPerAnswer = 100;
+// Bytes of one answer's record data together (a TXT RRset over TCP can reach ~64 KB).
+inline constexpr std::size_t kDnsAnswerBytes = 64 * 1024;
+// MX hosts of one domain that get probed; the rest are reported as not tested.
+inline constexpr std::size_t kMxHostsProbed = 10;
+// Addresses of one MX host that get probed.
+inline constexpr std::size_t kAddressesPerMx = 8;
+
+// MTA-STS policy fetch (RELIABILITY.md items 29-34): the whole fetch (DNS excepted), as
+// KumoMTA's 20 s; RFC 8461 §3.3 suggests at most a minute. HTTP header block cap.
+inline constexpr std::chrono::milliseconds kMtaStsFetchDeadline{20'000};
+inline constexpr std::size_t kHttpHeaderBytes = 8 * 1024;
+
+}  // namespace intransit::limits

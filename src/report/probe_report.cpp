@@ -95,6 +95,15 @@ nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult
         {"verify_error_depth", t.verification.error_depth},
         {"checked_name", t.verification.checked_name},
         {"name_matches", t.verification.name_matches ? nlohmann::json(*t.verification.name_matches) : nlohmann::json()}};
+    if (t.dane) {
+      j["dane"] = {{"usable_records", t.dane->usable_records},
+                   {"matched", t.dane->matched},
+                   {"matched_record", t.dane->matched ? nlohmann::json(t.dane->matched_record) : nlohmann::json()},
+                   {"matched_depth", t.dane->matched_depth},
+                   {"error", t.dane->error.empty() ? nlohmann::json() : nlohmann::json(t.dane->error)}};
+    } else if (!t.dane_error.empty()) {
+      j["dane"] = {{"usable_records", 0}, {"matched", false}, {"error", t.dane_error}};
+    }
   } else {
     j["tls"] = nullptr;
     j["certificate"] = nullptr;

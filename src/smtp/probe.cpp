@@ -295,6 +295,12 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   if (!options_.server_name.empty() && ip_ec) {  // SNI only for names (RFC 6066 §3)
     SSL_set_tlsext_host_name(ssl, options_.server_name.c_str());
   }
+  int dane_usable = 0;
+  std::string dane_error;
+  if (!options_.tlsa.empty() && !options_.offer.handshake_only) {
+    dane_usable = tls::attach_tlsa(ssl, options_.tlsa_base.empty() ? options_.server_name : options_.tlsa_base,
+                                   options_.tlsa, dane_error);
+  }
   boost::system::error_code ec;
   co_await tls.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
   // During the handshake the chosen suite is the "pending" one (TLS 1.2), or already current.
@@ -353,6 +359,11 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   } else {
     facts.verification.error = trust_error;
     facts.verification.checked_name = options_.server_name;
+  }
+  if (dane_usable > 0) {
+    facts.dane = tls::dane_result(ssl, dane_usable);
+  } else if (!options_.tlsa.empty()) {
+    facts.dane_error = dane_error;
   }
   note('*', "TLS " + facts.version + " " + facts.cipher + (facts.group.empty() ? "" : " " + facts.group));
   result_.tls = std::move(facts);

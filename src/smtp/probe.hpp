@@ -21,7 +21,9 @@
 #include "core/limits.hpp"
 #include "core/outcome.hpp"
 #include "smtp/ehlo.hpp"
+#include "dns/rdata.hpp"
 #include "tls/certificate.hpp"
+#include "tls/dane.hpp"
 #include "tls/client_context.hpp"
 #include "tls/trust_store.hpp"
 
@@ -55,6 +57,10 @@ struct ProbeOptions {
   std::shared_ptr<const tls::TrustStore> trust;
   std::shared_ptr<boost::asio::ssl::context> tls_context;
   PhaseDeadlines deadlines;
+  // DANE (RFC 7672): the MX's TLSA records from a DNSSEC-secure lookup, checked by OpenSSL
+  // during the handshake with the TLSA base domain (the MX host name) for names. Empty: none.
+  std::vector<dns::Tlsa> tlsa;
+  std::string tlsa_base;
 };
 
 struct TlsFacts {
@@ -65,6 +71,8 @@ struct TlsFacts {
   bool forward_secrecy = false;
   std::vector<tls::CertificateFacts> chain;  // as sent, leaf first
   tls::Verification verification;
+  std::optional<tls::DaneVerification> dane;  // when TLSA records were given
+  std::string dane_error;    // why DANE could not even be attempted (no usable record)
 };
 
 struct TranscriptLine {

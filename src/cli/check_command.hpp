@@ -1,0 +1,35 @@
+// check_command.hpp — `intransit check DOMAIN...`: wiring from the command line to the audit
+// (check/audit.hpp), the verdict (check/verdict.hpp) and the report (report/check_report.hpp).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <vector>
+
+namespace intransit::cli {
+
+struct CheckArgs {
+  std::vector<std::string> domains;
+  std::string format = "text";
+  std::string require = "none";
+  std::string resolver;
+  std::string root_hints;
+  std::string trust_anchor;
+  std::string ca_file;
+  std::string helo = "intransit.invalid";
+  double timeout = 120;      // whole probe of one address, seconds
+  double dns_timeout = 10;   // one DNS lookup, seconds
+  bool sweep = false;
+  bool verbose = false;
+};
+
+// Exit codes of `check` (README "Exit codes").
+inline constexpr int kCheckMet = 0;         // every domain tested and meets --require
+inline constexpr int kCheckBelow = 1;       // some domain is below --require
+inline constexpr int kCheckUntested = 3;    // some domain could not be tested (none below)
+
+CLI::App* add_check_command(CLI::App& app, CheckArgs& args);
+int run_check(const CheckArgs& args);
+
+}  // namespace intransit::cli

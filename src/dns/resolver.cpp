@@ -1,0 +1,276 @@
+// resolver.cpp — see resolver.hpp. libunbound's asynchronous API (ub_resolve_async, ub_fd,
+// ub_process, ub_cancel) driven from an Asio coroutine; callbacks run inside ub_process, on the
+// event loop's thread, and only wake the waiting lookup.
+#include "dns/resolver.hpp"
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <unbound.h>
+#include <unistd.h>
+
+#include <map>
+
+namespace intransit::dns {
+namespace asio = boost::asio;
+
+std::string_view to_string(RrType type) {
+  switch (type) {
+    case RrType::a: return "A";
+    case RrType::mx: return "MX";
+    case RrType::txt: return "TXT";
+    case RrType::aaaa: return "AAAA";
+    case RrType::tlsa: return "TLSA";
+  }
+  return "?";
+}
+
+std::string_view to_string(Status status) {
+  switch (status) {
+    case Status::answer: return "answer";
+    case Status::nodata: return "nodata";
+    case Status::nxdomain: return "nxdomain";
+    case Status::servfail: return "servfail";
+    case Status::timeout: return "timeout";
+    case Status::error: return "error";
+  }
+  return "?";
+}
+
+std::string_view to_string(Security security) {
+  switch (security) {
+    case Security::secure: return "secure";
+    case Security::insecure: return "insecure";
+    case Security::bogus: return "bogus";
+  }
+  return "?";
+}
+
+namespace {
+
+constexpr int kRcodeServfail = 2;
+constexpr int kClassIn = 1;
+
+bool is_loopback(const std::string& ip) {
+  return ip.rfind("127.", 0) == 0 || ip == "::1";
+}
+
+// Turns libunbound's result into an Answer, applying the record and byte caps.
+Answer to_answer(const std::string& name, RrType type, int err, ub_result* r) {
+  Answer a;
+  a.name = name;
+  a.type = type;
+  if (err != 0 || r == nullptr) {
+    a.status = Status::error;
+    a.why = ub_strerror(err);
+    return a;
+  }
+  if (r->bogus != 0) {
+    a.security = Security::bogus;
+    a.why = r->why_bogus != nullptr ? r->why_bogus : "DNSSEC validation failed";
+  } else if (r->secure != 0) {
+    a.security = Security::secure;
+  }
+  if (r->canonname != nullptr && r->qname != nullptr) {
+    std::string canon = r->canonname;
+    std::string q = r->qname;
+    if (!canon.empty() && canon.back() == '.') canon.pop_back();
+    if (!q.empty() && q.back() == '.') q.pop_back();
+    if (strcasecmp(canon.c_str(), q.c_str()) != 0) a.canonical_name = canon;
+  }
+  if (r->havedata != 0) {
+    a.status = Status::answer;
+    std::size_t bytes = 0;
+    for (int i = 0; r->data[i] != nullptr; ++i) {
+      bytes += static_cast<std::size_t>(r->len[i]);
+      if (a.rdata.size() >= limits::kDnsRecordsPerAnswer || bytes > limits::kDnsAnswerBytes) {
+        a.status = Status::error;
+        a.why = "answer over the limit of " + std::to_string(limits::kDnsRecordsPerAnswer) + " records or " +
+                std::to_string(limits::kDnsAnswerBytes) + " bytes";
+        a.rdata.clear();
+        break;
+      }
+      const auto* p = reinterpret_cast<const std::uint8_t*>(r->data[i]);
+      a.rdata.emplace_back(p, p + r->len[i]);
+    }
+  } else if (r->nxdomain != 0) {
+    a.status = Status::nxdomain;
+  } else if (r->rcode == 0) {
+    a.status = Status::nodata;
+  } else if (r->rcode == kRcodeServfail) {
+    a.status = Status::servfail;
+    if (a.why.empty()) a.why = "SERVFAIL";
+  } else {
+    a.status = Status::error;
+    a.why = "rcode " + std::to_string(r->rcode);
+  }
+  ub_resolve_free(r);
+  return a;
+}
+
+class UnboundResolver final : public Resolver {
+ public:
+  UnboundResolver(const asio::any_io_executor& ex, ub_ctx* ctx, std::chrono::milliseconds deadline)
+      : ex_(ex), ctx_(ctx), fd_(ex), deadline_(deadline) {}
+
+  ~UnboundResolver() override {
+    for (auto& [id, pending] : pending_) ub_cancel(ctx_, id);
+    if (fd_.is_open()) fd_.release();  // the descriptor belongs to libunbound
+    ub_ctx_delete(ctx_);
+  }
+
+  asio::awaitable<Answer> lookup(std::string name, RrType type) override {
+    Pending pending(ex_);
+    pending.name = name;
+    pending.type = type;
+    int id = 0;
+    ++lookups_;
+    const int err = ub_resolve_async(ctx_, name.c_str(), static_cast<int>(type), kClassIn, &pending,
+                                     &UnboundResolver::on_result, &id);
+    if (err != 0) {
+      Answer a;
+      a.name = name;
+      a.type = type;
+      a.why = ub_strerror(err);
+      co_return a;
+    }
+    pending_.emplace(id, &pending);
+    start_pump();
+    pending.timer.expires_after(deadline_);
+    boost::system::error_code ec;
+    co_await pending.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    pending_.erase(id);
+    // The pump waits on libunbound's descriptor only while lookups are outstanding; without
+    // this its wait would keep the io_context running after the last answer.
+    if (pending_.empty()) fd_.cancel();
+    if (!pending.done) {
+      ub_cancel(ctx_, id);  // the callback will not run after this
+      Answer a;
+      a.name = name;
+      a.type = type;
+      a.status = Status::timeout;
+      a.why = "no answer within " + std::to_string(deadline_.count()) + " ms";
+      co_return a;
+    }
+    co_return std::move(pending.answer);
+  }
+
+  std::size_t lookups() const override { return lookups_; }
+
+  bool open_fd(std::string& error) {
+    const int fd = ub_fd(ctx_);
+    if (fd < 0) {
+      error = "libunbound gave no descriptor";
+      return false;
+    }
+    fd_.assign(fd);
+    return true;
+  }
+
+ private:
+  struct Pending {
+    explicit Pending(const asio::any_io_executor& ex) : timer(ex) {}
+    std::string name;
+    RrType type = RrType::a;
+    asio::steady_timer timer;
+    bool done = false;
+    Answer answer;
+  };
+
+  static void on_result(void* data, int err, ub_result* result) {
+    auto* pending = static_cast<Pending*>(data);
+    pending->answer = to_answer(pending->name, pending->type, err, result);
+    pending->done = true;
+    pending->timer.cancel();
+  }
+
+  void start_pump() {
+    if (pumping_) return;
+    pumping_ = true;
+    asio::co_spawn(ex_, pump(this), asio::detached);
+  }
+
+  // Waits for libunbound's descriptor while lookups are outstanding and lets it deliver.
+  static asio::awaitable<void> pump(UnboundResolver* self) {
+    while (!self->pending_.empty()) {
+      boost::system::error_code ec;
+      co_await self->fd_.async_wait(asio::posix::stream_descriptor::wait_read,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      ub_process(self->ctx_);
+    }
+    self->pumping_ = false;
+  }
+
+  asio::any_io_executor ex_;
+  ub_ctx* ctx_;
+  asio::posix::stream_descriptor fd_;
+  std::chrono::milliseconds deadline_;
+  std::map<int, Pending*> pending_;
+  bool pumping_ = false;
+  std::size_t lookups_ = 0;
+};
+
+bool set(ub_ctx* ctx, const char* option, const std::string& value, std::string& error) {
+  const int err = ub_ctx_set_option(ctx, option, value.c_str());
+  if (err != 0) error = std::string("resolver option ") + option + " " + value + ": " + ub_strerror(err);
+  return err == 0;
+}
+
+}  // namespace
+
+std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, const ResolverOptions& options,
+                                           std::string& error) {
+  ub_ctx* ctx = ub_ctx_create();
+  if (ctx == nullptr) {
+    error = "libunbound could not create a context";
+    return nullptr;
+  }
+  auto resolver = std::make_unique<UnboundResolver>(ex, ctx, options.deadline);
+  // Threads, not a forked process: results arrive on ub_fd either way.
+  int err = ub_ctx_async(ctx, 1);
+  if (err == 0 && !options.root_hints.empty()) err = ub_ctx_set_option(ctx, "root-hints:", options.root_hints.c_str());
+  if (err != 0) {
+    error = "root hints " + options.root_hints + ": " + ub_strerror(err);
+    return nullptr;
+  }
+  // A private root (root hints) or a forwarder on this host live on loopback, which unbound
+  // refuses to query by default.
+  const bool local = !options.root_hints.empty() || is_loopback(options.forward);
+  if (local && !set(ctx, "do-not-query-localhost:", "no", error)) return nullptr;
+  if (!options.forward.empty()) {
+    err = ub_ctx_set_fwd(ctx, options.forward.c_str());
+    if (err != 0) {
+      error = "resolver " + options.forward + ": " + ub_strerror(err);
+      return nullptr;
+    }
+  }
+  const std::string anchor = options.trust_anchor.empty() ? kDefaultTrustAnchor : options.trust_anchor;
+  if (access(anchor.c_str(), R_OK) != 0) {
+    error = "trust anchor " + anchor + " is not readable";
+    return nullptr;
+  }
+  err = ub_ctx_add_ta_file(ctx, anchor.c_str());
+  if (err != 0) {
+    error = "trust anchor " + anchor + ": " + ub_strerror(err);
+    return nullptr;
+  }
+  // With a private root, RFC 6761 names such as .test are real zones; unbound would otherwise
+  // answer them locally with NXDOMAIN.
+  if (!options.root_hints.empty()) {
+    for (const char* zone : {"test.", "invalid."}) {
+      err = ub_ctx_zone_add(ctx, zone, "nodefault");
+      if (err != 0) {
+        error = std::string("resolver zone ") + zone + ": " + ub_strerror(err);
+        return nullptr;
+      }
+    }
+  }
+  if (!resolver->open_fd(error)) return nullptr;
+  return resolver;
+}
+
+}  // namespace intransit::dns

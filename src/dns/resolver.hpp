@@ -1,0 +1,78 @@
+// resolver.hpp — validating DNS lookups inside the Asio event loop: libunbound in asynchronous
+// mode, its result descriptor (ub_fd) watched by Asio, so hundreds of lookups share one thread
+// with the probes. Every answer keeps its DNSSEC status (RFC 4035 §4.3: secure, insecure,
+// bogus with the validator's reason). A SERVFAIL or a lookup past its deadline is a failure of
+// the lookup, never "no record" (RELIABILITY.md item 28); CNAME chains are followed by
+// libunbound, which stops after 8 (item 25).
+#pragma once
+
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/limits.hpp"
+
+namespace intransit::dns {
+
+// RR types `check` asks for (RFC 1035, RFC 3596, RFC 6698).
+enum class RrType : std::uint16_t { a = 1, mx = 15, txt = 16, aaaa = 28, tlsa = 52 };
+std::string_view to_string(RrType type);
+
+enum class Status : std::uint8_t {
+  answer,    // records present
+  nodata,    // the name exists, no records of this type
+  nxdomain,  // the name does not exist
+  servfail,  // the resolver could not find out (includes lame or dead servers)
+  timeout,   // no result within the lookup deadline
+  error,     // any other failure (resolver error, refused, record limits exceeded)
+};
+std::string_view to_string(Status status);
+
+enum class Security : std::uint8_t { secure, insecure, bogus };
+std::string_view to_string(Security security);
+
+struct Answer {
+  std::string name;
+  RrType type = RrType::a;
+  Status status = Status::error;
+  Security security = Security::insecure;
+  std::string why;               // the validator's reason when bogus; the failure otherwise
+  std::string canonical_name;    // set when the name is an alias (CNAME followed)
+  std::vector<std::vector<std::uint8_t>> rdata;
+  // true when the answer says what is there (records, or certainly none), so a caller may act
+  // on it; false for servfail/timeout/error/bogus, which mean "could not find out".
+  bool conclusive() const {
+    return (status == Status::answer || status == Status::nodata || status == Status::nxdomain) &&
+           security != Security::bogus;
+  }
+};
+
+struct ResolverOptions {
+  std::string forward;        // IP of a recursive resolver to forward to; empty: own recursion
+  std::string root_hints;     // root hints file (a private root, like the lab's); empty: built in
+  std::string trust_anchor;   // DS/DNSKEY file; empty: Debian's dns-root-data root.key
+  std::chrono::milliseconds deadline = limits::kDnsLookupDeadline;
+};
+
+class Resolver {
+ public:
+  // nullptr and `error` when libunbound refuses the options (unreadable file, bad address).
+  static std::unique_ptr<Resolver> create(const boost::asio::any_io_executor& ex, const ResolverOptions& options,
+                                          std::string& error);
+  virtual ~Resolver() = default;
+  virtual boost::asio::awaitable<Answer> lookup(std::string name, RrType type) = 0;
+  // Lookups sent to libunbound so far (for the benchmark and the report's "DNS queries").
+  virtual std::size_t lookups() const = 0;
+};
+
+// The default root trust anchor (Debian's dns-root-data).
+inline constexpr const char* kDefaultTrustAnchor = "/usr/share/dns/root.key";
+
+}  // namespace intransit::dns
