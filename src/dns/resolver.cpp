@@ -232,6 +232,11 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, cons
   auto resolver = std::make_unique<UnboundResolver>(ex, ctx, options.deadline);
   // Threads, not a forked process: results arrive on ub_fd either way.
   int err = ub_ctx_async(ctx, 1);
+  // libunbound reads the hints only at the first lookup; a bad path is a usage error now.
+  if (!options.root_hints.empty() && access(options.root_hints.c_str(), R_OK) != 0) {
+    error = "root hints " + options.root_hints + " are not readable";
+    return nullptr;
+  }
   if (err == 0 && !options.root_hints.empty()) err = ub_ctx_set_option(ctx, "root-hints:", options.root_hints.c_str());
   if (err != 0) {
     error = "root hints " + options.root_hints + ": " + ub_strerror(err);
