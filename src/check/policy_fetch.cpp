@@ -92,6 +92,11 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, con
   parser.header_limit(static_cast<std::uint32_t>(limits::kHttpHeaderBytes));
   parser.body_limit(limits::kMtaStsPolicyBytes);
   co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec == http::error::body_limit) {  // a Content-Length over the cap is refused at the header
+    fail(f, FetchStatus::too_large,
+         "policy body announced over " + std::to_string(limits::kMtaStsPolicyBytes) + " bytes: refused, not read");
+    co_return;
+  }
   if (ec) {
     fail(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
          "reading the response header: " + ec.message());
