@@ -161,7 +161,23 @@ class Judge {
     }
     if (h.dropped > 0) add("mx.not-probed", scope, std::to_string(h.dropped) + " more addresses were not tested");
     dane_host(mx);
-    for (std::size_t i = 0; i < mx.probes.size(); ++i) address(mx, mx.probes[i]);
+    for (std::size_t i = 0; i < mx.probes.size(); ++i) {
+      address(mx, mx.probes[i]);
+      if (i < mx.sweeps.size()) swept(mx.probes[i], mx.sweeps[i], "ip:" + mx.host + "/" + mx.probes[i].address);
+    }
+  }
+
+  // With --sweep: versions the server accepts beyond the one a probe negotiates (a server that
+  // picks TLS 1.3 for us may still accept TLS 1.0 from an old or downgraded sender).
+  void swept(const smtp::ProbeResult& p, const smtp::SweepResult& sweep, const std::string& scope) {
+    std::string obsolete;
+    for (const auto& v : sweep.versions) {
+      if ((v.version == "TLSv1.0" || v.version == "TLSv1.1") && v.supported.value_or(false)) {
+        obsolete += (obsolete.empty() ? "" : ", ") + v.version;
+      }
+    }
+    const bool already = std::find(p.findings.begin(), p.findings.end(), "tls.obsolete-version") != p.findings.end();
+    if (!obsolete.empty() && !already) add("tls.obsolete-version", scope, "accepts " + obsolete + " (sweep)");
   }
 
   void dane_host(const MxFacts& mx) {

@@ -295,5 +295,22 @@ TEST(Verdict, MxWithoutAddressAndImplicitMx) {
   EXPECT_EQ(assess(f).verdict, Verdict::untested);  // could not find out, not "no mail"
 }
 
+TEST(Verdict, SweepRevealsObsoleteVersionsTheProbeDidNotNegotiate) {
+  auto m = mx("mx.example.test", {tls_probe("192.0.2.1:25")});
+  smtp::SweepResult sweep;
+  for (const char* v : {"TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3"}) {
+    smtp::VersionSweep vs;
+    vs.version = v;
+    vs.supported = std::string(v) != "TLSv1.1";
+    sweep.versions.push_back(vs);
+  }
+  m.sweeps = {sweep};
+  const auto a = assess(domain({m}));
+  const auto it = std::find_if(a.findings.begin(), a.findings.end(), [](const Finding& x) { return x.id == "tls.obsolete-version"; });
+  ASSERT_NE(it, a.findings.end());
+  EXPECT_EQ(it->evidence, "accepts TLSv1.0 (sweep)");
+  EXPECT_EQ(a.verdict, Verdict::opportunistic);
+}
+
 }  // namespace
 }  // namespace intransit::check
