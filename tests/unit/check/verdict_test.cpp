@@ -295,6 +295,38 @@ TEST(Verdict, MxWithoutAddressAndImplicitMx) {
   EXPECT_EQ(assess(f).verdict, Verdict::untested);  // could not find out, not "no mail"
 }
 
+TEST(Verdict, MxPointingAtAnAliasIsFlagged) {
+  auto m = mx("mail.example.test", {tls_probe("192.0.2.1:25")});
+  m.addresses.a.canonical_name = "real-host.example.net";
+  const auto a = assess(domain({m}));
+  EXPECT_TRUE(has(a, "mx.cname"));
+  EXPECT_EQ(a.verdict, Verdict::opportunistic);
+}
+
+TEST(Verdict, BogusTlsaIsBroken) {
+  auto m = mx("mx.example.test", {tls_probe("192.0.2.1:25")});
+  m.tlsa_answer.security = dns::Security::bogus;
+  m.tlsa_answer.status = dns::Status::servfail;
+  const auto a = assess(domain({m}));
+  EXPECT_EQ(a.verdict, Verdict::broken);
+  EXPECT_TRUE(has(a, "dns.bogus"));
+}
+
+TEST(Verdict, OnlyPkixTlsaUsagesLeaveTlsUnauthenticated) {
+  auto m = mx("mx.example.test", {tls_probe("192.0.2.1:25")});
+  dns::Tlsa pkix;
+  pkix.usage = 1;
+  pkix.data = {1};
+  m.tlsa = {pkix};
+  m.tlsa_answer.status = dns::Status::answer;
+  m.dane_applies = true;
+  m.probes[0].tls->dane_error = "no usable TLSA record";
+  const auto a = assess(domain({m}));
+  EXPECT_EQ(a.verdict, Verdict::opportunistic);  // RFC 7672 §2.2: unusable records, unauthenticated TLS
+  EXPECT_TRUE(has(a, "dane.pkix-usage"));
+  EXPECT_TRUE(has(a, "dane.tlsa-unusable"));
+}
+
 TEST(Verdict, SweepRevealsObsoleteVersionsTheProbeDidNotNegotiate) {
   auto m = mx("mx.example.test", {tls_probe("192.0.2.1:25")});
   smtp::SweepResult sweep;
