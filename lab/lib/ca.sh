@@ -6,7 +6,7 @@
 MODERN_MX_NAMES=(mx.opportunistic.test mx1.mixed.test mx.mtasts.test mx.mtasts-testing.test
   mx.mtasts-mismatch.test mx.mtasts-redirect.test mx.mtasts-badtype.test mx.mtasts-huge.test
   mx.mtasts-badcert.test mx.dane.test mx.dane-mismatch.test mx.dane-unsigned.test implicit.test
-  mx.tlsrpt.test)
+  mx.tlsrpt.test mx.bogus.test mail.mxcname.test)
 # MTA-STS policy hosts with a valid lab-CA certificate (mtasts-badcert gets a self-signed one).
 MTASTS_DOMAINS=(mtasts.test mtasts-testing.test mtasts-mismatch.test mtasts-redirect.test
   mtasts-badtype.test mtasts-huge.test)

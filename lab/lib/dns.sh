@@ -5,12 +5,13 @@
 # Outputs: $STATE/dns/{root.hints,root.anchor,delv-anchor.conf}.
 
 # Zones that Knot serves, children of test. first. dane-unsigned.test is served but not signed
-# (and gets no DS); servfail.test is only delegated, to a nameserver that does not exist.
+# (and gets no DS); servfail.test is only delegated, to a nameserver that does not exist;
+# bogus.test is signed but test. carries a DS for another zone's key (validation fails).
 DNS_CHILD_ZONES=(plain.test opportunistic.test selfsigned.test expired.test wrongname.test
   mixed.test legacy.test mtasts.test mtasts-testing.test mtasts-mismatch.test
   mtasts-redirect.test mtasts-badtype.test mtasts-huge.test mtasts-badcert.test dane.test
   dane-mismatch.test dane-unsigned.test nullmx.test implicit.test exim.test tlsrpt.test
-  unreachable.test blackhole.test)
+  unreachable.test blackhole.test bogus.test mxcname.test)
 DNS_UNSIGNED_ZONES=" dane-unsigned.test "
 MTASTS_POLICY_ID=20261128T000000
 
@@ -32,6 +33,9 @@ dns_zone_body() {
       echo "@ MX 10 mx1"; echo "@ MX 20 mx2"
       echo "mx1 A $ADDR_PF_MODERN"; echo "mx2 A $ADDR_PF_PLAIN" ;;
     nullmx.test) echo "@ MX 0 ." ;;
+    mxcname.test)
+      # RFC 2181 §10.3: an MX must not point at an alias; senders cope, but it is a finding.
+      echo "@ MX 10 mail"; echo "mail CNAME mx.opportunistic.test." ;;
     implicit.test) echo "@ A $ADDR_PF_MODERN" ;;
     tlsrpt.test)
       echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
@@ -127,7 +131,12 @@ dns_build() {
     printf 'ns1 A %s\na.root-servers A %s\n' "$ADDR_KNOT" "$ADDR_KNOT"
     for z in "${DNS_CHILD_ZONES[@]}"; do
       printf '%s. NS ns1.test.\n' "$z"
-      if dns_signed "$z"; then dns_ds "$z."; fi
+      if [ "$z" = bogus.test ]; then
+        # The DS of another zone's key: the chain of trust breaks here (DNSSEC bogus).
+        dns_ds dane.test. | sed 's/^dane\.test\./bogus.test./'
+      elif dns_signed "$z"; then
+        dns_ds "$z."
+      fi
     done
     printf 'servfail.test. NS ns.servfail.test.\nns.servfail.test. A %s\n' "$ADDR_DEAD_NS"
   } >"$d/zones/test.zone"

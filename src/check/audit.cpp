@@ -154,7 +154,10 @@ asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& optio
   rest.add(1);
   asio::co_spawn(ex, audit_sts(f.mta_sts, domain, options, rest), asio::detached);
 
-  if (f.mx_answer.status == dns::Status::answer) {
+  // A bogus MX RRset is what an attacker could have forged: a validating sender would not use
+  // it, and neither do we (the verdict says "broken" from the answer alone).
+  const bool mx_bogus = f.mx_answer.security == dns::Security::bogus;
+  if (f.mx_answer.status == dns::Status::answer && !mx_bogus) {
     std::vector<dns::Mx> records;
     for (const auto& rdata : f.mx_answer.rdata) {
       std::string error;
@@ -179,7 +182,7 @@ asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& optio
       mx.probed = f.mx.size() < limits::kMxHostsProbed;
       f.mx.push_back(std::move(mx));
     }
-  } else if (f.mx_answer.status == dns::Status::nodata) {
+  } else if (f.mx_answer.status == dns::Status::nodata && !mx_bogus) {
     // RFC 5321 §5.1: no MX records, so the domain itself is the mail host if it has an address.
     f.implicit_lookup = co_await lookup_addresses(*options.resolver, domain);
     if (!f.implicit_lookup->ips.empty()) {
