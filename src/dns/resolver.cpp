@@ -263,9 +263,9 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, cons
     error = "trust anchor " + anchor + ": " + ub_strerror(err);
     return nullptr;
   }
-  // With a private root, RFC 6761 names such as .test are real zones; unbound would otherwise
-  // answer them locally with NXDOMAIN.
-  if (!options.root_hints.empty()) {
+  // With a private root or a forwarder, RFC 6761 names such as .test may be real zones there;
+  // unbound would otherwise answer them locally with NXDOMAIN.
+  if (!options.root_hints.empty() || !options.forward.empty()) {
     for (const char* zone : {"test.", "invalid."}) {
       err = ub_ctx_zone_add(ctx, zone, "nodefault");
       if (err != 0) {

@@ -100,6 +100,14 @@ if which == "--all":
     check(run.returncode == 0, f"--require opportunistic exits 0 when all meet it (got {run.returncode})")
     run, docs = run_check(["mtasts.test", "opportunistic.test"], "--require", "enforced")
     check(run.returncode == 1, f"--require enforced exits 1 for an opportunistic domain (got {run.returncode})")
+    # Forwarding to the lab's unbound instead of recursing from the lab root: same verdicts and
+    # DNSSEC status (validation still happens in intransit, with the lab trust anchor).
+    del env["INTRANSIT_ROOT_HINTS"]
+    forwarded = ["dane.test", "dane-unsigned.test", "bogus.test", "mtasts.test"]
+    run, docs = run_check(forwarded, "--resolver", env["INTRANSIT_LAB_RESOLVER"])
+    check(len(docs) == len(forwarded), f"--resolver: one JSON line per domain ({len(docs)})")
+    for doc in docs:
+        verdict_matches(doc)
 else:
     run, docs = run_check([which])
     if not docs:

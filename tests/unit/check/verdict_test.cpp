@@ -327,6 +327,17 @@ TEST(Verdict, OnlyPkixTlsaUsagesLeaveTlsUnauthenticated) {
   EXPECT_TRUE(has(a, "dane.tlsa-unusable"));
 }
 
+TEST(Verdict, RequireTlsAfterStarttlsIsNoted) {
+  auto m = mx("mx.example.test", {tls_probe("192.0.2.1:25")});
+  smtp::Capabilities caps;
+  caps.keywords["REQUIRETLS"] = {};
+  m.probes[0].capabilities_tls = caps;
+  EXPECT_TRUE(has(assess(domain({m})), "smtp.requiretls"));
+  m.probes[0].capabilities_tls.reset();
+  m.probes[0].capabilities = caps;  // before TLS it does not count (RFC 8689 §4)
+  EXPECT_FALSE(has(assess(domain({m})), "smtp.requiretls"));
+}
+
 TEST(Verdict, SweepRevealsObsoleteVersionsTheProbeDidNotNegotiate) {
   auto m = mx("mx.example.test", {tls_probe("192.0.2.1:25")});
   smtp::SweepResult sweep;
