@@ -6,7 +6,7 @@
 MODERN_MX_NAMES=(mx.opportunistic.test mx1.mixed.test mx.mtasts.test mx.mtasts-testing.test
   mx.mtasts-mismatch.test mx.mtasts-redirect.test mx.mtasts-badtype.test mx.mtasts-huge.test
   mx.mtasts-badcert.test mx.dane.test mx.dane-mismatch.test mx.dane-unsigned.test implicit.test
-  mx.tlsrpt.test mx.bogus.test mail.mxcname.test)
+  mx.tlsrpt.test mx.bogus.test mail.mxcname.test mx.dane-ta.test)
 # MTA-STS policy hosts with a valid lab-CA certificate (mtasts-badcert gets a self-signed one).
 MTASTS_DOMAINS=(mtasts.test mtasts-testing.test mtasts-mismatch.test mtasts-redirect.test
   mtasts-badtype.test mtasts-huge.test)
@@ -110,4 +110,9 @@ ca_build() {
 ca_spki_sha256() {
   openssl x509 -in "$STATE/ca/certs/$1.crt" -noout -pubkey \
     | openssl pkey -pubin -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1
+}
+
+# ca_root_sha256 — the TLSA 2 0 1 association data for the lab CA (SHA-256 of its DER).
+ca_root_sha256() {
+  openssl x509 -in "$STATE/ca/ca.crt" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1
 }

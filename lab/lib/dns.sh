@@ -11,7 +11,8 @@ DNS_CHILD_ZONES=(plain.test opportunistic.test selfsigned.test expired.test wron
   mixed.test legacy.test mtasts.test mtasts-testing.test mtasts-mismatch.test
   mtasts-redirect.test mtasts-badtype.test mtasts-huge.test mtasts-badcert.test dane.test
   dane-mismatch.test dane-unsigned.test nullmx.test implicit.test exim.test tlsrpt.test
-  unreachable.test blackhole.test bogus.test mxcname.test)
+  unreachable.test blackhole.test bogus.test mxcname.test dane-ta.test dane-ta-wrongname.test
+  dane-expired.test)
 DNS_UNSIGNED_ZONES=" dane-unsigned.test "
 MTASTS_POLICY_ID=20261128T000000
 
@@ -47,6 +48,18 @@ dns_zone_body() {
     dane.test|dane-unsigned.test)
       echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
       echo "_25._tcp.mx TLSA 3 1 1 $(ca_spki_sha256 modern)" ;;
+    dane-ta.test)
+      # DANE-TA(2): the lab CA as trust anchor; the MX name must be in the leaf (RFC 7672 §3.2.2).
+      echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
+      echo "_25._tcp.mx TLSA 2 0 1 $(ca_root_sha256)" ;;
+    dane-ta-wrongname.test)
+      # DANE-TA(2) whose chain matches but whose leaf names another host: DANE fails.
+      echo "@ MX 10 mx"; echo "mx A $ADDR_PF_WRONGNAME"
+      echo "_25._tcp.mx TLSA 2 0 1 $(ca_root_sha256)" ;;
+    dane-expired.test)
+      # DANE-EE(3) ignores expiry and names (RFC 7672 §3.1.1): the expired certificate passes.
+      echo "@ MX 10 mx"; echo "mx A $ADDR_PF_EXPIRED"
+      echo "_25._tcp.mx TLSA 3 1 1 $(ca_spki_sha256 expired)" ;;
     dane-mismatch.test)
       # The hash of another key: what a forgotten key rollover looks like.
       echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
