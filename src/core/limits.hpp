@@ -103,3 +103,14 @@ inline constexpr std::chrono::milliseconds kMtaStsFetchDeadline{20'000};
 inline constexpr std::size_t kHttpHeaderBytes = 8 * 1024;
 
 }  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// Message headers (RELIABILITY.md item 37): one Received value is read up to this size (real
+// ones are under 1 KB); Received fields per message beyond the cap are counted, not parsed.
+inline constexpr std::size_t kReceivedBytes = 16 * 1024;
+inline constexpr std::size_t kReceivedPerMessage = 100;
+// Parenthesised comments nest at most this deep before the rest is read as one comment.
+inline constexpr int kCommentDepth = 32;
+
+}  // namespace intransit::limits
