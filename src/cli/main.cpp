@@ -7,6 +7,7 @@
 
 #include "cli/check_command.hpp"
 #include "cli/probe_command.hpp"
+#include "cli/trace_command.hpp"
 #include "intransit_version.hpp"
 
 namespace {
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
   auto* probe = intransit::cli::add_probe_command(app, probe_args);
   intransit::cli::CheckArgs check_args;
   auto* check = intransit::cli::add_check_command(app, check_args);
+  intransit::cli::TraceArgs trace_args;
+  auto* trace = intransit::cli::add_trace_command(app, trace_args);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -29,5 +32,6 @@ int main(int argc, char** argv) {
   }
   if (probe->parsed()) return intransit::cli::run_probe(probe_args);
   if (check->parsed()) return intransit::cli::run_check(check_args);
+  if (trace->parsed()) return intransit::cli::run_trace(trace_args);
   return kExitUsage;
 }

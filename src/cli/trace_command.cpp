@@ -1,0 +1,71 @@
+// trace_command.cpp — see trace_command.hpp. Messages are reported as they are read (JSON Lines
+// for mailboxes), so a large mailbox streams; the summary comes last.
+#include "cli/trace_command.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+
+#include "report/trace_report.hpp"
+#include "trace/message.hpp"
+
+namespace intransit::cli {
+
+CLI::App* add_trace_command(CLI::App& app, TraceArgs& args) {
+  auto* cmd = app.add_subcommand("trace", "How did a received message travel? TLS or not, hop by hop, from its Received headers");
+  cmd->add_option("input", args.input, "a message file, an mbox, a Maildir directory, or - for standard input")->required();
+  cmd->add_option("--format", args.format, "text (for people) or json (intransit.trace/1, JSON Lines for mailboxes)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--trusted-domain", args.trusted_domains,
+                  "hosts under this domain are your own servers (their Received lines cannot be forged by senders)");
+  cmd->add_option("--trusted-host", args.trusted_hosts, "one of your own servers, by the name it writes after 'by'");
+  cmd->add_flag("--summary", args.summary_only, "mailboxes: print only the summary");
+  cmd->footer(
+      "Hop verdicts: tls, plaintext, local, unknown. Message verdicts: all-tls, plaintext-hop, no-evidence.\n"
+      "Exit codes: 0 no message had a plaintext hop, 1 some message had one, 2 usage error, 3 the input could not be read.");
+  return cmd;
+}
+
+int run_trace(const TraceArgs& args) {
+  std::string error;
+  const auto kind = trace::detect_input(args.input, error);
+  if (!kind) {
+    std::cerr << "intransit trace: " << error << "\n";
+    return kTraceInputError;
+  }
+  trace::TrustOptions trust{args.trusted_domains, args.trusted_hosts};
+  const bool json = args.format == "json";
+  const bool mailbox = *kind != trace::InputKind::message;
+  const bool colour = isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nullptr;
+  const bool progress = mailbox && !json && isatty(STDERR_FILENO) != 0;
+  report::TraceSummary summary;
+  bool plaintext = false;
+  const auto sink = [&](trace::MessageTrace&& m) {
+    summary.add(m);
+    plaintext = plaintext || m.verdict == trace::PathVerdict::plaintext_hop;
+    if (args.summary_only) {
+      if (progress && summary.messages() % 1000 == 0) std::cerr << "\r" << summary.messages() << " messages" << std::flush;
+      return;
+    }
+    if (json) {
+      std::cout << (mailbox ? report::trace_to_json(m).dump() : report::trace_to_json(m).dump(2)) << "\n";
+    } else {
+      report::write_trace_text(std::cout, m, colour);
+    }
+  };
+  if (!trace::read_messages(args.input, *kind, trust, sink, error)) {
+    std::cerr << "intransit trace: " << error << "\n";
+    return kTraceInputError;
+  }
+  if (progress && args.summary_only) std::cerr << "\r";
+  if (mailbox) {
+    if (json) {
+      std::cout << summary.to_json().dump() << "\n";
+    } else {
+      summary.write_text(std::cout);
+    }
+  }
+  return plaintext ? kTracePlaintextHop : kTraceAllTls;
+}
+
+}  // namespace intransit::cli

@@ -1,0 +1,165 @@
+// trace_report.cpp — see trace_report.hpp.
+#include "report/trace_report.hpp"
+
+#include <algorithm>
+#include <iomanip>
+#include <vector>
+
+namespace intransit::report {
+using nlohmann::json;
+
+nlohmann::json trace_to_json(const trace::MessageTrace& m) {
+  json hops = json::array();
+  for (std::size_t i = 0; i < m.hops.size(); ++i) {
+    const auto& h = m.hops[i].hop;
+    hops.push_back({{"index", i},
+                    {"from", h.from},
+                    {"from_info", h.from_info},
+                    {"by", h.by},
+                    {"by_info", h.by_info},
+                    {"with", h.with},
+                    {"id", h.id},
+                    {"date", h.date},
+                    {"verdict", trace::to_string(h.verdict)},
+                    {"tls_version", h.tls_version ? json(*h.tls_version) : json()},
+                    {"cipher", h.cipher.empty() ? json() : json(h.cipher)},
+                    {"authenticated", h.authenticated},
+                    {"trusted", m.hops[i].trusted},
+                    {"parsed", h.parsed},
+                    {"evidence", h.evidence},
+                    {"raw", h.raw}});
+  }
+  return {{"schema", kTraceSchema},
+          {"source", m.source},
+          {"message_id", m.message_id},
+          {"from", m.from},
+          {"hops", std::move(hops)},
+          {"received_dropped", m.received_dropped},
+          {"verdict", trace::to_string(m.verdict)},
+          {"weakest_hop", m.weakest ? json(*m.weakest) : json()},
+          {"e2e", trace::to_string(m.e2e)},
+          {"error", m.error.empty() ? json() : json(m.error)}};
+}
+
+void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colour) {
+  const auto paint = [&](const char* code, const std::string& s) { return colour ? std::string(code) + s + "\033[0m" : s; };
+  out << m.source;
+  if (!m.message_id.empty()) out << "  <" << m.message_id << ">";
+  out << "\n";
+  if (!m.error.empty()) {
+    out << "  could not read: " << m.error << "\n";
+    return;
+  }
+  switch (m.verdict) {
+    case trace::PathVerdict::all_tls:
+      out << "  " << paint("\033[32m", "Every hop with evidence used TLS") << " (" << m.hops.size() << " hops).\n";
+      break;
+    case trace::PathVerdict::plaintext_hop:
+      out << "  " << paint("\033[31m", "At least one hop was plaintext") << ": anyone on that path could read this message.\n";
+      break;
+    case trace::PathVerdict::no_evidence:
+      out << "  No hop says whether it used TLS.\n";
+      break;
+  }
+  out << "  end-to-end: " << trace::to_string(m.e2e) << "\n";
+  for (std::size_t i = 0; i < m.hops.size(); ++i) {
+    const auto& h = m.hops[i].hop;
+    std::string what(trace::to_string(h.verdict));
+    if (h.tls_version) what += " " + *h.tls_version;
+    out << "  " << std::setw(2) << i + 1 << ". " << std::left << std::setw(16) << what << std::right
+        << (h.from.empty() ? "?" : h.from) << " -> " << (h.by.empty() ? "?" : h.by)
+        << (h.authenticated ? "  [authenticated]" : "") << (m.hops[i].trusted ? "  [trusted]" : "")
+        << (m.weakest && *m.weakest == i ? "  <- weakest" : "") << "\n";
+    out << "      " << h.evidence << "\n";
+    if (!h.parsed) out << "      unparsed: " << h.raw << "\n";
+  }
+  if (m.received_dropped > 0) out << "  (" << m.received_dropped << " more Received fields not read)\n";
+}
+
+namespace {
+std::string sender_domain(const std::string& from) {
+  const auto at = from.rfind('@');
+  if (at == std::string::npos) return "(none)";
+  std::string d = from.substr(at + 1);
+  const auto end = d.find_first_of("> \t\"");
+  if (end != std::string::npos) d = d.substr(0, end);
+  std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return d.empty() ? "(none)" : d;
+}
+}  // namespace
+
+void TraceSummary::add(const trace::MessageTrace& m) {
+  ++messages_;
+  if (!m.error.empty()) {
+    ++unreadable_;
+    return;
+  }
+  auto& domain = sender_domains_[sender_domain(m.from)];
+  for (Counts* c : {&total_, &domain}) {
+    ++c->messages;
+    if (m.verdict == trace::PathVerdict::all_tls) ++c->all_tls;
+    if (m.verdict == trace::PathVerdict::plaintext_hop) ++c->plaintext;
+  }
+  for (const auto& th : m.hops) {
+    const auto& h = th.hop;
+    if (h.verdict == trace::HopVerdict::tls) {
+      ++hop_versions_[h.tls_version.value_or("TLS (version not stated)")];
+    } else if (h.verdict == trace::HopVerdict::plaintext) {
+      ++hop_versions_["plaintext"];
+      ++plaintext_relays_[h.by.empty() ? "(unnamed)" : h.by];
+    }
+  }
+}
+
+namespace {
+template <typename Map>
+std::vector<std::pair<std::string, std::size_t>> top(const Map& map, std::size_t n) {
+  std::vector<std::pair<std::string, std::size_t>> v(map.begin(), map.end());
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (v.size() > n) v.resize(n);
+  return v;
+}
+double share(std::size_t part, std::size_t whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole); }
+}  // namespace
+
+nlohmann::json TraceSummary::to_json() const {
+  json domains = json::object();
+  for (const auto& [d, c] : sender_domains_) {
+    domains[d] = {{"messages", c.messages}, {"all_tls", c.all_tls}, {"plaintext", c.plaintext}};
+  }
+  json relays = json::array();
+  for (const auto& [relay, n] : top(plaintext_relays_, 20)) relays.push_back({{"relay", relay}, {"plaintext_hops", n}});
+  return {{"schema", kTraceSummarySchema},
+          {"messages", messages_},
+          {"unreadable", unreadable_},
+          {"all_tls", total_.all_tls},
+          {"plaintext", total_.plaintext},
+          {"no_evidence", total_.messages - total_.all_tls - total_.plaintext},
+          {"all_tls_share", share(total_.all_tls, total_.messages)},
+          {"hops_by_tls_version", hop_versions_},
+          {"worst_relays", std::move(relays)},
+          {"sender_domains", std::move(domains)}};
+}
+
+void TraceSummary::write_text(std::ostream& out) const {
+  out << "\n" << messages_ << " messages";
+  if (unreadable_ > 0) out << " (" << unreadable_ << " unreadable)";
+  out << ": " << total_.all_tls << " (" << std::fixed << std::setprecision(1) << 100 * share(total_.all_tls, total_.messages)
+      << "%) travelled over TLS on every hop with evidence, " << total_.plaintext << " had a plaintext hop.\n";
+  out << "\n  hops by protection\n";
+  for (const auto& [v, n] : hop_versions_) out << "    " << std::left << std::setw(28) << v << std::right << n << "\n";
+  if (!plaintext_relays_.empty()) {
+    out << "\n  relays receiving in plaintext (worst first)\n";
+    for (const auto& [relay, n] : top(plaintext_relays_, 10)) out << "    " << std::left << std::setw(40) << relay << std::right << n << "\n";
+  }
+  out << "\n  sender domains (worst first)          messages  all-TLS  plaintext\n";
+  std::vector<std::pair<std::string, Counts>> domains(sender_domains_.begin(), sender_domains_.end());
+  std::stable_sort(domains.begin(), domains.end(), [](const auto& a, const auto& b) { return a.second.plaintext > b.second.plaintext; });
+  for (std::size_t i = 0; i < domains.size() && i < 20; ++i) {
+    const auto& [d, c] = domains[i];
+    out << "    " << std::left << std::setw(36) << d << std::right << std::setw(8) << c.messages << std::setw(9) << c.all_tls
+        << std::setw(11) << c.plaintext << "\n";
+  }
+}
+
+}  // namespace intransit::report

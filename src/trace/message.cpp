@@ -1,0 +1,257 @@
+// message.cpp — see message.hpp. GMime parses; this file only walks headers and the top-level
+// MIME part. GMime objects are reference-counted GObjects: each is released where it is made.
+#include "trace/message.hpp"
+
+#include <fcntl.h>
+#include <gmime/gmime.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <cstring>
+#include <mutex>
+
+#include "core/limits.hpp"
+#include "core/text.hpp"
+
+namespace intransit::trace {
+
+std::string_view to_string(E2e e2e) {
+  switch (e2e) {
+    case E2e::none: return "none";
+    case E2e::smime_encrypted: return "smime-encrypted";
+    case E2e::smime_signed: return "smime-signed";
+    case E2e::pgp_encrypted: return "pgp-encrypted";
+    case E2e::pgp_signed: return "pgp-signed";
+    case E2e::pgp_inline_encrypted: return "pgp-inline-encrypted";
+    case E2e::pgp_inline_signed: return "pgp-inline-signed";
+  }
+  return "?";
+}
+
+std::string_view to_string(PathVerdict verdict) {
+  switch (verdict) {
+    case PathVerdict::all_tls: return "all-tls";
+    case PathVerdict::plaintext_hop: return "plaintext-hop";
+    case PathVerdict::no_evidence: return "no-evidence";
+  }
+  return "?";
+}
+
+namespace {
+
+bool under(const std::string& host, const std::string& domain) {
+  std::string h = host;
+  std::string d = domain;
+  for (auto* s : {&h, &d}) {
+    std::transform(s->begin(), s->end(), s->begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (!s->empty() && s->back() == '.') s->pop_back();
+  }
+  return h == d || (h.size() > d.size() && h.compare(h.size() - d.size(), d.size(), d) == 0 && h[h.size() - d.size() - 1] == '.');
+}
+
+int version_rank(const std::optional<std::string>& v) {
+  if (!v) return 99;  // TLS of unstated version: not known to be weak
+  if (*v == "SSLv3") return 0;
+  return (*v)[6] - '0' + 1;  // TLSv1.0 → 1 ... TLSv1.3 → 4
+}
+
+void ensure_gmime() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+// End-to-end protection from the top-level part's type (RFC 8551 §3.2, RFC 3156 §4-5, RFC 1847).
+E2e classify(GMimeMessage* message) {
+  GMimeObject* part = g_mime_message_get_mime_part(message);
+  if (part == nullptr) return E2e::none;
+  GMimeContentType* type = g_mime_object_get_content_type(part);
+  if (type == nullptr) return E2e::none;
+  const auto param = [&](const char* name) {
+    const char* v = g_mime_content_type_get_parameter(type, name);
+    std::string s = v != nullptr ? v : "";
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+  };
+  if (g_mime_content_type_is_type(type, "multipart", "encrypted")) return E2e::pgp_encrypted;
+  if (g_mime_content_type_is_type(type, "application", "pkcs7-mime") ||
+      g_mime_content_type_is_type(type, "application", "x-pkcs7-mime")) {
+    return param("smime-type") == "signed-data" ? E2e::smime_signed : E2e::smime_encrypted;
+  }
+  if (g_mime_content_type_is_type(type, "multipart", "signed")) {
+    const std::string protocol = param("protocol");
+    if (protocol.find("pgp") != std::string::npos) return E2e::pgp_signed;
+    if (protocol.find("pkcs7") != std::string::npos) return E2e::smime_signed;
+    return E2e::none;
+  }
+  if (GMIME_IS_TEXT_PART(part)) {
+    char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
+    E2e e = E2e::none;
+    if (text != nullptr) {
+      const std::string_view body(text);
+      if (body.find("-----BEGIN PGP MESSAGE-----") != std::string_view::npos) e = E2e::pgp_inline_encrypted;
+      else if (body.find("-----BEGIN PGP SIGNED MESSAGE-----") != std::string_view::npos) e = E2e::pgp_inline_signed;
+      g_free(text);
+    }
+    return e;
+  }
+  return E2e::none;
+}
+
+MessageTrace trace_message(GMimeMessage* message, std::string source, const TrustOptions& trust) {
+  MessageTrace t;
+  t.source = std::move(source);
+  const char* id = g_mime_message_get_message_id(message);
+  t.message_id = id != nullptr ? text::printable(id) : "";
+  GMimeHeaderList* headers = g_mime_object_get_header_list(GMIME_OBJECT(message));
+  const int count = g_mime_header_list_get_count(headers);
+  std::vector<Hop> top_down;
+  for (int i = 0; i < count; ++i) {
+    GMimeHeader* h = g_mime_header_list_get_header_at(headers, i);
+    const char* name = g_mime_header_get_name(h);
+    if (name == nullptr) continue;
+    if (g_ascii_strcasecmp(name, "From") == 0 && t.from.empty()) {
+      const char* v = g_mime_header_get_value(h);
+      t.from = v != nullptr ? text::printable(v) : "";
+    }
+    if (g_ascii_strcasecmp(name, "Received") != 0) continue;
+    if (top_down.size() >= limits::kReceivedPerMessage) {
+      ++t.received_dropped;
+      continue;
+    }
+    const char* raw = g_mime_header_get_raw_value(h);
+    top_down.push_back(parse_received(raw != nullptr ? raw : ""));
+  }
+  for (auto it = top_down.rbegin(); it != top_down.rend(); ++it) t.hops.push_back({std::move(*it), false});
+  t.e2e = classify(message);
+  judge(t, trust);
+  return t;
+}
+
+bool is_dir(const std::string& path) {
+  struct stat st {};
+  return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// Parses one stream: a single message or an mbox. Returns false when nothing could be read.
+void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
+                  const std::function<void(MessageTrace&&)>& sink) {
+  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
+  g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+  std::size_t n = 0;
+  while (!g_mime_parser_eos(parser)) {
+    GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
+    ++n;
+    const std::string where = mbox ? source + "#" + std::to_string(n) : source;
+    if (message == nullptr) {
+      MessageTrace t;
+      t.source = where;
+      t.error = "not a message GMime could parse";
+      sink(std::move(t));
+      if (!mbox) break;
+      continue;
+    }
+    sink(trace_message(message, where, trust));
+    g_object_unref(message);
+    if (!mbox) break;
+  }
+  g_object_unref(parser);
+}
+
+}  // namespace
+
+void judge(MessageTrace& t, const TrustOptions& trust) {
+  // Trust boundary: from the top (the last hop, written by the final receiver) down, hops whose
+  // `by` host is the user's own. With no --trusted-* option only the top-most hop is trusted:
+  // every hop below it could have been written by the sender.
+  bool trusting = true;
+  for (std::size_t i = t.hops.size(); i-- > 0;) {
+    auto& h = t.hops[i];
+    const bool own = trust.domains.empty() && trust.hosts.empty()
+                         ? i + 1 == t.hops.size()
+                         : std::any_of(trust.domains.begin(), trust.domains.end(),
+                                       [&](const std::string& d) { return under(h.hop.by, d); }) ||
+                               std::find(trust.hosts.begin(), trust.hosts.end(), h.hop.by) != trust.hosts.end();
+    trusting = trusting && own;
+    h.trusted = trusting;
+  }
+  bool any_tls = false;
+  bool any_plain = false;
+  t.weakest.reset();
+  int weakest_rank = 100;
+  for (std::size_t i = 0; i < t.hops.size(); ++i) {
+    const auto& h = t.hops[i].hop;
+    if (h.verdict == HopVerdict::plaintext) {
+      if (!any_plain) t.weakest = i;
+      any_plain = true;
+    } else if (h.verdict == HopVerdict::tls) {
+      any_tls = true;
+      const int rank = version_rank(h.tls_version);
+      if (!any_plain && rank < weakest_rank) {
+        weakest_rank = rank;
+        t.weakest = i;
+      }
+    }
+  }
+  t.verdict = any_plain ? PathVerdict::plaintext_hop : any_tls ? PathVerdict::all_tls : PathVerdict::no_evidence;
+}
+
+std::optional<InputKind> detect_input(const std::string& path, std::string& error) {
+  if (path == "-") return InputKind::message;
+  if (is_dir(path)) {
+    if (is_dir(path + "/cur") || is_dir(path + "/new")) return InputKind::maildir;
+    error = path + " is a directory but not a Maildir (no cur/ or new/)";
+    return std::nullopt;
+  }
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = "cannot open " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  char head[5] = {};
+  const ssize_t got = read(fd, head, sizeof head);
+  close(fd);
+  return got == 5 && std::string_view(head, 5) == "From " ? InputKind::mbox : InputKind::message;
+}
+
+bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust,
+                   const std::function<void(MessageTrace&&)>& sink, std::string& error) {
+  ensure_gmime();
+  if (kind == InputKind::maildir) {
+    std::vector<std::string> files;
+    for (const char* sub : {"/cur", "/new"}) {
+      std::error_code ec;
+      for (const auto& entry : std::filesystem::directory_iterator(path + sub, ec)) {
+        if (entry.is_regular_file()) files.push_back(entry.path().string());
+      }
+    }
+    std::sort(files.begin(), files.end());  // Maildir names start with the delivery time
+    for (const auto& file : files) {
+      const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        MessageTrace t;
+        t.source = file;
+        t.error = std::string("cannot open: ") + std::strerror(errno);
+        sink(std::move(t));
+        continue;
+      }
+      GMimeStream* stream = g_mime_stream_fs_new(fd);  // owns fd
+      parse_stream(stream, false, file, trust, sink);
+      g_object_unref(stream);
+    }
+    return true;
+  }
+  const int fd = path == "-" ? dup(STDIN_FILENO) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = "cannot open " + path + ": " + std::strerror(errno);
+    return false;
+  }
+  // Standard input may be a pipe, which an fs stream cannot seek in.
+  GMimeStream* stream = path == "-" ? g_mime_stream_pipe_new(fd) : g_mime_stream_fs_new(fd);
+  parse_stream(stream, kind == InputKind::mbox, path, trust, sink);
+  g_object_unref(stream);
+  return true;
+}
+
+}  // namespace intransit::trace

@@ -1,0 +1,38 @@
+// fuzz_received.cpp — fuzz target for the Received parser (trace/received.hpp). Properties:
+// `raw` and every clause are free of control bytes (they reach terminals and JSON); a version,
+// when found, is one of the normalised names; every verdict carries evidence; the value is
+// read up to the cap and `truncated` says so exactly when it was longer.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/limits.hpp"
+#include "fuzz_check.hpp"
+#include "trace/received.hpp"
+
+namespace {
+bool clean(const std::string& s) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view value(reinterpret_cast<const char*>(data), size);
+  const auto hop = intransit::trace::parse_received(value);
+  for (const auto* s : {&hop.raw, &hop.from, &hop.from_info, &hop.by, &hop.by_info, &hop.via, &hop.with, &hop.id,
+                        &hop.for_, &hop.date, &hop.cipher, &hop.evidence}) {
+    FUZZ_CHECK(clean(*s));
+  }
+  if (hop.tls_version) {
+    const auto& v = *hop.tls_version;
+    FUZZ_CHECK(v == "TLSv1.0" || v == "TLSv1.1" || v == "TLSv1.2" || v == "TLSv1.3" || v == "SSLv3");
+  }
+  FUZZ_CHECK(!hop.evidence.empty());
+  FUZZ_CHECK(hop.truncated == (size > intransit::limits::kReceivedBytes));
+  return 0;
+}

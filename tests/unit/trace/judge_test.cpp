@@ -1,0 +1,75 @@
+// judge_test.cpp — the message verdict from parsed hops (trace/message.hpp judge()): all-tls,
+// plaintext-hop, no-evidence; the weakest hop; the trust boundary with and without
+// --trusted-domain / --trusted-host.
+#include <gtest/gtest.h>
+
+#include "trace/message.hpp"
+
+namespace intransit::trace {
+namespace {
+
+TracedHop hop(HopVerdict v, const char* by, const char* version = nullptr) {
+  TracedHop h;
+  h.hop.verdict = v;
+  h.hop.by = by;
+  if (version != nullptr) h.hop.tls_version = version;
+  return h;
+}
+
+TEST(Judge, AllTlsAndWeakestVersion) {
+  MessageTrace m;
+  m.hops = {hop(HopVerdict::tls, "relay.example.org", "TLSv1.3"), hop(HopVerdict::tls, "mx.example.net", "TLSv1.2"),
+            hop(HopVerdict::local, "imap.example.net")};
+  judge(m, {});
+  EXPECT_EQ(m.verdict, PathVerdict::all_tls);
+  ASSERT_TRUE(m.weakest);
+  EXPECT_EQ(*m.weakest, 1U);
+}
+
+TEST(Judge, FirstPlaintextHopIsTheWeakest) {
+  MessageTrace m;
+  m.hops = {hop(HopVerdict::tls, "a", "TLSv1.0"), hop(HopVerdict::plaintext, "b"), hop(HopVerdict::plaintext, "c")};
+  judge(m, {});
+  EXPECT_EQ(m.verdict, PathVerdict::plaintext_hop);
+  EXPECT_EQ(m.weakest.value_or(99), 1U);
+}
+
+TEST(Judge, NoEvidence) {
+  MessageTrace m;
+  m.hops = {hop(HopVerdict::unknown, "a"), hop(HopVerdict::local, "b")};
+  judge(m, {});
+  EXPECT_EQ(m.verdict, PathVerdict::no_evidence);
+  EXPECT_FALSE(m.weakest);
+}
+
+TEST(Judge, TrustBoundary) {
+  MessageTrace m;
+  m.hops = {hop(HopVerdict::tls, "mail.sender.example"), hop(HopVerdict::tls, "mx1.example.net"),
+            hop(HopVerdict::local, "imap.example.net")};
+  judge(m, {});
+  EXPECT_FALSE(m.hops[0].trusted);
+  EXPECT_FALSE(m.hops[1].trusted);
+  EXPECT_TRUE(m.hops[2].trusted);
+  judge(m, TrustOptions{{"example.net"}, {}});
+  EXPECT_FALSE(m.hops[0].trusted);
+  EXPECT_TRUE(m.hops[1].trusted);
+  EXPECT_TRUE(m.hops[2].trusted);
+  // The boundary is contiguous from the top: a forged "example.net" hop below a foreign one is
+  // not trusted.
+  m.hops.insert(m.hops.begin(), hop(HopVerdict::tls, "forged.example.net"));
+  judge(m, TrustOptions{{"example.net"}, {}});
+  EXPECT_FALSE(m.hops[0].trusted);
+  judge(m, TrustOptions{{}, {"imap.example.net"}});
+  EXPECT_FALSE(m.hops[2].trusted);
+  EXPECT_TRUE(m.hops[3].trusted);
+}
+
+TEST(Judge, DomainMatchIsOnLabelBoundaries) {
+  MessageTrace m;
+  m.hops = {hop(HopVerdict::tls, "mx.notexample.net")};
+  judge(m, TrustOptions{{"example.net"}, {}});
+  EXPECT_FALSE(m.hops[0].trusted);
+}
+
+}  // namespace
+}  // namespace intransit::trace
