@@ -195,8 +195,8 @@ TEST_P(ReceivedFormats, VerdictVersionCipherAuthentication) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, ReceivedFormats, ::testing::ValuesIn(kCases),
-                         [](const auto& info) {
-                           std::string n = info.param.name;
+                         [](const auto& param_info) {
+                           std::string n = param_info.param.name;
                            for (char& ch : n) if (ch == '-' || ch == '.') ch = '_';
                            return n;
                          });
