@@ -1,6 +1,8 @@
 // text.cpp — see text.hpp. RFC 3629 §4 (UTF-8 syntax).
 #include "core/text.hpp"
 
+#include <algorithm>
+
 #include <cstdint>
 
 namespace intransit::text {
@@ -51,6 +53,13 @@ bool is_valid_utf8(std::string_view bytes) {
 }
 
 std::string printable(std::string_view bytes) {
+  // Fast path: plain printable ASCII without backslashes (nearly all header text) is returned
+  // as it is; `trace` calls this for every field of every Received header of a mailbox.
+  const bool plain = std::all_of(bytes.begin(), bytes.end(), [](char c) {
+    const auto b = static_cast<std::uint8_t>(c);
+    return b >= 0x20 && b < 0x7F && b != '\\';
+  });
+  if (plain) return std::string(bytes);
   std::string out;
   out.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size();) {

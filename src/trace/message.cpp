@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <gmime/gmime.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,15 +87,20 @@ E2e classify(GMimeMessage* message) {
     return E2e::none;
   }
   if (GMIME_IS_TEXT_PART(part)) {
-    char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(part));
-    E2e e = E2e::none;
-    if (text != nullptr) {
-      const std::string_view body(text);
-      if (body.find("-----BEGIN PGP MESSAGE-----") != std::string_view::npos) e = E2e::pgp_inline_encrypted;
-      else if (body.find("-----BEGIN PGP SIGNED MESSAGE-----") != std::string_view::npos) e = E2e::pgp_inline_signed;
-      g_free(text);
-    }
-    return e;
+    // Inline PGP armour (RFC 4880 §6.2) in the first 64 KiB of the body as transmitted: no
+    // charset conversion of whole bodies (that was a fifth of a mailbox's time). Armour is
+    // ASCII and survives quoted-printable; a base64-encoded inline armour is not seen.
+    GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
+    GMimeStream* raw = content != nullptr ? g_mime_data_wrapper_get_stream(content) : nullptr;
+    if (raw == nullptr) return E2e::none;
+    static thread_local std::vector<char> buffer(64 * 1024);  // reused: no per-message clearing
+    g_mime_stream_reset(raw);
+    const gssize got = g_mime_stream_read(raw, buffer.data(), buffer.size());
+    g_mime_stream_reset(raw);
+    const std::string_view head(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0);
+    if (head.find("-----BEGIN PGP MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_encrypted;
+    if (head.find("-----BEGIN PGP SIGNED MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_signed;
+    return E2e::none;
   }
   return E2e::none;
 }
@@ -247,8 +253,15 @@ bool read_messages(const std::string& path, InputKind kind, const TrustOptions& 
     error = "cannot open " + path + ": " + std::strerror(errno);
     return false;
   }
-  // Standard input may be a pipe, which an fs stream cannot seek in.
-  GMimeStream* stream = path == "-" ? g_mime_stream_pipe_new(fd) : g_mime_stream_fs_new(fd);
+  // Standard input may be a pipe, which an fs stream cannot seek in. A file is mapped: GMime's
+  // substreams then read by copying instead of a seek and a read(2) each (a third of the time).
+  GMimeStream* stream = nullptr;
+  if (path == "-") {
+    stream = g_mime_stream_pipe_new(fd);
+  } else {
+    stream = g_mime_stream_mmap_new(fd, PROT_READ, MAP_PRIVATE);
+    if (stream == nullptr) stream = g_mime_stream_fs_new(fd);  // empty or unmappable file
+  }
   parse_stream(stream, kind == InputKind::mbox, path, trust, sink);
   g_object_unref(stream);
   return true;

@@ -62,6 +62,7 @@ std::string unfold(std::string_view value) {
 struct Token {
   std::string text;
   bool comment = false;
+  std::string lower;  // comments only: lower-cased once, searched several times
 };
 
 // Words and comments up to the top-level ';' (the date follows it).
@@ -100,11 +101,12 @@ std::vector<Token> tokenise(std::string_view s, std::string& date) {
         }
         text += d;
       }
-      tokens.push_back({std::move(text), true});
+      std::string low = lowered(text);
+      tokens.push_back({std::move(text), true, std::move(low)});
     } else {
       std::size_t j = i;
       while (j < s.size() && s[j] != ' ' && s[j] != '(' && s[j] != ';') ++j;
-      tokens.push_back({std::string(s.substr(i, j - i)), false});
+      tokens.push_back({std::string(s.substr(i, j - i)), false, {}});
       i = j;
     }
   }
@@ -113,17 +115,23 @@ std::vector<Token> tokenise(std::string_view s, std::string& date) {
 
 enum class Clause { none, from, by, via, with, id, for_, tls };
 
-Clause keyword(std::string_view word) {
-  const std::string w = lowered(word);
-  if (w == "from") return Clause::from;
-  if (w == "by") return Clause::by;
-  if (w == "via") return Clause::via;
-  if (w == "with") return Clause::with;
-  if (w == "id") return Clause::id;
-  if (w == "for") return Clause::for_;
-  if (w == "tls") return Clause::tls;  // RFC 8314 §4.3, and Exim ≥ 4.92 "tls <cipher>"
+bool equals_ci(std::string_view a, std::string_view lower_b) {
+  return a.size() == lower_b.size() &&
+         std::equal(a.begin(), a.end(), lower_b.begin(), [](char x, char y) { return lower(x) == y; });
+}
+
+Clause keyword(std::string_view w) {
+  if (w.size() < 2 || w.size() > 4) return Clause::none;  // no allocation for ordinary words
+  if (equals_ci(w, "from")) return Clause::from;
+  if (equals_ci(w, "by")) return Clause::by;
+  if (equals_ci(w, "via")) return Clause::via;
+  if (equals_ci(w, "with")) return Clause::with;
+  if (equals_ci(w, "id")) return Clause::id;
+  if (equals_ci(w, "for")) return Clause::for_;
+  if (equals_ci(w, "tls")) return Clause::tls;  // RFC 8314 §4.3, and Exim ≥ 4.92 "tls <cipher>"
   return Clause::none;
 }
+
 
 // RFC 3848 and RFC 6531 §3.7.3 protocol types.
 // "SMTPS" is not in RFC 3848 but Google and others write it for TLS (implicit or STARTTLS).
@@ -162,7 +170,7 @@ std::string find_cipher(const Hop& hop, const std::vector<Token>& tokens, const 
   if (!hop.cipher.empty()) return hop.cipher;  // the `tls` clause
   for (const auto& t : tokens) {
     if (!t.comment) continue;
-    const std::string lc = lowered(t.text);
+    const std::string& lc = t.lower;
     // Exim ≤ 4.91 and OpenSMTPD: "(TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256)", "(TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO)"
     const auto colon = t.text.find(':');
     if (colon != std::string::npos && normalise_tls_version(t.text.substr(0, colon)) && colon + 1 < t.text.size()) {
@@ -189,7 +197,7 @@ std::optional<std::string> tls_annotation(const std::vector<Token>& tokens) {
                                                             " encrypted",  "google transport security"};
   for (const auto& t : tokens) {
     if (!t.comment) continue;
-    const std::string lc = lowered(t.text);
+    const std::string& lc = t.lower;
     const bool marker = std::any_of(kMarkers.begin(), kMarkers.end(), [&](std::string_view m) { return contains(lc, m); });
     const auto colon = t.text.find(':');
     const bool colon_format = colon != std::string::npos && normalise_tls_version(t.text.substr(0, colon)).has_value();
@@ -201,14 +209,17 @@ std::optional<std::string> tls_annotation(const std::vector<Token>& tokens) {
 
 }  // namespace
 
-std::optional<std::string> normalise_tls_version(std::string_view text) {
-  const std::string s = lowered(text);
-  for (std::size_t p = 0; p + 3 <= s.size(); ++p) {
-    if (s.compare(p, 5, "sslv3") == 0) return std::string("SSLv3");
-    if (s.compare(p, 3, "tls") != 0) continue;
+std::optional<std::string> normalise_tls_version(std::string_view s) {
+  for (std::size_t p = s.find_first_of("tTsS"); p != std::string_view::npos && p + 3 <= s.size();
+       p = s.find_first_of("tTsS", p + 1)) {
+    const auto at = [&](std::size_t i) { return i < s.size() ? lower(s[i]) : '\0'; };
+    if (at(p) == 's' && at(p + 1) == 's' && at(p + 2) == 'l' && at(p + 3) == 'v' && at(p + 4) == '3') {
+      return std::string("SSLv3");
+    }
+    if (at(p) != 't' || at(p + 1) != 'l' || at(p + 2) != 's') continue;
     if (p > 0 && std::isalnum(static_cast<unsigned char>(s[p - 1])) != 0) continue;  // inside a word
     std::size_t q = p + 3;
-    if (q < s.size() && s[q] == 'v') ++q;
+    if (at(q) == 'v') ++q;
     if (q < s.size() && (s[q] == ' ' || s[q] == '_')) ++q;
     if (q >= s.size() || s[q] != '1') continue;
     ++q;
