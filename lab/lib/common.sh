@@ -20,8 +20,11 @@ ADDR_EXIM=127.0.1.7         # Exim 4 (GnuTLS build), STARTTLS
 ADDR_UNREACHABLE=127.0.1.99 # MX address with nothing listening (RST: connection refused)
 ADDR_BLACKHOLE=127.0.1.98   # MX address whose SYNs are dropped by nftables (connect timeout)
 ADDR_NGINX=127.0.2.1        # MTA-STS policy hosts (HTTPS, SNI)
+# A "remote" sender for trace tests: TEST-NET-1 (RFC 5737), bound to lo inside the lab
+# namespace only, so that Received headers show a non-loopback client.
+ADDR_SENDER=192.0.2.25
 LAB_ADDRESSES=("$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY"
-  "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX")
+  "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX" "$ADDR_SENDER")
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
 lab_log() { [ -n "${LAB_QUIET:-}" ] || echo "lab: $*" >&2; }

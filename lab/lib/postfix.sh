@@ -1,6 +1,9 @@
 # postfix.sh — several real Postfix instances (`postfix -c DIR`), one per TLS configuration,
 # each on its own 127.0.1.x:25 inside the lab namespace. The system Postfix (/etc/postfix) is
 # never touched. Mail they accept for lab domains is discarded: the lab tests the transport.
+# Except trace.test: every instance with TLS writes what it accepts for it, its own Received
+# header on top (with the TLS comment: smtpd_tls_received_header), to
+# $STATE/trace/<instance>.mbox through a pipe(8) transport — real headers for `trace`.
 
 # postfix_instance NAME ADDR TLS CERT — TLS is none | modern | legacy.
 postfix_instance() {
@@ -53,6 +56,18 @@ smtpd_tls_mandatory_protocols = >=TLSv1, <=TLSv1.1
 CF
       ;;
   esac
+  if [ "$tls" != none ]; then
+    mkdir -p "$STATE/trace"
+    chmod 755 "$STATE/trace"
+    touch "$STATE/trace/$name.mbox"
+    chown nobody "$STATE/trace/$name.mbox"
+    cat >>"$dir/etc/main.cf" <<CF
+smtpd_tls_received_header = yes
+transport_maps = inline:{ trace.test=tracefile: }
+CF
+    postconf -c "$dir/etc" -M \
+      "tracefile/unix=tracefile unix - n n - - pipe flags=F user=nobody argv=/usr/bin/tee -a $STATE/trace/$name.mbox"
+  fi
   # Debian's master.cf chroots smtpd; the lab paths are outside any chroot.
   postconf -c "$dir/etc" -F '*/*/chroot = n'
   lab_in_ns postfix -c "$dir/etc" start >"$dir/log/start.log" 2>&1 \

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""trace_lab.py STATE_DIR INTRANSIT CASE — `intransit trace` on Received headers written by a
+real Postfix: swaks (from the lab's non-loopback sender address) sends one message to the lab
+MTA, the MTA writes it with its own Received header to an mbox (lab/lib/postfix.sh,
+trace.test), and the hop intransit reads must agree with what Postfix itself logged for that
+session (TLS version and cipher, or no TLS).
+CASE: modern-tls (TLS 1.3), modern-plain (no STARTTLS), legacy-tls (TLS 1.1)."""
+import json
+import re
+import subprocess
+import sys
+import time
+import uuid
+
+state, intransit, case = sys.argv[1:4]
+env = dict(line.split("=", 1) for line in
+           subprocess.run(["bash", "-c", f". {state}/env; env"], capture_output=True, text=True).stdout.splitlines()
+           if "=" in line)
+ns = ["ip", "netns", "exec", env["INTRANSIT_LAB_NETNS"]]
+instance, addr, tls_args = {
+    "modern-tls": ("modern", "127.0.1.2", ["--tls"]),
+    "modern-plain": ("modern", "127.0.1.2", []),
+    "legacy-tls": ("legacy", "127.0.1.3", ["--tls", "--tls-protocol", "tlsv1_1", "--tls-cipher", "DEFAULT@SECLEVEL=0"]),
+}[case]
+mbox = f"{env['INTRANSIT_LAB_TRACE_DIR']}/{instance}.mbox"
+maillog = f"{state}/postfix/{instance}/log/maillog"
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+msgid = f"{case}-{uuid.uuid4().hex}@lab.test"
+sent = subprocess.run(ns + ["swaks", "--server", addr, "--local-interface", env["INTRANSIT_LAB_SENDER"],
+                            "--to", "u@trace.test", "--from", "sender@opportunistic.test",
+                            "--header", f"Message-ID: <{msgid}>", *tls_args],
+                      capture_output=True, text=True, timeout=60)
+check(sent.returncode == 0, f"swaks delivered to {instance} (exit {sent.returncode})")
+if sent.returncode != 0:
+    print(sent.stdout[-2000:], sent.stderr[-2000:])
+deadline = time.time() + 15
+while time.time() < deadline and msgid not in open(mbox, errors="replace").read():
+    time.sleep(0.2)
+
+run = subprocess.run([intransit, "trace", "--format", "json", mbox], capture_output=True, text=True, timeout=60)
+docs = [json.loads(line) for line in run.stdout.splitlines()]
+mine = [d for d in docs if d.get("message_id") == msgid]
+check(len(mine) == 1, f"the message is in {mbox} and traced ({len(mine)})")
+if mine:
+    hop = mine[0]["hops"][-1]
+    print("hop:", json.dumps(hop)[:600])
+    # What Postfix logged for this connection (the last session from the sender address).
+    log = open(maillog, errors="replace").read()
+    established = re.findall(r"TLS connection established from \S+\[" + re.escape(env["INTRANSIT_LAB_SENDER"]) +
+                             r"\]: (\S+) with cipher (\S+)", log)
+    if tls_args:
+        check(hop["verdict"] == "tls", f"hop verdict tls ({hop['verdict']})")
+        version, cipher = established[-1] if established else (None, None)
+        check(hop["tls_version"] == version, f"TLS version {hop['tls_version']} equals Postfix's log ({version})")
+        check(hop["cipher"] == cipher, f"cipher {hop['cipher']} equals Postfix's log ({cipher})")
+        check(mine[0]["verdict"] == "all-tls", f"message verdict all-tls ({mine[0]['verdict']})")
+    else:
+        check(hop["verdict"] == "plaintext", f"hop verdict plaintext ({hop['verdict']}: {hop['evidence']})")
+        check(hop["tls_version"] is None and hop["cipher"] is None, "no TLS version or cipher")
+        check(mine[0]["verdict"] == "plaintext-hop", f"message verdict plaintext-hop ({mine[0]['verdict']})")
+    check(hop["by"] == f"mx.{instance}.test", f"hop by {hop['by']}")
+    check(env["INTRANSIT_LAB_SENDER"] in hop["from_info"], f"hop from_info names the sender ({hop['from_info']})")
+print(f"{len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
