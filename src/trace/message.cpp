@@ -146,7 +146,20 @@ void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, con
   GMimeParser* parser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
   std::size_t n = 0;
+  std::size_t released = 0;  // bytes of a mapped mailbox already given back to the kernel
   while (!g_mime_parser_eos(parser)) {
+    // Memory stays flat however large the mailbox: pages of a mapped file behind the parser
+    // (messages already traced and released) are dropped every 32 MiB; they are clean, so the
+    // kernel rereads them from the file should anything touch them again.
+    if (GMIME_IS_STREAM_MMAP(stream)) {
+      auto* mapped = GMIME_STREAM_MMAP(stream);
+      const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+      const auto done = static_cast<std::size_t>(std::max<gint64>(0, g_mime_parser_tell(parser))) / page * page;
+      if (done > released + (32U << 20U) && done <= mapped->maplen) {
+        madvise(mapped->map + released, done - released, MADV_DONTNEED);
+        released = done;
+      }
+    }
     GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
     ++n;
     const std::string where = mbox ? source + "#" + std::to_string(n) : source;
