@@ -140,6 +140,16 @@ bool is_dir(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// In a mapped mbox: the offset of the first "From " line that starts after `after`.
+std::optional<gint64> next_from_line(GMimeStream* stream, gint64 after) {
+  if (!GMIME_IS_STREAM_MMAP(stream)) return std::nullopt;
+  const auto* mapped = GMIME_STREAM_MMAP(stream);
+  const std::string_view map(mapped->map, mapped->maplen);
+  const auto pos = map.find("\nFrom ", static_cast<std::size_t>(std::max<gint64>(after, 0)));
+  if (pos == std::string_view::npos) return std::nullopt;
+  return static_cast<gint64>(pos + 1);
+}
+
 // Parses one stream: a single message or an mbox. Returns false when nothing could be read.
 void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
                   const std::function<void(MessageTrace&&)>& sink) {
@@ -160,6 +170,7 @@ void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, con
         released = done;
       }
     }
+    const gint64 before = g_mime_parser_tell(parser);
     GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
     ++n;
     const std::string where = mbox ? source + "#" + std::to_string(n) : source;
@@ -167,8 +178,18 @@ void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, con
       MessageTrace t;
       t.source = where;
       t.error = "not a message GMime could parse";
+      // A parser that failed without moving would fail the same way forever (found by the
+      // fuzzer: a From_ line followed by bytes that are no header). In a mapped mbox it starts
+      // again at the next From_ line, so one bad message costs only itself.
+      const bool stuck = g_mime_parser_tell(parser) <= before;
       sink(std::move(t));
       if (!mbox) break;
+      if (stuck) {
+        const auto next = next_from_line(stream, before);
+        if (!next) break;
+        g_mime_stream_seek(stream, *next, GMIME_STREAM_SEEK_SET);
+        g_mime_parser_init_with_stream(parser, stream);
+      }
       continue;
     }
     sink(trace_message(message, where, trust));
