@@ -12,3 +12,14 @@
       std::abort();                                                                  \
     }                                                                                \
   } while (0)
+
+#include <string>
+
+// True when `s` has no control bytes (C0 or DEL): text that may reach a terminal or JSON.
+inline bool fuzz_no_control_bytes(const std::string& s) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
+}

@@ -11,22 +11,12 @@
 #include "fuzz_check.hpp"
 #include "trace/received.hpp"
 
-namespace {
-bool clean(const std::string& s) {
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return false;
-  }
-  return true;
-}
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view value(reinterpret_cast<const char*>(data), size);
   const auto hop = intransit::trace::parse_received(value);
   for (const auto* s : {&hop.raw, &hop.from, &hop.from_info, &hop.by, &hop.by_info, &hop.via, &hop.with, &hop.id,
                         &hop.for_, &hop.date, &hop.cipher, &hop.evidence}) {
-    FUZZ_CHECK(clean(*s));
+    FUZZ_CHECK(fuzz_no_control_bytes(*s));
   }
   if (hop.tls_version) {
     const auto& v = *hop.tls_version;

@@ -13,16 +13,6 @@
 #include "fuzz_check.hpp"
 #include "trace/message.hpp"
 
-namespace {
-bool clean(const std::string& s) {
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return false;
-  }
-  return true;
-}
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const int fd = memfd_create("fuzz-message", 0);
   if (fd < 0) return 0;
@@ -40,8 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       ++messages;
       FUZZ_CHECK(!m.source.empty());
       FUZZ_CHECK(m.hops.size() <= 100);
-      FUZZ_CHECK(clean(m.message_id) && clean(m.from));
-      for (const auto& h : m.hops) FUZZ_CHECK(clean(h.hop.raw));
+      FUZZ_CHECK(fuzz_no_control_bytes(m.message_id) && fuzz_no_control_bytes(m.from));
+      for (const auto& h : m.hops) FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw));
     }, error);
     FUZZ_CHECK(messages <= size + 1);
   }
