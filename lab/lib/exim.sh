@@ -32,13 +32,26 @@ rfc1413_hosts =
 begin acl
 acl_check_rcpt:
   accept domains = +local_domains
+  accept domains = trace.test
   deny message = relay not permitted
 begin routers
+# trace.test: relayed over TLS to the modern Postfix, which writes it to an mbox — a real
+# two-hop path (Exim's Received header, then Postfix's) for `trace`.
+trace_relay:
+  driver = manualroute
+  domains = trace.test
+  transport = trace_smtp
+  route_list = * $ADDR_PF_MODERN
+  self = send
 discard_local:
   driver = redirect
   domains = +local_domains
   data = :blackhole:
 begin transports
+trace_smtp:
+  driver = smtp
+  interface = $ADDR_SENDER
+  hosts_require_tls = *
 begin retry
 *   *   F,1h,10m
 CONF

@@ -4,7 +4,8 @@ real Postfix: swaks (from the lab's non-loopback sender address) sends one messa
 MTA, the MTA writes it with its own Received header to an mbox (lab/lib/postfix.sh,
 trace.test), and the hop intransit reads must agree with what Postfix itself logged for that
 session (TLS version and cipher, or no TLS).
-CASE: modern-tls (TLS 1.3), modern-plain (no STARTTLS), legacy-tls (TLS 1.1)."""
+CASE: modern-tls (TLS 1.3), modern-plain (no STARTTLS), legacy-tls (TLS 1.1), and exim-postfix:
+two real hops, swaks -> Exim -> (TLS) -> Postfix, each checked against its own MTA's log."""
 import json
 import re
 import subprocess
@@ -21,6 +22,7 @@ instance, addr, tls_args = {
     "modern-tls": ("modern", "127.0.1.2", ["--tls"]),
     "modern-plain": ("modern", "127.0.1.2", []),
     "legacy-tls": ("legacy", "127.0.1.3", ["--tls", "--tls-protocol", "tlsv1_1", "--tls-cipher", "DEFAULT@SECLEVEL=0"]),
+    "exim-postfix": ("modern", "127.0.1.7", ["--tls"]),
 }[case]
 mbox = f"{env['INTRANSIT_LAB_TRACE_DIR']}/{instance}.mbox"
 maillog = f"{state}/postfix/{instance}/log/maillog"
@@ -49,6 +51,24 @@ run = subprocess.run([intransit, "trace", "--format", "json", mbox], capture_out
 docs = [json.loads(line) for line in run.stdout.splitlines()]
 mine = [d for d in docs if d.get("message_id") == msgid]
 check(len(mine) == 1, f"the message is in {mbox} and traced ({len(mine)})")
+if mine and case == "exim-postfix":
+    hops = mine[0]["hops"]
+    check(len(hops) == 2 and [h["by"] for h in hops] == ["mx.exim.test", "mx.modern.test"],
+          f"two hops in transit order: Exim, then Postfix ({[h['by'] for h in hops]})")
+    exim_log = open(f"{state}/exim/log/mainlog", errors="replace").read()
+    exim_version = re.findall(r"<= .*P=esmtps X=(TLS1\.\d)", exim_log)
+    want = "TLSv" + exim_version[-1][3:] if exim_version else None
+    check(hops[0]["verdict"] == "tls" and hops[0]["tls_version"] == want,
+          f"Exim hop: tls {hops[0]['tls_version']} equals Exim's log ({want})")
+    check(hops[0]["cipher"] is not None and hops[0]["with"] == "ESMTPS", f"Exim hop: cipher {hops[0]['cipher']} stated")
+    log = open(maillog, errors="replace").read()
+    established = re.findall(r"TLS connection established from \S+\[" + re.escape(env["INTRANSIT_LAB_SENDER"]) +
+                             r"\]: (\S+) with cipher (\S+)", log)
+    version, cipher = established[-1] if established else (None, None)
+    check(hops[1]["verdict"] == "tls" and hops[1]["tls_version"] == version and hops[1]["cipher"] == cipher,
+          f"Postfix hop: {hops[1]['tls_version']} {hops[1]['cipher']} equals Postfix's log ({version} {cipher})")
+    check(mine[0]["verdict"] == "all-tls", f"message verdict all-tls ({mine[0]['verdict']})")
+    mine = []  # the single-hop checks below do not apply
 if mine:
     hop = mine[0]["hops"][-1]
     print("hop:", json.dumps(hop)[:600])
