@@ -5,19 +5,16 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/this_coro.hpp>
 
-#include "core/wait_group.hpp"
 #include "dns/rdata.hpp"
 
 namespace intransit::check {
 namespace asio = boost::asio;
 
-namespace {
-asio::awaitable<void> lookup_into(dns::Resolver& resolver, std::string host, dns::RrType type, dns::Answer& slot,
+asio::awaitable<void> lookup_into(dns::Resolver& resolver, std::string name, dns::RrType type, dns::Answer& slot,
                                   WaitGroup& group) {
-  slot = co_await resolver.lookup(std::move(host), type);
+  slot = co_await resolver.lookup(std::move(name), type);
   group.done();
 }
-}  // namespace
 
 asio::awaitable<HostAddresses> lookup_addresses(dns::Resolver& resolver, std::string host) {
   HostAddresses h;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/wait_group.hpp"
 #include "dns/resolver.hpp"
 
 namespace intransit::check {
@@ -28,5 +29,9 @@ struct HostAddresses {
 };
 
 boost::asio::awaitable<HostAddresses> lookup_addresses(dns::Resolver& resolver, std::string host);
+
+// One of several concurrent lookups: answers `name` into `slot`, then marks `group` done.
+boost::asio::awaitable<void> lookup_into(dns::Resolver& resolver, std::string name, dns::RrType type, dns::Answer& slot,
+                                         WaitGroup& group);
 
 }  // namespace intransit::check

@@ -27,12 +27,6 @@ std::vector<std::string> decode_txts(const dns::Answer& answer) {
   return txts;
 }
 
-asio::awaitable<void> lookup_into(dns::Resolver& resolver, std::string name, dns::RrType type, dns::Answer& slot,
-                                  WaitGroup& group) {
-  slot = co_await resolver.lookup(std::move(name), type);
-  group.done();
-}
-
 asio::awaitable<void> addresses_into(dns::Resolver& resolver, std::string host, HostAddresses& slot, WaitGroup& group) {
   slot = co_await lookup_addresses(resolver, std::move(host));
   group.done();

@@ -45,21 +45,17 @@ std::string_view to_string(FetchStatus status) {
 
 namespace {
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // The media type without parameters, lower-cased (RFC 9110 §8.3.1: type/subtype are
 // case-insensitive; "text/plain; charset=utf-8" is text/plain).
 std::string media_type(std::string_view value) {
   std::string t(value.substr(0, value.find(';')));
   const auto b = t.find_first_not_of(" \t");
   const auto e = t.find_last_not_of(" \t");
-  return b == std::string::npos ? std::string{} : lower(t.substr(b, e - b + 1));
+  return b == std::string::npos ? std::string{} : text::lower(t.substr(b, e - b + 1));
 }
 
-void fail(PolicyFetch& f, FetchStatus status, std::string detail) {
+// Records how the fetch ended (success included) and why, in words.
+void settle(PolicyFetch& f, FetchStatus status, std::string detail) {
   f.status = status;
   f.detail = std::move(detail);
 }
@@ -83,7 +79,7 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, con
   boost::system::error_code ec;
   co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
-    fail(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
+    settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
          "sending the request: " + ec.message());
     co_return;
   }
@@ -93,12 +89,12 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, con
   parser.body_limit(limits::kMtaStsPolicyBytes);
   co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == http::error::body_limit) {  // a Content-Length over the cap is refused at the header
-    fail(f, FetchStatus::too_large,
+    settle(f, FetchStatus::too_large,
          "policy body announced over " + std::to_string(limits::kMtaStsPolicyBytes) + " bytes: refused, not read");
     co_return;
   }
   if (ec) {
-    fail(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
+    settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
          "reading the response header: " + ec.message());
     co_return;
   }
@@ -106,42 +102,42 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, con
   f.http_status = static_cast<int>(head.result_int());
   f.content_type = text::printable(std::string(head[http::field::content_type]));
   if (f.http_status >= 300 && f.http_status < 400) {
-    fail(f, FetchStatus::redirect,
+    settle(f, FetchStatus::redirect,
          "answered " + std::to_string(f.http_status) + " (Location: " +
              text::printable(std::string(head[http::field::location])) + "); RFC 8461 §3.3 forbids following redirects");
     co_return;
   }
   if (f.http_status == 404) {
-    fail(f, FetchStatus::not_found, "answered 404: no policy file");
+    settle(f, FetchStatus::not_found, "answered 404: no policy file");
     co_return;
   }
   if (f.http_status != 200) {
-    fail(f, FetchStatus::http_status, "answered " + std::to_string(f.http_status) + ", only 200 is a policy");
+    settle(f, FetchStatus::http_status, "answered " + std::to_string(f.http_status) + ", only 200 is a policy");
     co_return;
   }
   if (media_type(std::string(head[http::field::content_type])) != "text/plain") {
-    fail(f, FetchStatus::content_type,
+    settle(f, FetchStatus::content_type,
          "Content-Type is '" + f.content_type + "', RFC 8461 §3.2 requires text/plain");
     co_return;
   }
-  if (!head[http::field::content_encoding].empty() && lower(std::string(head[http::field::content_encoding])) != "identity") {
-    fail(f, FetchStatus::content_coding,
+  if (!head[http::field::content_encoding].empty() && text::lower(std::string(head[http::field::content_encoding])) != "identity") {
+    settle(f, FetchStatus::content_coding,
          "Content-Encoding '" + text::printable(std::string(head[http::field::content_encoding])) + "' was not asked for");
     co_return;
   }
   co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == http::error::body_limit) {
-    fail(f, FetchStatus::too_large,
+    settle(f, FetchStatus::too_large,
          "policy body over " + std::to_string(limits::kMtaStsPolicyBytes) + " bytes: refused, not truncated");
     co_return;
   }
   if (ec) {
-    fail(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
+    settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
          "reading the body: " + ec.message());
     co_return;
   }
   f.body = parser.get().body();
-  fail(f, FetchStatus::ok, "200 text/plain, " + std::to_string(f.body.size()) + " bytes");
+  settle(f, FetchStatus::ok, "200 text/plain, " + std::to_string(f.body.size()) + " bytes");
 }
 
 }  // namespace
@@ -155,10 +151,10 @@ asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::stri
   if (addresses.ips.empty()) {
     if (!addresses.conclusive()) {
       const auto& bad = addresses.a.conclusive() ? addresses.aaaa : addresses.a;
-      fail(f, FetchStatus::dns_failed, host + " " + std::string(dns::to_string(bad.type)) + " lookup: " +
+      settle(f, FetchStatus::dns_failed, host + " " + std::string(dns::to_string(bad.type)) + " lookup: " +
                                            std::string(dns::to_string(bad.status)) + " " + bad.why);
     } else {
-      fail(f, FetchStatus::no_address, host + " has no address");
+      settle(f, FetchStatus::no_address, host + " has no address");
     }
     f.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     co_return f;
@@ -175,7 +171,7 @@ asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::stri
     boost::system::error_code ec;
     co_await beast::get_lowest_layer(stream).async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      fail(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::connect_failed,
+      settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::connect_failed,
            "connecting to " + f.address + ": " + ec.message());
       if (ec == beast::error::timeout) break;
       continue;  // the next address may answer
@@ -183,7 +179,7 @@ asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::stri
     SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
     co_await stream.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
-      fail(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::tls_failed,
+      settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::tls_failed,
            "TLS handshake with " + f.address + ": " + ec.message());
       break;
     }
@@ -194,7 +190,7 @@ asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::stri
       f.certificate.error = "no trust anchors";
     }
     if (!f.certificate.trusted || !f.certificate.name_matches.value_or(false)) {
-      fail(f, FetchStatus::cert_invalid,
+      settle(f, FetchStatus::cert_invalid,
            "certificate of " + host + " is not valid for it: " +
                (!f.certificate.trusted ? f.certificate.error : std::string("name does not match")));
       break;

@@ -44,15 +44,18 @@ std::string answer_words(const dns::Answer& a) {
 }
 
 
+// What the certificate check saw: trust, name, the leaf and its expiry.
+std::string certificate_evidence(const smtp::TlsFacts& tls) {
+  const auto& v = tls.verification;
+  std::string e = v.trusted ? "chain trusted" : "not trusted: " + v.error;
+  if (v.name_matches.has_value()) e += *v.name_matches ? "; name matches" : "; name " + v.checked_name + " not in the certificate";
+  if (!tls.chain.empty()) e += "; leaf " + tls.chain.front().subject + ", valid until " + tls.chain.front().not_after;
+  return e;
+}
+
 // Evidence for a probe finding, from the probe's own facts.
 std::string probe_evidence(const smtp::ProbeResult& p, std::string_view id) {
-  if (id.rfind("cert.", 0) == 0 && p.tls) {
-    const auto& v = p.tls->verification;
-    std::string e = v.trusted ? "chain trusted" : "not trusted: " + v.error;
-    if (v.name_matches.has_value()) e += *v.name_matches ? "; name matches" : "; name " + v.checked_name + " not in the certificate";
-    if (!p.tls->chain.empty()) e += "; leaf " + p.tls->chain.front().subject + ", valid until " + p.tls->chain.front().not_after;
-    return e;
-  }
+  if (id.rfind("cert.", 0) == 0 && p.tls) return certificate_evidence(*p.tls);
   if (id.rfind("tls.", 0) == 0 && p.tls) return p.tls->version + " " + p.tls->cipher;
   return std::string(to_string(p.outcome)) + ": " + p.detail;
 }
@@ -304,7 +307,7 @@ class Judge {
           if (v.trusted && v.name_matches.value_or(false)) {
             ++valid;
           } else {
-            add("mtasts.cert-invalid", scope, probe_evidence(p, "cert."), sev);
+            add("mtasts.cert-invalid", scope, certificate_evidence(*p.tls), sev);
             failed = true;
           }
         }

@@ -17,4 +17,10 @@ bool is_valid_utf8(std::string_view bytes);
 // multi-byte UTF-8 pass through unchanged. The result is valid UTF-8 with no control characters.
 std::string printable(std::string_view bytes);
 
+// ASCII lower case (DNS names, protocol keywords, media types: RFC 4343, RFC 9110 §8.3.1);
+// other bytes unchanged.
+std::string lower(std::string_view s);
+// "example.org." -> "example.org" (one trailing dot, the DNS root label).
+std::string_view strip_trailing_dot(std::string_view s);
+
 }  // namespace intransit::text

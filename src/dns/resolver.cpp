@@ -14,6 +14,8 @@
 
 #include <map>
 
+#include "core/text.hpp"
+
 namespace intransit::dns {
 namespace asio = boost::asio;
 
@@ -75,11 +77,8 @@ Answer to_answer(const std::string& name, RrType type, int err, ub_result* r) {
     a.security = Security::secure;
   }
   if (r->canonname != nullptr && r->qname != nullptr) {
-    std::string canon = r->canonname;
-    std::string q = r->qname;
-    if (!canon.empty() && canon.back() == '.') canon.pop_back();
-    if (!q.empty() && q.back() == '.') q.pop_back();
-    if (strcasecmp(canon.c_str(), q.c_str()) != 0) a.canonical_name = canon;
+    const std::string canon(text::strip_trailing_dot(r->canonname));
+    if (text::lower(canon) != text::lower(text::strip_trailing_dot(r->qname))) a.canonical_name = canon;
   }
   if (r->havedata != 0) {
     a.status = Status::answer;

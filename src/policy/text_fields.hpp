@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace intransit::policy {
 
 struct TagField {
@@ -34,7 +36,7 @@ bool is_extension_name(std::string_view s);
 bool is_vchar_value(std::string_view s);
 // RFC 5321 Domain (LDH labels of 1-63, at most 253 in all), optionally after "*.".
 bool is_mx_pattern(std::string_view s);
-std::string lower(std::string_view s);
-std::string_view strip_trailing_dot(std::string_view s);
+using text::lower;               // core/text.hpp
+using text::strip_trailing_dot;  // core/text.hpp
 
 }  // namespace intransit::policy

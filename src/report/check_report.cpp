@@ -65,10 +65,6 @@ json sts_json(const check::StsFacts& s) {
   return j;
 }
 
-std::string overall_dnssec(const check::DomainFacts& f) {
-  return std::string(dns::to_string(f.mx_answer.security));
-}
-
 }  // namespace
 
 json check_to_json(const check::DomainFacts& f, const check::Assessment& a) {
@@ -96,7 +92,7 @@ json check_to_json(const check::DomainFacts& f, const check::Assessment& a) {
           {"mx", std::move(mx)},
           {"mta_sts", sts_json(f.mta_sts)},
           {"tls_rpt", std::move(rpt)},
-          {"dnssec", {{"mx", answer_json(f.mx_answer)}, {"status", overall_dnssec(f)}}},
+          {"dnssec", {{"mx", answer_json(f.mx_answer)}, {"status", dns::to_string(f.mx_answer.security)}}},
           {"counts",
            {{"addresses", a.addresses},
             {"tls", a.addresses_tls},

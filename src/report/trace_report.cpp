@@ -5,6 +5,8 @@
 #include <iomanip>
 #include <vector>
 
+#include "core/text.hpp"
+
 namespace intransit::report {
 using nlohmann::json;
 
@@ -83,7 +85,7 @@ std::string sender_domain(const std::string& from) {
   std::string d = from.substr(at + 1);
   const auto end = d.find_first_of("> \t\"");
   if (end != std::string::npos) d = d.substr(0, end);
-  std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  d = text::lower(d);
   return d.empty() ? "(none)" : d;
 }
 }  // namespace

@@ -43,12 +43,8 @@ std::string_view to_string(PathVerdict verdict) {
 namespace {
 
 bool under(const std::string& host, const std::string& domain) {
-  std::string h = host;
-  std::string d = domain;
-  for (auto* s : {&h, &d}) {
-    std::transform(s->begin(), s->end(), s->begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (!s->empty() && s->back() == '.') s->pop_back();
-  }
+  const std::string h = text::lower(text::strip_trailing_dot(host));
+  const std::string d = text::lower(text::strip_trailing_dot(domain));
   return h == d || (h.size() > d.size() && h.compare(h.size() - d.size(), d.size(), d) == 0 && h[h.size() - d.size() - 1] == '.');
 }
 
@@ -71,9 +67,7 @@ E2e classify(GMimeMessage* message) {
   if (type == nullptr) return E2e::none;
   const auto param = [&](const char* name) {
     const char* v = g_mime_content_type_get_parameter(type, name);
-    std::string s = v != nullptr ? v : "";
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
+    return text::lower(v != nullptr ? v : "");
   };
   if (g_mime_content_type_is_type(type, "multipart", "encrypted")) return E2e::pgp_encrypted;
   if (g_mime_content_type_is_type(type, "application", "pkcs7-mime") ||

@@ -26,11 +26,6 @@ std::string_view to_string(HopVerdict verdict) {
 namespace {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-std::string lowered(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), lower);
-  return out;
-}
 std::string uppered(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -101,7 +96,7 @@ std::vector<Token> tokenise(std::string_view s, std::string& date) {
         }
         text += d;
       }
-      std::string low = lowered(text);
+      std::string low = text::lower(text);
       tokens.push_back({std::move(text), true, std::move(low)});
     } else {
       std::size_t j = i;
@@ -160,9 +155,10 @@ bool loopback_or_localhost(std::string_view lowered_text) {
          lowered_text.rfind("127.", 0) == 0;
 }
 
-// The cipher named by an annotation, in the order of how explicit the format is.
-std::string find_cipher(const Hop& hop, const std::vector<Token>& tokens, const std::string& text) {
-  const std::string low = lowered(text);
+// The cipher named by an annotation, in the order of how explicit the format is. `low` is
+// `text` lower-cased (the caller has it already).
+std::string find_cipher(const Hop& hop, const std::vector<Token>& tokens, const std::string& text,
+                        const std::string& low) {
   std::size_t p = low.find("with cipher ");  // Postfix
   if (p != std::string::npos) return word_at(text, p + 12);
   p = low.find("cipher=");  // Sendmail, Microsoft, Google, Haraka
@@ -277,7 +273,7 @@ Hop parse_received(std::string_view value) {
   }
   hop.parsed = !hop.from.empty() || !hop.by.empty() || !hop.with.empty();
 
-  const std::string low = lowered(text);
+  const std::string low = text::lower(text);
   const std::string protocol = first_word(hop.with);
   const bool tls_clause = !hop.cipher.empty();
   const auto annotation = tls_annotation(tokens);
@@ -286,9 +282,9 @@ Hop parse_received(std::string_view value) {
   // Local first: an LMTP or loopback handoff is inside one host whatever it says about TLS.
   const bool lmtp = protocol.find("LMTP") != std::string::npos;
   const bool local_protocol = lmtp || protocol == "LOCAL" || protocol.rfind("LOCAL-", 0) == 0 || protocol == "MAPI";
-  const std::string from_low = lowered(hop.from + " " + hop.from_info);
+  const std::string from_low = text::lower(hop.from + " " + hop.from_info);
   const bool loopback = !hop.from.empty() && loopback_or_localhost(from_low);
-  const std::string by_low = lowered(hop.by_info);
+  const std::string by_low = text::lower(hop.by_info);
   // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
   const bool content_filter = contains(by_low, "amavis") || contains(by_low, "from userid") ||
                               contains(low, "invoked by uid") ||
@@ -316,21 +312,19 @@ Hop parse_received(std::string_view value) {
     hop.verdict = HopVerdict::unknown;
     hop.evidence = hop.with.empty() ? "no protocol stated" : "with " + hop.with + ": not a mail transfer protocol we know";
   }
-  if (hop.verdict == HopVerdict::tls || hop.verdict == HopVerdict::local) {
+  // A local hop keeps TLS facts only when it states TLS itself (an LMTPS or TLS-annotated handoff).
+  const bool stated_tls = tls_protocol || tls_clause || annotation.has_value();
+  if (hop.verdict == HopVerdict::tls || (hop.verdict == HopVerdict::local && stated_tls)) {
     std::string where;
     if (annotation) where = *annotation;
     where += " " + hop.cipher;
     hop.tls_version = normalise_tls_version(where);
     if (!hop.tls_version) hop.tls_version = normalise_tls_version(text);
-    std::string cipher = find_cipher(hop, tokens, text);
+    std::string cipher = find_cipher(hop, tokens, text, low);
     if (cipher.empty() && slash_tls != std::string::npos && hop.with.compare(slash_tls, 5, "/TLS/") == 0) {
       cipher = first_word(hop.with.substr(slash_tls + 5));
     }
     hop.cipher = text::printable(cipher);
-    if (hop.verdict == HopVerdict::local && !tls_protocol && !annotation && !tls_clause) {
-      hop.tls_version.reset();
-      hop.cipher.clear();
-    }
   }
   hop.authenticated = one_of(kAuthProtocols, protocol) || contains(low, "authenticated sender") ||
                       contains(low, "(authenticated") || contains(low, "auth: ") || contains(low, "authenticated as") ||

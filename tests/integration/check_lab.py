@@ -12,11 +12,10 @@ import re
 import subprocess
 import sys
 
+import lab_env  # tests/integration/lab_env.py
+
 state, intransit, which = sys.argv[1:4]
-env = dict(line.split("=", 1) for line in
-           subprocess.run(["bash", "-c", f". {state}/env; env"], capture_output=True, text=True).stdout.splitlines()
-           if "=" in line)
-ns = ["ip", "netns", "exec", env["INTRANSIT_LAB_NETNS"]]
+env, ns = lab_env.load(state)
 expected = {}
 for line in open(env["INTRANSIT_LAB_DOMAINS"]):
     if line.startswith("#") or not line.strip():

@@ -10,11 +10,10 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import lab_env  # tests/integration/lab_env.py
+
 state, intransit, case = sys.argv[1:4]
-env = dict(line.split("=", 1) for line in
-           subprocess.run(["bash", "-c", f". {state}/env; env"], capture_output=True, text=True).stdout.splitlines()
-           if "=" in line)
-ns = ["ip", "netns", "exec", env["INTRANSIT_LAB_NETNS"]]
+env, ns = lab_env.load(state)
 targets = {
     "modern": ("127.0.1.2", "mx.opportunistic.test", {"TLSv1.0": False, "TLSv1.1": False, "TLSv1.2": True, "TLSv1.3": True}),
     "legacy": ("127.0.1.3", "mx.legacy.test", {"TLSv1.0": True, "TLSv1.1": True, "TLSv1.2": False, "TLSv1.3": False}),

@@ -7,11 +7,10 @@ import subprocess
 import sys
 import tempfile
 
+import lab_env  # tests/integration/lab_env.py
+
 state, intransit, case = sys.argv[1:4]
-env = dict(line.split("=", 1) for line in
-           subprocess.run(["bash", "-c", f". {state}/env; env"], capture_output=True, text=True).stdout.splitlines()
-           if "=" in line)
-ns = ["ip", "netns", "exec", env["INTRANSIT_LAB_NETNS"]]
+env, ns = lab_env.load(state)
 addr, name = {"modern": ("127.0.1.2", "mx.opportunistic.test"), "legacy": ("127.0.1.3", "mx.legacy.test"),
               "exim": ("127.0.1.7", "mx.exim.test")}[case]
 

@@ -13,11 +13,10 @@ import sys
 import time
 import uuid
 
+import lab_env  # tests/integration/lab_env.py
+
 state, intransit, case = sys.argv[1:4]
-env = dict(line.split("=", 1) for line in
-           subprocess.run(["bash", "-c", f". {state}/env; env"], capture_output=True, text=True).stdout.splitlines()
-           if "=" in line)
-ns = ["ip", "netns", "exec", env["INTRANSIT_LAB_NETNS"]]
+env, ns = lab_env.load(state)
 instance, addr, tls_args = {
     "modern-tls": ("modern", "127.0.1.2", ["--tls"]),
     "modern-plain": ("modern", "127.0.1.2", []),
