@@ -112,5 +112,11 @@ inline constexpr std::size_t kReceivedBytes = 16 * 1024;
 inline constexpr std::size_t kReceivedPerMessage = 100;
 // Parenthesised comments nest at most this deep before the rest is read as one comment.
 inline constexpr int kCommentDepth = 32;
+// Bytes of a text body searched for inline PGP armour (RFC 4880 §6.2): armour starts the body;
+// reading whole bodies would cost more than the rest of a mailbox trace.
+inline constexpr std::size_t kInlinePgpScanBytes = 64 * 1024;
+// A mapped mailbox hands pages behind the parser back to the kernel every this many bytes, so
+// memory stays flat whatever the mailbox's size.
+inline constexpr std::size_t kMailboxReleaseBytes = 32U << 20U;
 
 }  // namespace intransit::limits

@@ -81,13 +81,13 @@ E2e classify(GMimeMessage* message) {
     return E2e::none;
   }
   if (GMIME_IS_TEXT_PART(part)) {
-    // Inline PGP armour (RFC 4880 §6.2) in the first 64 KiB of the body as transmitted: no
+    // Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of the body as transmitted: no
     // charset conversion of whole bodies (that was a fifth of a mailbox's time). Armour is
     // ASCII and survives quoted-printable; a base64-encoded inline armour is not seen.
     GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
     GMimeStream* raw = content != nullptr ? g_mime_data_wrapper_get_stream(content) : nullptr;
     if (raw == nullptr) return E2e::none;
-    static thread_local std::vector<char> buffer(64 * 1024);  // reused: no per-message clearing
+    static thread_local std::vector<char> buffer(limits::kInlinePgpScanBytes);  // reused: no per-message clearing
     g_mime_stream_reset(raw);
     const gssize got = g_mime_stream_read(raw, buffer.data(), buffer.size());
     g_mime_stream_reset(raw);
@@ -159,7 +159,7 @@ void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, con
       auto* mapped = GMIME_STREAM_MMAP(stream);
       const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
       const auto done = static_cast<std::size_t>(std::max<gint64>(0, g_mime_parser_tell(parser))) / page * page;
-      if (done > released + (32U << 20U) && done <= mapped->maplen) {
+      if (done > released + limits::kMailboxReleaseBytes && done <= mapped->maplen) {
         madvise(mapped->map + released, done - released, MADV_DONTNEED);
         released = done;
       }
