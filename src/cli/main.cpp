@@ -7,6 +7,7 @@
 
 #include "cli/check_command.hpp"
 #include "cli/probe_command.hpp"
+#include "cli/sink_command.hpp"
 #include "cli/trace_command.hpp"
 #include "intransit_version.hpp"
 
@@ -24,6 +25,8 @@ int main(int argc, char** argv) {
   auto* check = intransit::cli::add_check_command(app, check_args);
   intransit::cli::TraceArgs trace_args;
   auto* trace = intransit::cli::add_trace_command(app, trace_args);
+  intransit::cli::SinkArgs sink_args;
+  const auto sink = intransit::cli::add_sink_command(app, sink_args);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -33,5 +36,7 @@ int main(int argc, char** argv) {
   if (probe->parsed()) return intransit::cli::run_probe(probe_args);
   if (check->parsed()) return intransit::cli::run_check(check_args);
   if (trace->parsed()) return intransit::cli::run_trace(trace_args);
+  if (sink.report->parsed()) return intransit::cli::run_sink_report(sink_args);
+  if (sink.sink->parsed()) return intransit::cli::run_sink(sink_args);
   return kExitUsage;
 }

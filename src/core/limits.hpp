@@ -120,3 +120,33 @@ inline constexpr std::size_t kInlinePgpScanBytes = 64 * 1024;
 inline constexpr std::size_t kMailboxReleaseBytes = 32U << 20U;
 
 }  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// --- The sink, as a receiving MTA (RELIABILITY.md items 38-49 and "Defaults", Postfix's) ---
+
+// One command line without CRLF (Postfix line_length_limit); longer lines are skipped to their
+// end and answered 500 (item 38).
+inline constexpr std::size_t kSinkCommandLine = 2048;
+// Recipients per message (Postfix smtpd_recipient_limit; RFC 5321 §4.5.3.1.8 asks for >= 100).
+inline constexpr std::size_t kSinkRecipients = 1000;
+// Message size (Postfix message_size_limit), advertised in SIZE (item 45).
+inline constexpr std::size_t kSinkMessageBytes = 10'240'000;
+// Header block kept in the store per delivery: evidence (the sender's own Received lines), not
+// the message; Postfix's header_size_limit.
+inline constexpr std::size_t kSinkStoredHeaderBytes = 102'400;
+// Concurrent sessions (smtp-sink -m 256); more are answered 421 at once (item 42).
+inline constexpr std::size_t kSinkConnections = 256;
+// Per-request deadline, and the shorter one under stress (Postfix smtpd_timeout 300s / 10s
+// under stress): stress means three quarters of kSinkConnections are in use (item 42, 49).
+inline constexpr std::chrono::seconds kSinkCommandTimeout{300};
+inline constexpr std::chrono::seconds kSinkStressTimeout{10};
+// Minimum DATA rate in bytes per second (Postfix smtpd_min_data_rate): each read of N bytes
+// extends the DATA deadline by N / rate seconds, never beyond the per-request timeout.
+inline constexpr std::size_t kSinkMinDataRate = 500;
+// Error replies before the sink hangs up (smtpd_hard_error_limit), and commands that do not
+// move a transaction on (NOOP, RSET, VRFY, HELP, unknown) before it does (junk limit) (item 43).
+inline constexpr int kSinkHardErrors = 20;
+inline constexpr int kSinkJunkCommands = 100;
+
+}  // namespace intransit::limits

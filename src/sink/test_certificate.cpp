@@ -8,7 +8,7 @@
 
 namespace intransit::sink {
 
-KeyAndCertificate make_self_signed(const std::string& name) {
+KeyAndCertificate make_self_signed(const std::string& name, long not_before_days, long not_after_days) {
   KeyAndCertificate out;
   out.key.reset(EVP_EC_gen("P-256"));
   out.certificate.reset(X509_new());
@@ -16,8 +16,8 @@ KeyAndCertificate make_self_signed(const std::string& name) {
   X509* cert = out.certificate.get();
   X509_set_version(cert, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert), -86400L);
-  X509_gmtime_adj(X509_getm_notAfter(cert), 365L * 86400L);
+  X509_gmtime_adj(X509_getm_notBefore(cert), not_before_days * 86400L);
+  X509_gmtime_adj(X509_getm_notAfter(cert), not_after_days * 86400L);
   X509_NAME* subject = X509_get_subject_name(cert);
   X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
                              reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0);

@@ -13,7 +13,8 @@ struct KeyAndCertificate {
   tls::X509Ptr certificate;
 };
 
-// Self-signed, valid from one day ago for one year, CN and dNSName = `name`.
-KeyAndCertificate make_self_signed(const std::string& name);
+// Self-signed, CN and dNSName = `name`, valid from `not_before_days` to `not_after_days`
+// relative to now (default: from yesterday for a year; negative both for an expired one).
+KeyAndCertificate make_self_signed(const std::string& name, long not_before_days = -1, long not_after_days = 365);
 
 }  // namespace intransit::sink

@@ -1,0 +1,147 @@
+// sink_command.cpp — see sink_command.hpp. The sink runs until SIGINT or SIGTERM; the store is
+// flushed before exit. Every listener is printed on stdout ("listening SCENARIO ADDR:PORT") once
+// bound, so scripts that pass port 0 learn the port.
+#include "cli/sink_command.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/signal_set.hpp>
+
+#include <iostream>
+
+#include "cli/endpoint_arg.hpp"
+#include "report/sink_report.hpp"
+#include "sink/judgement.hpp"
+#include "sink/server.hpp"
+
+namespace intransit::cli {
+
+namespace {
+
+std::string scenario_names() {
+  std::string out;
+  for (const auto s : sink::all_sink_scenarios()) out += (out.empty() ? "" : ", ") + std::string(sink::to_string(s));
+  return out;
+}
+
+}  // namespace
+
+SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
+  auto* cmd = app.add_subcommand("sink", "A test receiver: does a sending server fall back to plaintext or accept bad certificates?");
+  cmd->add_option("--listen", args.listen, "SCENARIO@ADDRESS:PORT, repeatable; scenarios: " + scenario_names())->take_all();
+  cmd->add_option("--store", args.store, "SQLite file recording every session and delivery (created if missing)");
+  cmd->add_option("--hostname", args.hostname, "name in the banner and EHLO reply, and in the certificates the sink makes");
+  cmd->add_option("--cert", args.certificate, "PEM certificate chain for the scenarios that present a real certificate");
+  cmd->add_option("--key", args.key, "PEM private key for --cert");
+  cmd->add_option("--scenario-cert", args.scenario_certificates,
+                  "SCENARIO=CERT,KEY: a certificate for one scenario (e.g. an expired one from your CA for 'expired')");
+  cmd->set_config("--config", "", "read these options from a TOML/INI file");
+  cmd->footer(
+      "Each scenario gets its own address:port; in a real deployment give each its own MX host name (README).\n"
+      "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen, open the store or load a certificate.\n"
+      "See what senders did: intransit sink report --store FILE");
+  cmd->require_subcommand(0, 1);
+
+  auto* report = cmd->add_subcommand("report", "What each sending server did on each scenario, and what it means");
+  report->add_option("--store", args.store, "the sink's SQLite file")->required();
+  report->add_option("--format", args.format, "text (for people) or json (intransit.sink-report/1)")->check(CLI::IsMember({"text", "json"}));
+  report->footer(
+      "Verdicts per sender: plaintext-fallback, accepts-any-certificate, verifies, untested.\n"
+      "Exit codes: 0 no sender falls back to plaintext or accepts any certificate, 1 some sender does, 2 usage error, "
+      "3 the store cannot be read.");
+  return {cmd, report};
+}
+
+int run_sink(const SinkArgs& args) {
+  if (args.listen.empty() || args.store.empty()) {
+    std::cerr << "intransit sink: --listen SCENARIO@ADDRESS:PORT and --store FILE are required\n";
+    return 2;
+  }
+  std::vector<sink::Listener> listeners;
+  for (const auto& spec : args.listen) {
+    const auto at = spec.find('@');
+    const auto scenario = sink::sink_scenario_from_string(spec.substr(0, at == std::string::npos ? 0 : at));
+    if (at == std::string::npos || !scenario) {
+      std::cerr << "intransit sink: '" << spec << "' is not SCENARIO@ADDRESS:PORT (scenarios: " << scenario_names() << ")\n";
+      return 2;
+    }
+    std::string error;
+    const auto endpoint = parse_endpoint(spec.substr(at + 1), error);
+    if (!endpoint) {
+      std::cerr << "intransit sink: " << error << "\n";
+      return 2;
+    }
+    listeners.push_back({*scenario, *endpoint});
+  }
+  sink::SinkOptions options;
+  options.hostname = args.hostname;
+  if (!args.certificate.empty() || !args.key.empty()) {
+    if (args.certificate.empty() || args.key.empty()) {
+      std::cerr << "intransit sink: --cert and --key go together\n";
+      return 2;
+    }
+    options.certificate = sink::CertificateFiles{args.certificate, args.key};
+  } else {
+    std::cerr << "intransit sink: no --cert: every scenario presents a certificate the sink made itself, so senders that "
+                 "verify certificates will refuse 'valid' too\n";
+  }
+  for (const auto& spec : args.scenario_certificates) {
+    const auto eq = spec.find('=');
+    const auto comma = spec.find(',', eq == std::string::npos ? 0 : eq);
+    const auto scenario = sink::sink_scenario_from_string(spec.substr(0, eq == std::string::npos ? 0 : eq));
+    if (eq == std::string::npos || comma == std::string::npos || !scenario) {
+      std::cerr << "intransit sink: '" << spec << "' is not SCENARIO=CERT,KEY\n";
+      return 2;
+    }
+    options.scenario_certificates[*scenario] = {spec.substr(eq + 1, comma - eq - 1), spec.substr(comma + 1)};
+  }
+
+  boost::asio::io_context io;
+  try {
+    sink::Store store(args.store);
+    sink::SinkServer server(io, store, options, listeners);
+    for (const auto& l : server.bound()) {
+      const auto a = l.endpoint.address();
+      std::cout << "listening " << sink::to_string(l.scenario) << " " << (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string())
+                << ":" << l.endpoint.port() << std::endl;
+    }
+    std::cerr << "intransit sink: recording to " << args.store << "; stop with Ctrl-C\n";
+    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code&, int) {
+      server.stop();
+      io.stop();
+    });
+    server.start();
+    io.run();
+  } catch (const std::exception& e) {
+    std::cerr << "intransit sink: " << e.what() << "\n";
+    return kSinkSetupError;
+  }
+  return kSinkOk;
+}
+
+int run_sink_report(const SinkArgs& args) {
+  if (access(args.store.c_str(), R_OK) != 0) {
+    std::cerr << "intransit sink report: cannot read " << args.store << "\n";
+    return kSinkSetupError;
+  }
+  std::vector<sink::SenderJudgement> senders;
+  try {
+    senders = sink::judge_senders(sink::read_store(args.store));
+  } catch (const std::exception& e) {
+    std::cerr << "intransit sink report: " << e.what() << "\n";
+    return kSinkSetupError;
+  }
+  if (args.format == "json") {
+    std::cout << report::sink_report_to_json(senders, args.store).dump(2) << "\n";
+  } else {
+    const bool colour = isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nullptr;
+    report::write_sink_report_text(std::cout, senders, colour);
+  }
+  for (const auto& s : senders) {
+    if (s.verdict == "plaintext-fallback" || s.verdict == "accepts-any-certificate") return kSinkWeakSender;
+  }
+  return kSinkOk;
+}
+
+}  // namespace intransit::cli
