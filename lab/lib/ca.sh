@@ -81,7 +81,7 @@ ca_build() {
   echo 1000 >"$dir/serial"
   ca_write_config "$dir"
   export LAB_SAN=DNS:unused.test # ca.cnf reads $ENV::LAB_SAN even where a section does not use it
-  local keys=(ca modern legacy exim expired wrongname selfsigned mtasts-badcert)
+  local keys=(ca modern legacy exim expired wrongname selfsigned mtasts-badcert sink sink-expired)
   for d in "${MTASTS_DOMAINS[@]}"; do keys+=("mta-sts.$d"); done
   local k
   for k in "${keys[@]}"; do
@@ -100,6 +100,12 @@ ca_build() {
   ca_selfsigned selfsigned "mx.selfsigned.test"
   ca_selfsigned mtasts-badcert "mta-sts.mtasts-badcert.test"
   for d in "${MTASTS_DOMAINS[@]}"; do ca_issue "mta-sts.$d" "mta-sts.$d"; done
+  # The sink's certificate names every scenario's MX except wrong-name's (so that one mismatches);
+  # expired's is a lab-CA certificate that expired, so expiry alone is what a sender must catch.
+  local sink_names="" s
+  for s in "${SINK_SCENARIOS[@]}"; do [ "$s" = wrong-name ] || sink_names+=" mx.$s.sink.test"; done
+  ca_issue sink "${sink_names# }"
+  ca_issue sink-expired "mx.expired.sink.test" 20200101000000Z 20210101000000Z
   chmod 644 "$dir"/certs/*.crt "$dir"/certs/*.chain "$dir/ca.crt"
   # Exim drops root before reading its key: the key must be group-readable by Debian-exim.
   chgrp Debian-exim "$dir/certs/exim.key" && chmod 640 "$dir/certs/exim.key"

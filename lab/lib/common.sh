@@ -23,8 +23,36 @@ ADDR_NGINX=127.0.2.1        # MTA-STS policy hosts (HTTPS, SNI)
 # A "remote" sender for trace tests: TEST-NET-1 (RFC 5737), bound to lo inside the lab
 # namespace only, so that Received headers show a non-loopback client.
 ADDR_SENDER=192.0.2.25
+# lab_nth_addr PREFIX NAME LIST... — PREFIX.N where NAME is the Nth item of LIST (from 1).
+lab_nth_addr() {
+  local prefix=$1 name=$2 i=0 item
+  shift 2
+  for item in "$@"; do
+    i=$((i + 1))
+    [ "$item" = "$name" ] && { echo "$prefix.$i"; return 0; }
+  done
+  return 1
+}
+# `intransit sink` scenarios (started by the sink tests, not by lab/up), one address each, in
+# sink.test: <scenario>.sink.test MX mx.<scenario>.sink.test -> these. The strip-proxy listens on
+# ADDR_STRIP (stripped.sink.test) and relays to the modern Postfix.
+SINK_SCENARIOS=(valid no-starttls starttls-refused handshake-fails self-signed expired wrong-name
+  tls10-only requiretls dane-mismatch mtasts-mismatch)
+sink_addr() { lab_nth_addr 127.0.3 "$1" "${SINK_SCENARIOS[@]}"; }  # 127.0.3.N, N = position + 1
+ADDR_STRIP=127.0.3.100
+# Postfix instances as *senders* under test (smtp_tls_security_level), each binding its own
+# source address so the sink tells them apart; swaks sends from ADDR_SWAKS_SENDER.
+SENDER_LEVELS=(may encrypt dane verify)
+sender_addr() { lab_nth_addr 127.0.4 "$1" "${SENDER_LEVELS[@]}"; }  # 127.0.4.N
+ADDR_SWAKS_SENDER=127.0.4.10
 LAB_ADDRESSES=("$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY"
-  "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX" "$ADDR_SENDER")
+  "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX" "$ADDR_SENDER"
+  "$ADDR_STRIP" "$ADDR_SWAKS_SENDER")
+# Postfix insists that inet_interfaces names an address on an interface: every sender and sink
+# address goes on lo (any 127/8 address is local anyway, but Postfix checks the list).
+for _l in "${SENDER_LEVELS[@]}"; do LAB_ADDRESSES+=("$(sender_addr "$_l")"); done
+for _l in "${SINK_SCENARIOS[@]}"; do LAB_ADDRESSES+=("$(sink_addr "$_l")"); done
+unset _l
 
 lab_die() { echo "lab: $*" >&2; exit 1; }
 lab_log() { [ -n "${LAB_QUIET:-}" ] || echo "lab: $*" >&2; }

@@ -12,7 +12,7 @@ DNS_CHILD_ZONES=(plain.test opportunistic.test selfsigned.test expired.test wron
   mtasts-redirect.test mtasts-badtype.test mtasts-huge.test mtasts-badcert.test dane.test
   dane-mismatch.test dane-unsigned.test nullmx.test implicit.test exim.test tlsrpt.test
   unreachable.test blackhole.test bogus.test mxcname.test dane-ta.test dane-ta-wrongname.test
-  dane-expired.test)
+  dane-expired.test sink.test)
 DNS_UNSIGNED_ZONES=" dane-unsigned.test "
 MTASTS_POLICY_ID=20261128T000000
 
@@ -64,8 +64,23 @@ dns_zone_body() {
       # The hash of another key: what a forgotten key rollover looks like.
       echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
       echo "_25._tcp.mx TLSA 3 1 1 $(ca_spki_sha256 selfsigned)" ;;
+    sink.test) dns_sink_zone_body ;;
     *) echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN" ;;
   esac
+}
+
+# sink.test: one mail domain per `intransit sink` scenario (<scenario>.sink.test, MX
+# mx.<scenario>.sink.test at sink_addr), signed, so a DANE sender applies DANE where TLSA exists:
+# valid publishes the sink certificate's TLSA 3 1 1, dane-mismatch the hash of another key.
+# stripped.sink.test leads to the strip-proxy, which relays to the modern Postfix.
+dns_sink_zone_body() {
+  local s
+  for s in "${SINK_SCENARIOS[@]}"; do
+    echo "$s MX 10 mx.$s"; echo "mx.$s A $(sink_addr "$s")"
+  done
+  echo "_25._tcp.mx.valid TLSA 3 1 1 $(ca_spki_sha256 sink)"
+  echo "_25._tcp.mx.dane-mismatch TLSA 3 1 1 $(ca_spki_sha256 selfsigned)"
+  echo "stripped MX 10 mx.stripped"; echo "mx.stripped A $ADDR_STRIP"
 }
 
 dns_zone_header() {

@@ -4,22 +4,40 @@
 # Except trace.test: every instance with TLS writes what it accepts for it, its own Received
 # header on top (with the TLS comment: smtpd_tls_received_header), to
 # $STATE/trace/<instance>.mbox through a pipe(8) transport — real headers for `trace`.
+# Four more instances are *senders* (postfix_sender): the sending MTAs `intransit sink` judges.
 
 # postfix_instance NAME ADDR TLS CERT — TLS is none | modern | legacy.
-postfix_instance() {
-  local name=$1 addr=$2 tls=$3 cert=${4:-} dir=$STATE/postfix/$1
+# postfix_prepare DIR COMMENT — directories, Debian's master.cf, and the start of main.cf that
+# every instance shares (its own queue, data and log under DIR); the caller appends the rest.
+postfix_prepare() {
+  local dir=$1
   mkdir -p "$dir/etc" "$dir/queue" "$dir/data" "$dir/log"
   chown postfix "$dir/data"
   cp /usr/share/postfix/master.cf.dist "$dir/etc/master.cf" 2>/dev/null \
     || cp /etc/postfix/master.cf "$dir/etc/master.cf"
   cat >"$dir/etc/main.cf" <<CF
-# intransit lab Postfix instance "$name" (TLS: $tls)
+# $2
 compatibility_level = 3.6
 queue_directory = $dir/queue
 data_directory = $dir/data
 maillog_file = $dir/log/maillog
 maillog_file_prefixes = $dir/log
 mail_owner = postfix
+CF
+}
+
+# postfix_launch NAME DIR — no chroot (the lab paths are outside any), then start it.
+postfix_launch() {
+  local name=$1 dir=$2
+  postconf -c "$dir/etc" -F '*/*/chroot = n'
+  lab_in_ns postfix -c "$dir/etc" start >"$dir/log/start.log" 2>&1 \
+    || lab_die "postfix $name failed to start: $(cat "$dir/log/start.log"; tail -5 "$dir/log/maillog" 2>/dev/null)"
+}
+
+postfix_instance() {
+  local name=$1 addr=$2 tls=$3 cert=${4:-} dir=$STATE/postfix/$1
+  postfix_prepare "$dir" "intransit lab Postfix instance \"$name\" (TLS: $tls)"
+  cat >>"$dir/etc/main.cf" <<CF
 myhostname = mx.$name.test
 mydomain = $name.test
 myorigin = \$myhostname
@@ -68,13 +86,41 @@ CF
     postconf -c "$dir/etc" -M \
       "tracefile/unix=tracefile unix - n n - - pipe flags=F user=nobody argv=/usr/bin/tee -a $STATE/trace/$name.mbox"
   fi
-  # Debian's master.cf chroots smtpd; the lab paths are outside any chroot.
-  postconf -c "$dir/etc" -F '*/*/chroot = n'
-  lab_in_ns postfix -c "$dir/etc" start >"$dir/log/start.log" 2>&1 \
-    || lab_die "postfix $name failed to start: $(cat "$dir/log/start.log"; tail -5 "$dir/log/maillog" 2>/dev/null)"
+  postfix_launch "$name" "$dir"
+}
+
+# postfix_sender LEVEL — a Postfix as the *sending* MTA under test for `intransit sink`
+# (issue 6): it relays whatever 127/8 hands it to the MX of the recipient domain, found through
+# the lab's validating resolver (DNSSEC, so "dane" applies DANE), with
+# smtp_tls_security_level = LEVEL, from its own source address. Lab CA for "verify".
+postfix_sender() {
+  local level=$1 addr dir=$STATE/postfix/sender-$1
+  addr=$(sender_addr "$level")
+  postfix_prepare "$dir" "intransit lab Postfix sender \"$level\" (smtp_tls_security_level = $level)"
+  cat >>"$dir/etc/main.cf" <<CF
+myhostname = sender-$level.lab.test
+inet_interfaces = $addr
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+mydestination =
+relay_domains =
+smtpd_relay_restrictions = permit_mynetworks, reject
+alias_maps =
+alias_database =
+biff = no
+smtp_bind_address = $addr
+smtp_dns_support_level = dnssec
+smtp_tls_security_level = $level
+smtp_tls_CAfile = $STATE/ca/ca.crt
+smtp_tls_loglevel = 1
+smtp_connect_timeout = 5s
+CF
+  postfix_launch "sender-$level" "$dir"
 }
 
 postfix_start_all() {
+  local level
+  for level in "${SENDER_LEVELS[@]}"; do postfix_sender "$level" & done
   postfix_instance plain "$ADDR_PF_PLAIN" none &
   postfix_instance modern "$ADDR_PF_MODERN" modern modern &
   postfix_instance legacy "$ADDR_PF_LEGACY" legacy legacy &
@@ -86,6 +132,9 @@ postfix_start_all() {
   for a in "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY" "$ADDR_PF_SELFSIGNED" \
     "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME"; do
     lab_wait_tcp "$a" 25 30 || lab_die "no Postfix listening on $a:25"
+  done
+  for level in "${SENDER_LEVELS[@]}"; do
+    lab_wait_tcp "$(sender_addr "$level")" 25 30 || lab_die "no Postfix sender $level listening"
   done
 }
 

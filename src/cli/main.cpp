@@ -8,6 +8,7 @@
 #include "cli/check_command.hpp"
 #include "cli/probe_command.hpp"
 #include "cli/sink_command.hpp"
+#include "cli/strip_proxy_command.hpp"
 #include "cli/trace_command.hpp"
 #include "intransit_version.hpp"
 
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
   auto* trace = intransit::cli::add_trace_command(app, trace_args);
   intransit::cli::SinkArgs sink_args;
   const auto sink = intransit::cli::add_sink_command(app, sink_args);
+  intransit::cli::StripProxyArgs strip_args;
+  auto* strip = intransit::cli::add_strip_proxy_command(app, strip_args);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -38,5 +41,6 @@ int main(int argc, char** argv) {
   if (trace->parsed()) return intransit::cli::run_trace(trace_args);
   if (sink.report->parsed()) return intransit::cli::run_sink_report(sink_args);
   if (sink.sink->parsed()) return intransit::cli::run_sink(sink_args);
+  if (strip->parsed()) return intransit::cli::run_strip_proxy(strip_args);
   return kExitUsage;
 }

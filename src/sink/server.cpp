@@ -19,12 +19,12 @@
 
 #include <array>
 #include <chrono>
-#include <ctime>
 #include <stdexcept>
 
 #include "core/limits.hpp"
 #include "core/text.hpp"
 #include "sink/command.hpp"
+#include "sink/net_text.hpp"
 #include "sink/test_certificate.hpp"
 
 namespace intransit::sink {
@@ -39,24 +39,6 @@ constexpr std::size_t kEhloRecordBytes = 255;
 // A TLS alert record: fatal (2) handshake_failure (40), TLS 1.0 record version, as servers
 // send it when no parameters match (RFC 8446 §6.2).
 constexpr std::array<unsigned char, 7> kHandshakeFailureAlert{0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28};
-
-std::string now_rfc3339() {
-  const auto now = std::chrono::system_clock::now();
-  const auto secs = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  std::array<char, 40> buf{};
-  const auto n = std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%S", &tm);
-  std::array<char, 8> frac{};
-  std::snprintf(frac.data(), frac.size(), ".%03dZ", static_cast<int>(ms));
-  return std::string(buf.data(), n) + frac.data();
-}
-
-std::string endpoint_text(const tcp::endpoint& e) {
-  const auto a = e.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(e.port());
-}
 
 // The Message-ID of a header block (RFC 5322 §3.6.4), unfolded, bounded.
 std::string find_message_id(std::string_view headers) {
