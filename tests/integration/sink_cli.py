@@ -325,7 +325,7 @@ def hostile(ports, store):
 
 
 def crash(store):
-    """kill -9 during 8 concurrent senders: every 250 must be in the store afterwards."""
+    """kill -9 during 50 concurrent senders: every 250 must be in the store afterwards."""
     proc, ports = start_sink(store)
     acknowledged = []
     lock = threading.Lock()
@@ -349,10 +349,10 @@ def crash(store):
             except OSError:
                 return
 
-    threads = [threading.Thread(target=sender, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=sender, args=(n,)) for n in range(50)]
     for t in threads:
         t.start()
-    while len(acknowledged) < 300:
+    while len(acknowledged) < 1000:
         time.sleep(0.01)
     proc.kill()  # SIGKILL: no flush, no goodbye
     proc.wait()
