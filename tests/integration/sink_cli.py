@@ -18,6 +18,8 @@ import sys
 import tempfile
 import threading
 import time
+
+from checklist import check, exit_status  # tests/integration/checklist.py
 import warnings
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # TLS 1.0 on purpose
@@ -25,13 +27,6 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)  # TLS 1.0 on pur
 INTRANSIT = sys.argv[1]
 SCENARIOS = ["valid", "no-starttls", "starttls-refused", "handshake-fails", "self-signed", "expired",
              "wrong-name", "tls10-only", "requiretls"]
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def start_sink(store):
@@ -406,10 +401,7 @@ def main():
         bad = subprocess.run([INTRANSIT, "sink", "--store", store, "--listen", "nonsense@127.0.0.1:0"], capture_output=True)
         check(bad.returncode == 2, "usage: unknown scenario is a usage error")
         crash(os.path.join(tmp, "crash.db"))
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    return 0
+    return exit_status()
 
 
 if __name__ == "__main__":

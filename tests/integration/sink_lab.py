@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from checklist import check, exit_status, failures  # tests/integration/checklist.py
+
 import lab_env  # tests/integration/lab_env.py
 
 state, intransit = sys.argv[1:3]
@@ -28,13 +30,6 @@ env, ns = lab_env.load(state)
 SCENARIOS = [s.split("@")[0] for s in env["INTRANSIT_LAB_SINK_LISTEN"].split()]
 SENDERS = dict(s.split("@") for s in env["INTRANSIT_LAB_SENDERS"].split())  # level -> address
 TARGETS = [s for s in SCENARIOS if s != "mtasts-mismatch"] + ["stripped"]  # Postfix has no MTA-STS
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def maillog(level):
@@ -177,10 +172,7 @@ def main():
     check([c for c in captures if c["mail_from"] == "dane@lab.test"],
           "strip-proxy: the dane sender delivers in plaintext where no TLSA record exists")
     check(status.get(("encrypt", "stripped"), (None,))[0] == "deferred", "encrypt -> stripped: Postfix deferred it")
-    if failures:
-        print(f"{len(failures)} failure(s); files in {tmp}")
-        return 1
-    return 0
+    return exit_status(f"files in {tmp}")
 
 
 sys.exit(main())

@@ -20,15 +20,10 @@ import sys
 import tempfile
 import time
 
+from checklist import check, exit_status  # tests/integration/checklist.py
+
 INTRANSIT = sys.argv[1]
 SMTP_SOURCE = "/usr/sbin/smtp-source"
-failures = []
-
-
-def check(cond, what):
-    print(("ok   " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
 
 
 def start_sink(store):
@@ -103,10 +98,7 @@ def main():
         after = query(crash, "SELECT COUNT(*) FROM deliveries WHERE accepted = 1")[0][0]
         check(source.returncode == 0 and after == stored + last_count(out),
               f"restart on the same store: {last_count(out)} more accepted ({stored} -> {after})")
-    if failures:
-        print(f"{len(failures)} failure(s)")
-        return 1
-    return 0
+    return exit_status()
 
 
 sys.exit(main())
