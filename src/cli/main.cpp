@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   CLI::App app{"intransit — finds out, with evidence, whether email is protected in transit."};
   app.set_version_flag("--version", std::string("intransit ") + intransit::kVersion);
   app.require_subcommand(1);
+  // Options from a TOML/INI file, one [section] per command (e.g. [sink] store = "sink.db").
+  app.set_config("--config", "", "read options from a TOML/INI file: a [section] per command, e.g. [sink]");
   intransit::cli::ProbeArgs probe_args;
   auto* probe = intransit::cli::add_probe_command(app, probe_args);
   intransit::cli::CheckArgs check_args;

@@ -35,7 +35,6 @@ SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
   cmd->add_option("--key", args.key, "PEM private key for --cert");
   cmd->add_option("--scenario-cert", args.scenario_certificates,
                   "SCENARIO=CERT,KEY: a certificate for one scenario (e.g. an expired one from your CA for 'expired')");
-  cmd->set_config("--config", "", "read these options from a TOML/INI file");
   cmd->footer(
       "Each scenario gets its own address:port; in a real deployment give each its own MX host name (README).\n"
       "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen, open the store or load a certificate.\n"

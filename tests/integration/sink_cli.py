@@ -400,6 +400,15 @@ def main():
         report(store)
         bad = subprocess.run([INTRANSIT, "sink", "--store", store, "--listen", "nonsense@127.0.0.1:0"], capture_output=True)
         check(bad.returncode == 2, "usage: unknown scenario is a usage error")
+        # The same options from a file (one [section] per command).
+        config = os.path.join(tmp, "sink.toml")
+        with open(config, "w") as f:
+            f.write(f'[sink]\nstore = "{tmp}/config.db"\nlisten = ["valid@127.0.0.1:0", "no-starttls@127.0.0.1:0"]\n')
+        proc = subprocess.Popen([INTRANSIT, "--config", config, "sink"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        lines = [proc.stdout.readline().split()[1] for _ in range(2)]
+        proc.terminate()
+        proc.wait()
+        check(lines == ["valid", "no-starttls"] and os.path.exists(f"{tmp}/config.db"), f"config file: listeners {lines}")
         crash(os.path.join(tmp, "crash.db"))
     return exit_status()
 
