@@ -9,7 +9,7 @@ MODERN_MX_NAMES=(mx.opportunistic.test mx1.mixed.test mx.mtasts.test mx.mtasts-t
   mx.tlsrpt.test mx.bogus.test mail.mxcname.test mx.dane-ta.test)
 # MTA-STS policy hosts with a valid lab-CA certificate (mtasts-badcert gets a self-signed one).
 MTASTS_DOMAINS=(mtasts.test mtasts-testing.test mtasts-mismatch.test mtasts-redirect.test
-  mtasts-badtype.test mtasts-huge.test)
+  mtasts-badtype.test mtasts-huge.test valid.sink.test mtasts-mismatch.sink.test)
 
 ca_write_config() {
   local dir=$1

@@ -42,12 +42,14 @@ sink_addr() { lab_nth_addr 127.0.3 "$1" "${SINK_SCENARIOS[@]}"; }  # 127.0.3.N, 
 ADDR_STRIP=127.0.3.100
 # Postfix instances as *senders* under test (smtp_tls_security_level), each binding its own
 # source address so the sink tells them apart; swaks sends from ADDR_SWAKS_SENDER.
-SENDER_LEVELS=(may encrypt dane verify)
+# "mta-sts" is level may plus postfix-mta-sts-resolver's policy map (Postfix has no MTA-STS).
+SENDER_LEVELS=(may encrypt dane verify mta-sts)
+ADDR_MTASTS_RESOLVER=127.0.4.20  # mta-sts-daemon (socketmap) for the mta-sts sender
 sender_addr() { lab_nth_addr 127.0.4 "$1" "${SENDER_LEVELS[@]}"; }  # 127.0.4.N
 ADDR_SWAKS_SENDER=127.0.4.10
 LAB_ADDRESSES=("$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY"
   "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX" "$ADDR_SENDER"
-  "$ADDR_STRIP" "$ADDR_SWAKS_SENDER")
+  "$ADDR_STRIP" "$ADDR_SWAKS_SENDER" "$ADDR_MTASTS_RESOLVER")
 # Postfix insists that inet_interfaces names an address on an interface: every sender and sink
 # address goes on lo (any 127/8 address is local anyway, but Postfix checks the list).
 for _l in "${SENDER_LEVELS[@]}"; do LAB_ADDRESSES+=("$(sender_addr "$_l")"); done
@@ -102,7 +104,7 @@ lab_pid_alive() {
 lab_pidfiles() {
   local s=$1
   printf '%s\n' "$s/dns/run/knot.pid" "$s/unbound/unbound.pid" "$s/nginx/nginx.pid" \
-    "$s/exim/exim.pid" "$s"/postfix/*/queue/pid/master.pid
+    "$s/exim/exim.pid" "$s/mta-sts/daemon.pid" "$s"/postfix/*/queue/pid/master.pid
 }
 
 # lab_stop_pidfile PIDFILE NAME — TERM, wait, then KILL, only the process the file names.

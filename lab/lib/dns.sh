@@ -71,7 +71,8 @@ dns_zone_body() {
 
 # sink.test: one mail domain per `intransit sink` scenario (<scenario>.sink.test, MX
 # mx.<scenario>.sink.test at sink_addr), signed, so a DANE sender applies DANE where TLSA exists:
-# valid publishes the sink certificate's TLSA 3 1 1, dane-mismatch the hash of another key.
+# valid publishes the sink certificate's TLSA 3 1 1, dane-mismatch the hash of another key;
+# valid and mtasts-mismatch publish MTA-STS (nginx.sh serves their policies).
 # stripped.sink.test leads to the strip-proxy, which relays to the modern Postfix.
 dns_sink_zone_body() {
   local s
@@ -81,6 +82,10 @@ dns_sink_zone_body() {
   echo "_25._tcp.mx.valid TLSA 3 1 1 $(ca_spki_sha256 sink)"
   echo "_25._tcp.mx.dane-mismatch TLSA 3 1 1 $(ca_spki_sha256 selfsigned)"
   echo "stripped MX 10 mx.stripped"; echo "mx.stripped A $ADDR_STRIP"
+  # MTA-STS enforce for valid (its MX is listed) and mtasts-mismatch (its MX is not).
+  for s in valid mtasts-mismatch; do
+    echo "_mta-sts.$s TXT \"v=STSv1; id=$MTASTS_POLICY_ID;\""; echo "mta-sts.$s A $ADDR_NGINX"
+  done
 }
 
 dns_zone_header() {

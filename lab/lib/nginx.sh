@@ -7,6 +7,7 @@ nginx_policy() {
   case "$1" in
     mtasts-testing.test) printf 'version: STSv1\nmode: testing\nmx: mx.mtasts-testing.test\nmax_age: 86400\n' ;;
     mtasts-mismatch.test) printf 'version: STSv1\nmode: enforce\nmx: mx.elsewhere.test\nmax_age: 86400\n' ;;
+    mtasts-mismatch.sink.test) printf 'version: STSv1\nmode: enforce\nmx: mx.elsewhere.sink.test\nmax_age: 86400\n' ;;
     *) printf 'version: STSv1\nmode: enforce\nmx: mx.%s\nmax_age: 86400\n' "$1" ;;
   esac
 }

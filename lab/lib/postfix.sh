@@ -110,12 +110,40 @@ alias_database =
 biff = no
 smtp_bind_address = $addr
 smtp_dns_support_level = dnssec
-smtp_tls_security_level = $level
+smtp_tls_security_level = ${level/mta-sts/may}
 smtp_tls_CAfile = $STATE/ca/ca.crt
 smtp_tls_loglevel = 1
 smtp_connect_timeout = 5s
 CF
+  if [ "$level" = mta-sts ]; then
+    echo "smtp_tls_policy_maps = socketmap:inet:$ADDR_MTASTS_RESOLVER:8461:postfix" >>"$dir/etc/main.cf"
+  fi
   postfix_launch "sender-$level" "$dir"
+}
+
+# mtasts_resolver_start — postfix-mta-sts-resolver's daemon for the mta-sts sender, trusting the
+# lab CA (Python's ssl honours SSL_CERT_FILE) and resolving through the lab's resolv.conf.
+mtasts_resolver_start() {
+  local d=$STATE/mta-sts
+  mkdir -p "$d"
+  cat >"$d/mta-sts-daemon.yml" <<YML
+host: $ADDR_MTASTS_RESOLVER
+port: 8461
+reuse_port: true
+shutdown_timeout: 2
+cache:
+  type: internal
+  options:
+    cache_size: 100
+default_zone:
+  strict_testing: false
+  timeout: 4
+YML
+  # Not through lab_in_ns: a backgrounded function would be a subshell and $! its PID.
+  ip netns exec "$LAB_NETNS" env SSL_CERT_FILE="$STATE/ca/ca.crt" \
+    mta-sts-daemon -c "$d/mta-sts-daemon.yml" -l "$d/daemon.log" </dev/null >/dev/null 2>&1 &
+  echo $! >"$d/daemon.pid"
+  lab_wait_tcp "$ADDR_MTASTS_RESOLVER" 8461 30 || lab_die "mta-sts-daemon does not listen: $(tail -5 "$d/daemon.log")"
 }
 
 postfix_start_all() {
@@ -136,6 +164,8 @@ postfix_start_all() {
   for level in "${SENDER_LEVELS[@]}"; do
     lab_wait_tcp "$(sender_addr "$level")" 25 30 || lab_die "no Postfix sender $level listening"
   done
+  # After the `wait` above, which would otherwise wait for the daemon too.
+  mtasts_resolver_start
 }
 
 postfix_stop_all() {

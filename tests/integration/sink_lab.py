@@ -2,9 +2,9 @@
 """sink_lab.py STATE_DIR INTRANSIT — `intransit sink` and `strip-proxy` judged against real
 sending MTAs (issue 6). Inside the lab namespace the sink listens on every scenario's address
 (sink.test in the lab DNS gives each its own signed MX) and the strip-proxy sits in front of the
-modern Postfix. Four lab Postfix instances send one message to every scenario, each with its own
-smtp_tls_security_level (may, encrypt, dane, verify); swaks is a second, differently behaving
-sender. Then:
+modern Postfix. Five lab Postfix instances send one message to every scenario, each with its own
+smtp_tls_security_level (may, encrypt, dane, verify, and may plus postfix-mta-sts-resolver's
+MTA-STS policy map); swaks is a second, differently behaving sender. Then:
   - what the sink recorded must agree with what each Postfix logged for the same delivery
     (sent or deferred; TLS version and cipher; "Verified"/"Untrusted"),
   - `sink report` must name each sender's behaviour (plaintext fallback, accepts any
@@ -29,7 +29,7 @@ state, intransit = sys.argv[1:3]
 env, ns = lab_env.load(state)
 SCENARIOS = [s.split("@")[0] for s in env["INTRANSIT_LAB_SINK_LISTEN"].split()]
 SENDERS = dict(s.split("@") for s in env["INTRANSIT_LAB_SENDERS"].split())  # level -> address
-TARGETS = [s for s in SCENARIOS if s != "mtasts-mismatch"] + ["stripped"]  # Postfix has no MTA-STS
+TARGETS = SCENARIOS + ["stripped"]
 
 
 def maillog(level):
@@ -135,7 +135,7 @@ def main():
     report = {s["client"]: s for s in json.loads(run.stdout)["senders"]}
     ids = {c: {b["id"] for b in s["behaviours"]} for c, s in report.items()}
     verdict = {c: s["verdict"] for c, s in report.items()}
-    may, encrypt, dane, verify = (SENDERS[x] for x in ("may", "encrypt", "dane", "verify"))
+    may, encrypt, dane, verify, sts = (SENDERS[x] for x in ("may", "encrypt", "dane", "verify", "mta-sts"))
     check(verdict.get(may) == "plaintext-fallback", f"may: plaintext-fallback ({verdict.get(may)})")
     check({"plaintext-fallback", "accepts-any-certificate", "uses-starttls"} <= ids.get(may, set()), f"may: {sorted(ids.get(may, []))}")
     check(verdict.get(encrypt) == "accepts-any-certificate", f"encrypt: accepts-any-certificate ({verdict.get(encrypt)})")
@@ -144,6 +144,11 @@ def main():
     check("honours-dane" in ids.get(dane, set()), f"dane: honours DANE on dane-mismatch {sorted(ids.get(dane, []))}")
     check(verdict.get(verify) == "verifies", f"verify: verifies ({verdict.get(verify)})")
     check("checks-certificates" in ids.get(verify, set()), "verify: checks certificates")
+    check("honours-mta-sts" in ids.get(sts, set()), f"mta-sts: honours MTA-STS on mtasts-mismatch {sorted(ids.get(sts, []))}")
+    check("ignores-mta-sts" in ids.get(may, set()), "may: ignores MTA-STS (it does not use it)")
+    check(status.get(("mta-sts", "mtasts-mismatch"), (None,))[0] == "deferred", "mta-sts -> mtasts-mismatch: Postfix deferred it")
+    check(status.get(("mta-sts", "valid"), (None,))[0] == "sent" and (tls_line("mta-sts", "valid") or ["?"])[0] == "Verified",
+          "mta-sts -> valid: delivered, certificate verified as the policy demands")
     for level, scenario in (("encrypt", "no-starttls"), ("verify", "wrong-name"), ("verify", "self-signed"),
                             ("verify", "expired"), ("dane", "dane-mismatch")):
         check(status.get((level, scenario), (None,))[0] == "deferred", f"{level} -> {scenario}: Postfix deferred it")
