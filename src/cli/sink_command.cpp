@@ -35,6 +35,10 @@ SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
   cmd->add_option("--key", args.key, "PEM private key for --cert");
   cmd->add_option("--scenario-cert", args.scenario_certificates,
                   "SCENARIO=CERT,KEY: a certificate for one scenario (e.g. an expired one from your CA for 'expired')");
+  cmd->add_option("--timeout", args.timeout_seconds,
+                  "seconds a client may take per command, per TLS handshake and per DATA (plus 1 s per 500 bytes received); "
+                  "10 when busy")
+      ->check(CLI::Range(1, 3600));
   cmd->footer(
       "Each scenario gets its own address:port; in a real deployment give each its own MX host name (README).\n"
       "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen, open the store or load a certificate.\n"
@@ -74,6 +78,7 @@ int run_sink(const SinkArgs& args) {
   }
   sink::SinkOptions options;
   options.hostname = args.hostname;
+  options.request_timeout = std::chrono::seconds(args.timeout_seconds);
   if (!args.certificate.empty() || !args.key.empty()) {
     if (args.certificate.empty() || args.key.empty()) {
       std::cerr << "intransit sink: --cert and --key go together\n";

@@ -16,6 +16,7 @@ struct SinkArgs {
   std::string certificate;
   std::string key;
   std::vector<std::string> scenario_certificates;  // SCENARIO=CERT,KEY
+  int timeout_seconds = 300;
   // report
   std::string format = "text";
 };

@@ -85,7 +85,7 @@ struct SinkServer::State {
 
   bool under_stress() const { return active * 4 >= limits::kSinkConnections * 3; }
   std::chrono::seconds request_timeout() const {
-    return under_stress() ? limits::kSinkStressTimeout : limits::kSinkCommandTimeout;
+    return under_stress() ? std::min(limits::kSinkStressTimeout, options.request_timeout) : options.request_timeout;
   }
 };
 

@@ -9,11 +9,13 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "sink/scenario.hpp"
 #include "sink/store.hpp"
 
@@ -36,6 +38,8 @@ struct SinkOptions {
   std::optional<CertificateFiles> certificate;
   // A certificate for one scenario only (e.g. an expired one from a real CA for "expired").
   std::map<SinkScenario, CertificateFiles> scenario_certificates;
+  // Per-request deadline (Postfix smtpd_timeout); under stress the shorter of it and 10 s.
+  std::chrono::seconds request_timeout = limits::kSinkCommandTimeout;
 };
 
 class SinkServer {

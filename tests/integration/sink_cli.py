@@ -319,6 +319,49 @@ def hostile(ports, store):
     good_delivery(ports, "connection-cap")
 
 
+def slow_clients(tmp):
+    """RELIABILITY items 42 and 49 with --timeout 2: a silent client, a 1-byte-per-second DATA
+    drip (below the 500 B/s minimum rate) and a STARTTLS whose handshake never starts are all
+    cut off and recorded as timeouts, while a normal client is served meanwhile."""
+    store = os.path.join(tmp, "slow.db")
+    args = [INTRANSIT, "sink", "--store", store, "--timeout", "2", "--listen", "valid@127.0.0.1:0"]
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    port = int(proc.stdout.readline().split()[2].rsplit(":", 1)[1])
+    ports = {"valid": port}
+    silent = Client(port)
+    drip = Client(port)
+    drip.cmd("EHLO drip.test")
+    drip.cmd("MAIL FROM:<a@example.org>")
+    drip.cmd("RCPT TO:<b@example.org>")
+    drip.cmd("DATA")
+    handshake = Client(port)
+    handshake.cmd("EHLO hs.test")
+    handshake.cmd("STARTTLS")  # and never a ClientHello
+    good_delivery(ports, "slow clients")
+    cut = []
+    for i in range(30):  # at most 30 s of dripping; the sink must cut it off long before
+        try:
+            drip.send("x")
+            time.sleep(1)
+        except OSError:
+            break
+        if drip.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b"":
+            break
+    for c in (silent, drip, handshake):
+        try:
+            c.sock.settimeout(30)
+            cut.append(c.sock.recv(100) == b"")
+        except OSError:
+            cut.append(True)
+    proc.terminate()
+    proc.wait()
+    check(all(cut), f"slow clients: the silent one, the dripping one and the stalled handshake were cut off {cut}")
+    reasons = sorted(r[0] for r in store_rows(store, "SELECT end_reason FROM sessions WHERE ehlo != 'client.test'"))
+    check(reasons == ["handshake-failed", "timeout", "timeout"], f"slow clients: recorded as {reasons}")
+    rows = store_rows(store, "SELECT accepted, reply FROM deliveries WHERE ehlo = 'drip.test'")
+    check(len(rows) == 1 and rows[0][0] == 0 and "deadline" in rows[0][1], f"slow clients: the drip is not accepted {rows}")
+
+
 def crash(store):
     """kill -9 during 50 concurrent senders: every 250 must be in the store afterwards."""
     proc, ports = start_sink(store)
@@ -409,6 +452,7 @@ def main():
         proc.terminate()
         proc.wait()
         check(lines == ["valid", "no-starttls"] and os.path.exists(f"{tmp}/config.db"), f"config file: listeners {lines}")
+        slow_clients(tmp)
         crash(os.path.join(tmp, "crash.db"))
     return exit_status()
 
