@@ -15,6 +15,7 @@
 
 #include "core/limits.hpp"
 #include "core/text.hpp"
+#include "trace/reader_internal.hpp"
 
 namespace intransit::trace {
 
@@ -54,11 +55,6 @@ int version_rank(const std::optional<std::string>& v) {
   return (*v)[6] - '0' + 1;  // TLSv1.0 → 1 ... TLSv1.3 → 4
 }
 
-void ensure_gmime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
 // End-to-end protection from the top-level part's type (RFC 8551 §3.2, RFC 3156 §4-5, RFC 1847).
 E2e classify(GMimeMessage* message) {
   GMimeObject* part = g_mime_message_get_mime_part(message);
@@ -91,10 +87,7 @@ E2e classify(GMimeMessage* message) {
     g_mime_stream_reset(raw);
     const gssize got = g_mime_stream_read(raw, buffer.data(), buffer.size());
     g_mime_stream_reset(raw);
-    const std::string_view head(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0);
-    if (head.find("-----BEGIN PGP MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_encrypted;
-    if (head.find("-----BEGIN PGP SIGNED MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_signed;
-    return E2e::none;
+    return inline_pgp(std::string_view(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0));
   }
   return E2e::none;
 }
@@ -144,6 +137,13 @@ std::optional<gint64> next_from_line(GMimeStream* stream, gint64 after) {
   return static_cast<gint64>(pos + 1);
 }
 
+}  // namespace
+
+void ensure_gmime() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
 // Parses one stream: a single message or an mbox. Returns false when nothing could be read.
 void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
                   const std::function<void(MessageTrace&&)>& sink) {
@@ -155,7 +155,7 @@ void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, con
     // Memory stays flat however large the mailbox: pages of a mapped file behind the parser
     // (messages already traced and released) are dropped every 32 MiB; they are clean, so the
     // kernel rereads them from the file should anything touch them again.
-    if (GMIME_IS_STREAM_MMAP(stream)) {
+    if (GMIME_IS_STREAM_MMAP(stream) && GMIME_STREAM_MMAP(stream)->owner) {  // not a substream of one
       auto* mapped = GMIME_STREAM_MMAP(stream);
       const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
       const auto done = static_cast<std::size_t>(std::max<gint64>(0, g_mime_parser_tell(parser))) / page * page;
@@ -192,8 +192,6 @@ void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, con
   }
   g_object_unref(parser);
 }
-
-}  // namespace
 
 void judge(MessageTrace& t, const TrustOptions& trust) {
   // Trust boundary: from the top (the last hop, written by the final receiver) down, hops whose
@@ -290,7 +288,11 @@ bool read_messages(const std::string& path, InputKind kind, const TrustOptions& 
     stream = g_mime_stream_mmap_new(fd, PROT_READ, MAP_PRIVATE);
     if (stream == nullptr) stream = g_mime_stream_fs_new(fd);  // empty or unmappable file
   }
-  parse_stream(stream, kind == InputKind::mbox, path, trust, sink);
+  if (kind == InputKind::mbox && GMIME_IS_STREAM_MMAP(stream)) {
+    read_mapped_mbox(GMIME_STREAM_MMAP(stream), path, trust, sink);
+  } else {
+    parse_stream(stream, kind == InputKind::mbox, path, trust, sink);
+  }
   g_object_unref(stream);
   return true;
 }

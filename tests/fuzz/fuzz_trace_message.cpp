@@ -2,13 +2,17 @@
 // input is written to a memory file and read as an mbox when it starts with "From ", else as
 // one message. Properties: the reader returns (every input is some number of messages, or an
 // error per message), each reported message has a source, at most 100 hops read, and its
-// message id, From and every hop's raw text are free of control bytes.
+// message id, From and every hop's raw text are free of control bytes. And, differentially: an
+// mbox read by the fast path (trace/header_scan.hpp, slices of the mapping) gives exactly what
+// GMime alone gives for it (INTRANSIT_TRACE_GMIME_ONLY=1), message by message.
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "fuzz_check.hpp"
 #include "trace/message.hpp"
@@ -25,15 +29,40 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string error;
   const auto kind = intransit::trace::detect_input(path, error);
   if (kind) {
-    std::size_t messages = 0;
-    intransit::trace::read_messages(path, *kind, {}, [&](intransit::trace::MessageTrace&& m) {
-      ++messages;
-      FUZZ_CHECK(!m.source.empty());
-      FUZZ_CHECK(m.hops.size() <= 100);
-      FUZZ_CHECK(fuzz_no_control_bytes(m.message_id) && fuzz_no_control_bytes(m.from));
-      for (const auto& h : m.hops) FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw));
-    }, error);
-    FUZZ_CHECK(messages <= size + 1);
+    // One line per message with everything the reports show; compared between the two readers.
+    const auto read = [&](bool gmime_only) {
+      if (gmime_only) setenv("INTRANSIT_TRACE_GMIME_ONLY", "1", 1);
+      std::vector<std::string> seen;
+      intransit::trace::read_messages(path, *kind, {}, [&](intransit::trace::MessageTrace&& m) {
+        FUZZ_CHECK(!m.source.empty());
+        FUZZ_CHECK(m.hops.size() <= 100);
+        FUZZ_CHECK(fuzz_no_control_bytes(m.message_id) && fuzz_no_control_bytes(m.from));
+        std::string line = m.source + "|" + m.message_id + "|" + m.from + "|" + m.error + "|" +
+                           std::to_string(static_cast<int>(m.e2e)) + "|" + std::to_string(static_cast<int>(m.verdict)) +
+                           "|" + std::to_string(m.received_dropped);
+        for (const auto& h : m.hops) {
+          FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw));
+          line += "|" + h.hop.raw + "/" + std::to_string(static_cast<int>(h.hop.verdict)) + "/" + h.hop.tls_version.value_or("-") +
+                  "/" + h.hop.cipher + "/" + h.hop.evidence;
+        }
+        seen.push_back(std::move(line));
+      }, error);
+      unsetenv("INTRANSIT_TRACE_GMIME_ONLY");
+      return seen;
+    };
+    const auto fast = read(false);
+    FUZZ_CHECK(fast.size() <= size + 1);
+    if (*kind == intransit::trace::InputKind::mbox) {
+      const auto reference = read(true);
+      if (fast != reference) {
+        for (std::size_t i = 0; i < std::max(fast.size(), reference.size()); ++i) {
+          const std::string a = i < fast.size() ? fast[i] : "(none)";
+          const std::string b = i < reference.size() ? reference[i] : "(none)";
+          if (a != b) std::fprintf(stderr, "message %zu differs:\n fast:  %s\n gmime: %s\n", i, a.c_str(), b.c_str());
+        }
+      }
+      FUZZ_CHECK(fast == reference);
+    }
   }
   close(fd);
   return 0;

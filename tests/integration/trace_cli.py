@@ -52,6 +52,9 @@ check(json.loads(r.stdout)["message_id"] == "tls-path@example.org", "reads a mes
 
 # An mbox: JSON Lines, then the summary.
 r = run("--format", "json", f"{data}/sample.mbox")
+check(r.stdout == subprocess.run([intransit, "trace", "--format", "json", f"{data}/sample.mbox"], capture_output=True,
+                                 env={**os.environ, "INTRANSIT_TRACE_GMIME_ONLY": "1"}).stdout,
+      "mbox: the fast path's output is byte-identical to GMime's alone")
 lines = [json.loads(x) for x in r.stdout.splitlines()]
 check(len(lines) == 4, f"mbox: 3 messages + summary ({len(lines)} lines)")
 check([d["verdict"] for d in lines[:3]] == ["all-tls", "plaintext-hop", "all-tls"], "mbox verdicts")
@@ -94,6 +97,10 @@ with tempfile.TemporaryDirectory() as tmp:
     check(len(goods) == 7 and all(d["verdict"] == "all-tls" for d in goods),
           f"hostile mbox: all 7 good messages reported intact ({len(goods)})")
     check(lines[-1].get("messages") == len(docs), "hostile mbox: summary counts every message")
+    # The fast path (header blocks read from the mapping, both cores) against GMime alone.
+    reference = subprocess.run([intransit, "trace", "--format", "json", f"{tmp}/hostile.mbox"], capture_output=True,
+                               timeout=120, env={**os.environ, "INTRANSIT_TRACE_GMIME_ONLY": "1"})
+    check(reference.stdout == r.stdout, "hostile mbox: the fast path's output is byte-identical to GMime's alone")
     capped = [d for d in docs if d.get("received_dropped", 0) > 0]
     check(len(capped) == 1 and capped[0]["received_dropped"] == 900, "1000 Received fields: 100 read, 900 counted")
     long_line = [d for d in docs if any(h["raw"].startswith("xxxx") for h in d["hops"])]

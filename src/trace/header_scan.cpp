@@ -1,0 +1,109 @@
+// header_scan.cpp — see header_scan.hpp.
+#include "trace/header_scan.hpp"
+
+#include <cstring>
+
+namespace intransit::trace {
+namespace {
+
+// Beyond these a message is not "plain" and goes to GMime, whose caps and errors then apply:
+// RFC 5322 §2.1.1's 998-octet line (generously doubled) and Postfix's 100 KiB header block.
+constexpr std::size_t kPlainLineBytes = 2 * 998;
+constexpr std::size_t kPlainHeaderBytes = 100 * 1024;
+
+bool iequals(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+// RFC 5322 §2.2 ftext: printable US-ASCII except the colon.
+bool field_name_char(char c) { return c >= 33 && c <= 126 && c != ':'; }
+
+}  // namespace
+
+std::size_t next_mbox_message(std::string_view mbox, std::size_t begin) {
+  // Bodies are most of a mailbox and have many short lines: one memchr per 'F' (rarer than line
+  // ends), then a look at its neighbours, is what keeps this near the speed of reading.
+  std::size_t pos = begin + 1;  // the From_ line that starts this message is not its end
+  while (pos < mbox.size()) {
+    const void* hit = std::memchr(mbox.data() + pos, 'F', mbox.size() - pos);
+    if (hit == nullptr) break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - mbox.data());
+    if (mbox[at - 1] == '\n' && mbox.compare(at, 5, "From ") == 0) return at;
+    pos = at + 1;
+  }
+  return mbox.size();
+}
+
+HeaderScan scan_headers(std::string_view message) {
+  HeaderScan out;
+  const auto first = message.find('\n');
+  if (first == std::string_view::npos || message.compare(0, 5, "From ") != 0) return out;
+  std::size_t pos = first + 1;
+  const std::size_t headers_start = pos;
+  bool duplicate = false;
+  std::optional<std::string_view>* open = nullptr;  // the field being folded, if it is one we keep
+  std::size_t open_start = 0;
+  bool open_received = false;
+  const auto close_field = [&](std::size_t end) {
+    // The value runs to the end of its last line, line end excluded (folds kept for the parser).
+    std::size_t e = end;
+    if (e > open_start && message[e - 1] == '\n') --e;
+    if (e > open_start && message[e - 1] == '\r') --e;
+    const std::string_view value = message.substr(open_start, e - open_start);
+    if (open_received) {
+      out.received.push_back(value);
+    } else if (open != nullptr) {
+      // A second From, Message-ID or Content-Type: which one GMime uses is its business.
+      if (*open) duplicate = true;
+      *open = value;
+    }
+    open = nullptr;
+    open_received = false;
+  };
+  bool in_field = false;
+  for (;;) {
+    if (pos >= message.size()) return out;  // no empty line: GMime decides what this is
+    if (pos - headers_start > kPlainHeaderBytes) return out;
+    const auto lf = message.find('\n', pos);
+    if (lf == std::string_view::npos) return out;
+    std::string_view line = message.substr(pos, lf - pos);
+    if (line.size() > kPlainLineBytes || std::memchr(line.data(), '\0', line.size()) != nullptr) return out;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) {  // the end of the header block
+      if (in_field) close_field(pos);
+      out.body = message.substr(lf + 1);
+      out.plain = !duplicate;
+      return out;
+    }
+    if (line.front() == ' ' || line.front() == '\t') {
+      if (!in_field) return out;  // a continuation with nothing to continue
+      pos = lf + 1;
+      continue;
+    }
+    if (in_field) close_field(pos);
+    std::size_t colon = 0;
+    while (colon < line.size() && field_name_char(line[colon])) ++colon;
+    if (colon == 0 || colon >= line.size() || line[colon] != ':') return out;  // not a field
+    const std::string_view name = line.substr(0, colon);
+    in_field = true;
+    open_start = pos + colon + 1;
+    if (iequals(name, "received")) {
+      open_received = true;
+    } else if (iequals(name, "from")) {
+      open = &out.from;
+    } else if (iequals(name, "message-id")) {
+      open = &out.message_id;
+    } else if (iequals(name, "content-type")) {
+      open = &out.content_type;
+    }
+    pos = lf + 1;
+  }
+}
+
+}  // namespace intransit::trace

@@ -1,0 +1,73 @@
+// plain_message.cpp — `trace`'s fast path for one message: from the slices header_scan.cpp found
+// to a MessageTrace, with GMime's own utilities for what MIME defines (Message-ID, RFC 2047 in
+// From) and no GMime object per header. Content-Type is read only as far as `type/subtype`;
+// anything more (parameters that decide, comments) sends the message back to GMime.
+#include <algorithm>
+
+#include "core/limits.hpp"
+#include "core/text.hpp"
+#include "trace/reader_internal.hpp"
+#include "trace/received.hpp"
+
+namespace intransit::trace {
+namespace {
+
+// The media type of a plain Content-Type value, lower-cased ("text/plain"), or nullopt when the
+// value is anything but `type/subtype` followed by nothing, whitespace or ';' (then GMime reads it).
+std::optional<std::string> simple_media_type(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  const auto token = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '+' || c == '_'; };
+  std::size_t i = 0;
+  while (i < v.size() && token(v[i])) ++i;
+  if (i == 0 || i >= v.size() || v[i] != '/') return std::nullopt;
+  std::size_t j = i + 1;
+  while (j < v.size() && token(v[j])) ++j;
+  if (j == i + 1 || (j < v.size() && v[j] != ';' && v[j] != ' ' && v[j] != '\t' && v[j] != '\r' && v[j] != '\n')) return std::nullopt;
+  return text::lower(v.substr(0, j));
+}
+
+}  // namespace
+
+E2e inline_pgp(std::string_view body) {
+  const std::string_view head = body.substr(0, limits::kInlinePgpScanBytes);
+  if (head.find("-----BEGIN PGP MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_encrypted;
+  if (head.find("-----BEGIN PGP SIGNED MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_signed;
+  return E2e::none;
+}
+
+std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptions& trust) {
+  MessageTrace t;
+  // RFC 2045 §5.2: no Content-Type means text/plain, the part GMime would make a text part.
+  std::string type = "text/plain";
+  if (scan.content_type) {
+    auto simple = simple_media_type(*scan.content_type);
+    if (!simple) return std::nullopt;
+    type = std::move(*simple);
+  }
+  if (type == "multipart/signed" || type == "application/pkcs7-mime" || type == "application/x-pkcs7-mime") return std::nullopt;
+  if (type == "multipart/encrypted") {
+    t.e2e = E2e::pgp_encrypted;
+  } else if (type.rfind("text/", 0) == 0) {
+    t.e2e = inline_pgp(scan.body);
+  }
+  if (scan.message_id) {
+    char* id = g_mime_utils_decode_message_id(std::string(*scan.message_id).c_str());
+    t.message_id = id != nullptr ? text::printable(id) : "";
+    g_free(id);
+  }
+  if (scan.from) {
+    char* unfolded = g_mime_utils_header_unfold(std::string(*scan.from).c_str());
+    char* decoded = g_mime_utils_header_decode_text(nullptr, unfolded);
+    t.from = decoded != nullptr ? text::printable(decoded) : "";
+    g_free(decoded);
+    g_free(unfolded);
+  }
+  const std::size_t kept = std::min(scan.received.size(), limits::kReceivedPerMessage);
+  t.received_dropped = scan.received.size() - kept;
+  t.hops.reserve(kept);
+  for (std::size_t i = kept; i-- > 0;) t.hops.push_back({parse_received(scan.received[i]), false});
+  judge(t, trust);
+  return t;
+}
+
+}  // namespace intransit::trace

@@ -1,0 +1,36 @@
+// reader_internal.hpp — inside `trace`, not its API: the pieces message.cpp (GMime),
+// plain_message.cpp (the fast path) and mailbox_reader.cpp (mapped mboxes on every core) share.
+#pragma once
+
+#include <gmime/gmime.h>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "trace/header_scan.hpp"
+#include "trace/message.hpp"
+
+namespace intransit::trace {
+
+void ensure_gmime();
+
+// GMime over one stream: a single message, or every message of an mbox from the stream's
+// position to its end ("SOURCE#N", N from 1 in this stream). A malformed message is reported
+// with `error` set and skipped over.
+void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
+                  const std::function<void(MessageTrace&&)>& sink);
+
+// Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of a body as transmitted.
+E2e inline_pgp(std::string_view body);
+
+// A message header_scan found plain, traced from its slices with no GMime message object; nullopt
+// when its type needs GMime after all (parameters decide: multipart/signed, S/MIME). Source unset.
+std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptions& trust);
+
+// A mapped mbox on every core, in mailbox order, memory bounded (mailbox_reader.cpp).
+void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const TrustOptions& trust,
+                      const std::function<void(MessageTrace&&)>& sink);
+
+}  // namespace intransit::trace
