@@ -17,6 +17,7 @@ ADDR_PF_SELFSIGNED=127.0.1.4
 ADDR_PF_EXPIRED=127.0.1.5
 ADDR_PF_WRONGNAME=127.0.1.6
 ADDR_EXIM=127.0.1.7         # Exim 4 (GnuTLS build), STARTTLS
+ADDR_OPENSMTPD=127.0.1.8    # OpenSMTPD, no TLS (see opensmtpd.sh): real OpenSMTPD Received headers for trace
 ADDR_UNREACHABLE=127.0.1.99 # MX address with nothing listening (RST: connection refused)
 ADDR_BLACKHOLE=127.0.1.98   # MX address whose SYNs are dropped by nftables (connect timeout)
 ADDR_NGINX=127.0.2.1        # MTA-STS policy hosts (HTTPS, SNI)
@@ -49,7 +50,7 @@ sender_addr() { lab_nth_addr 127.0.4 "$1" "${SENDER_LEVELS[@]}"; }  # 127.0.4.N
 ADDR_SWAKS_SENDER=127.0.4.10
 LAB_ADDRESSES=("$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY"
   "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX" "$ADDR_SENDER"
-  "$ADDR_STRIP" "$ADDR_SWAKS_SENDER" "$ADDR_MTASTS_RESOLVER")
+  "$ADDR_STRIP" "$ADDR_SWAKS_SENDER" "$ADDR_MTASTS_RESOLVER" "$ADDR_OPENSMTPD")
 # Postfix insists that inet_interfaces names an address on an interface: every sender and sink
 # address goes on lo (any 127/8 address is local anyway, but Postfix checks the list).
 for _l in "${SENDER_LEVELS[@]}"; do LAB_ADDRESSES+=("$(sender_addr "$_l")"); done
@@ -104,7 +105,7 @@ lab_pid_alive() {
 lab_pidfiles() {
   local s=$1
   printf '%s\n' "$s/dns/run/knot.pid" "$s/unbound/unbound.pid" "$s/nginx/nginx.pid" \
-    "$s/exim/exim.pid" "$s/mta-sts/daemon.pid" "$s"/postfix/*/queue/pid/master.pid
+    "$s/exim/exim.pid" "$s/mta-sts/daemon.pid" "$s/opensmtpd/smtpd.pid" "$s"/postfix/*/queue/pid/master.pid
 }
 
 # lab_stop_pidfile PIDFILE NAME — TERM, wait, then KILL, only the process the file names.

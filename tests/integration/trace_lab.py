@@ -4,8 +4,9 @@ real Postfix: swaks (from the lab's non-loopback sender address) sends one messa
 MTA, the MTA writes it with its own Received header to an mbox (lab/lib/postfix.sh,
 trace.test), and the hop intransit reads must agree with what Postfix itself logged for that
 session (TLS version and cipher, or no TLS).
-CASE: modern-tls (TLS 1.3), modern-plain (no STARTTLS), legacy-tls (TLS 1.1), and exim-postfix:
-two real hops, swaks -> Exim -> (TLS) -> Postfix, each checked against its own MTA's log."""
+CASE: modern-tls (TLS 1.3), modern-plain (no STARTTLS), legacy-tls (TLS 1.1), exim-postfix:
+two real hops, swaks -> Exim -> (TLS) -> Postfix, each checked against its own MTA's log, and
+opensmtpd-plain: the hop OpenSMTPD writes, checked against OpenSMTPD's log."""
 import json
 import re
 import subprocess
@@ -22,9 +23,10 @@ instance, addr, tls_args = {
     "modern-plain": ("modern", "127.0.1.2", []),
     "legacy-tls": ("legacy", "127.0.1.3", ["--tls", "--tls-protocol", "tlsv1_1", "--tls-cipher", "DEFAULT@SECLEVEL=0"]),
     "exim-postfix": ("modern", "127.0.1.7", ["--tls"]),
+    "opensmtpd-plain": ("opensmtpd", "127.0.1.8", []),  # OpenSMTPD 6.8 on OpenSSL 3: no TLS (lab/lib/opensmtpd.sh)
 }[case]
 mbox = f"{env['INTRANSIT_LAB_TRACE_DIR']}/{instance}.mbox"
-maillog = f"{state}/postfix/{instance}/log/maillog"
+maillog = f"{state}/opensmtpd/smtpd.log" if instance == "opensmtpd" else f"{state}/postfix/{instance}/log/maillog"
 failures = []
 
 
@@ -82,6 +84,14 @@ if mine:
         check(hop["cipher"] == cipher, f"cipher {hop['cipher']} equals Postfix's log ({cipher})")
         check(mine[0]["verdict"] == "all-tls", f"message verdict all-tls ({mine[0]['verdict']})")
     else:
+        if instance == "opensmtpd":
+            # OpenSMTPD's own log for the session: the message came in over ESMTP, with no STARTTLS.
+            sessions = re.findall(r"^(\w+) smtp connected address=" + re.escape(env["INTRANSIT_LAB_SENDER"]), log, re.M)
+            session_log = [l for l in log.splitlines() if sessions and l.startswith(sessions[-1])]
+            check(any("smtp message" in l and "proto=ESMTP" in l for l in session_log) and
+                  not any("STARTTLS" in l or "tls" in l.lower() for l in session_log),
+                  f"OpenSMTPD logged the session as plain ESMTP ({len(session_log)} lines)")
+            check(hop["with"] == "ESMTP" and "OpenSMTPD" in hop["by_info"], f"hop with {hop['with']}, by ({hop['by_info']})")
         check(hop["verdict"] == "plaintext", f"hop verdict plaintext ({hop['verdict']}: {hop['evidence']})")
         check(hop["tls_version"] is None and hop["cipher"] is None, "no TLS version or cipher")
         check(mine[0]["verdict"] == "plaintext-hop", f"message verdict plaintext-hop ({mine[0]['verdict']})")
