@@ -150,3 +150,29 @@ inline constexpr int kSinkHardErrors = 20;
 inline constexpr int kSinkJunkCommands = 100;
 
 }  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// --- SMTP paths the sink parses (RFC 5321 §4.5.3.1, RELIABILITY.md item 48) ---
+inline constexpr std::size_t kSmtpLocalPart = 64;
+inline constexpr std::size_t kSmtpDomain = 255;  // also the longest EHLO name kept
+inline constexpr std::size_t kSmtpPath = 256;
+// ESMTP parameters on one MAIL/RCPT: real clients send a handful (SIZE, BODY, SMTPUTF8, ...).
+inline constexpr std::size_t kSmtpParameters = 16;
+
+// --- The strip-proxy (a relay between two MTAs it does not trust) ---
+// One command, reply line or piece of a data line; far over RFC 5321's 1000, under any harm.
+inline constexpr std::size_t kRelayLineBytes = 64 * 1024;
+// Bytes queued for a client that does not read before the proxy hangs up.
+inline constexpr std::size_t kRelayOutboxBytes = 1024 * 1024;
+// Header block kept per captured message: what an eavesdropper reads, not the whole message.
+inline constexpr std::size_t kRelayCapturedHeaderBytes = 16 * 1024;
+// Idle time on either side before the relay closes (Postfix smtpd_timeout).
+inline constexpr std::chrono::seconds kRelayIdle{300};
+
+// --- trace's fast path: beyond these a header block is not "plain" and GMime reads it ---
+// RFC 5322 §2.1.1's 998-octet line, doubled for real-world slack; Postfix's 100 KiB block.
+inline constexpr std::size_t kPlainHeaderLineBytes = 2 * 998;
+inline constexpr std::size_t kPlainHeaderBlockBytes = 100 * 1024;
+
+}  // namespace intransit::limits

@@ -4,16 +4,12 @@
 #include <array>
 #include <cctype>
 
+#include "core/limits.hpp"
 #include "core/text.hpp"
 
 namespace intransit::sink {
 namespace {
 
-// RFC 5321 §4.5.3.1: local-part 64, domain 255, path 256 octets.
-constexpr std::size_t kMaxLocalPart = 64;
-constexpr std::size_t kMaxDomain = 255;
-constexpr std::size_t kMaxPath = 256;
-constexpr std::size_t kMaxParameters = 16;  // real clients send at most a handful (SIZE, BODY, SMTPUTF8, REQUIRETLS, ...)
 
 struct VerbName {
   std::string_view name;
@@ -84,7 +80,7 @@ std::variant<MailPath, PathError> parse_path(std::string_view argument, std::str
   if (close == std::string_view::npos) return PathError{syntax};
   MailPath out;
   std::string_view path = rest.substr(1, close - 1);
-  if (path.size() > kMaxPath) return PathError{sender ? "501 5.1.7 Sender address too long" : "501 5.1.3 Recipient address too long"};
+  if (path.size() > limits::kSmtpPath) return PathError{sender ? "501 5.1.7 Sender address too long" : "501 5.1.3 Recipient address too long"};
   // A source route (RFC 5321 §4.1.2 "@a,@b:user@c") is accepted and ignored (Appendix C).
   if (!path.empty() && path.front() == '@') {
     const auto colon = path.find(':');
@@ -96,7 +92,7 @@ std::variant<MailPath, PathError> parse_path(std::string_view argument, std::str
     if (at == std::string_view::npos) {
       if (sender || text::lower(path) != "postmaster") return PathError{syntax};
     } else {
-      if (at == 0 || at > kMaxLocalPart || path.size() - at - 1 > kMaxDomain || at + 1 == path.size()) return PathError{syntax};
+      if (at == 0 || at > limits::kSmtpLocalPart || path.size() - at - 1 > limits::kSmtpDomain || at + 1 == path.size()) return PathError{syntax};
     }
     if (path.find(' ') != std::string_view::npos) return PathError{syntax};
   } else if (!sender) {
@@ -110,7 +106,7 @@ std::variant<MailPath, PathError> parse_path(std::string_view argument, std::str
     const auto end = params.find(' ');
     const std::string_view one = params.substr(0, end);
     params = end == std::string_view::npos ? std::string_view{} : params.substr(end);
-    if (out.parameters.size() >= kMaxParameters) return PathError{"501 5.5.4 Too many parameters"};
+    if (out.parameters.size() >= limits::kSmtpParameters) return PathError{"501 5.5.4 Too many parameters"};
     const auto eq = one.find('=');
     const std::string_view key = one.substr(0, eq);
     if (key.empty() || key.size() > 64) return PathError{"501 5.5.4 Bad parameter"};
@@ -124,7 +120,7 @@ std::variant<MailPath, PathError> parse_path(std::string_view argument, std::str
 }
 
 bool valid_helo_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxDomain || any_control(name)) return false;
+  if (name.empty() || name.size() > limits::kSmtpDomain || any_control(name)) return false;
   return name.find(' ') == std::string_view::npos;
 }
 

@@ -13,6 +13,7 @@
 #include <array>
 #include <chrono>
 
+#include "core/limits.hpp"
 #include "sink/test_certificate.hpp"
 
 namespace intransit::sink {
@@ -50,7 +51,6 @@ constexpr std::array<ScenarioName, 21> kNames{{
     {HostileScenario::implicit_tls, "implicit-tls"},
 }};
 
-constexpr std::size_t kMaxCommandLine = 2048;  // RELIABILITY.md "Sink: command line"
 
 // One accepted connection: a line reader over a plain or TLS stream, and the scripts.
 class Connection {
@@ -96,7 +96,7 @@ awaitable<std::optional<std::string>> Connection::read_line(S& s) {
       if (!line.empty() && line.back() == '\r') line.pop_back();
       co_return line;
     }
-    if (buffer_.size() > kMaxCommandLine) co_return std::nullopt;
+    if (buffer_.size() > limits::kSinkCommandLine) co_return std::nullopt;
     boost::system::error_code ec;
     const std::size_t n = co_await s.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return std::nullopt;

@@ -35,7 +35,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::size_t kEhloRecordBytes = 255;
 // A TLS alert record: fatal (2) handshake_failure (40), TLS 1.0 record version, as servers
 // send it when no parameters match (RFC 8446 §6.2).
 constexpr std::array<unsigned char, 7> kHandshakeFailureAlert{0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28};
@@ -230,7 +229,7 @@ void Session::note_tls(SSL* ssl) {
 // The reply to EHLO/HELO: lines without the final CRLF, joined by CRLF.
 std::string Session::answer_ehlo(std::string_view argument, bool extended) {
   if (!valid_helo_name(argument)) return "501 5.5.4 Syntax: " + std::string(extended ? "EHLO" : "HELO") + " hostname";
-  record_.ehlo = text::printable(argument.substr(0, kEhloRecordBytes));
+  record_.ehlo = text::printable(argument.substr(0, limits::kSmtpDomain));
   greeted_ = true;
   reset_transaction();  // RFC 5321 §4.1.4: EHLO resets the transaction
   const std::string& host = state_->options.hostname;

@@ -31,11 +31,6 @@ using asio::awaitable;
 
 namespace {
 
-constexpr std::size_t kMaxLine = 64 * 1024;          // one command, reply line or data line piece
-constexpr std::size_t kMaxReplyLines = 512;          // limits::kReplyLines, for the relayed replies
-constexpr std::size_t kMaxOutbox = 1024 * 1024;      // bytes queued for a client that does not read
-constexpr std::size_t kCapturedHeaderBytes = 16 * 1024;
-constexpr std::chrono::seconds kIdle{300};           // Postfix smtpd_timeout
 
 bool is_starttls_line(std::string_view line) {
   if (line.size() < 12) return false;
@@ -108,7 +103,7 @@ class Relay : public std::enable_shared_from_this<Relay> {
 };
 
 void Relay::touch() {
-  idle_.expires_after(kIdle);
+  idle_.expires_after(limits::kRelayIdle);
   idle_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     if (ec) return;
     if (auto self = weak.lock()) self->close();
@@ -126,7 +121,7 @@ void Relay::close() {
 
 void Relay::to_client(std::string bytes) {
   outbox_bytes_ += bytes.size();
-  if (outbox_bytes_ > kMaxOutbox) {
+  if (outbox_bytes_ > limits::kRelayOutboxBytes) {
     close();
     return;
   }
@@ -162,7 +157,7 @@ awaitable<bool> Relay::read_line(tcp::socket& s, std::string& buffer, std::strin
       buffer.erase(0, lf + 1);
       co_return true;
     }
-    if (buffer.size() > kMaxLine) co_return false;
+    if (buffer.size() > limits::kRelayLineBytes) co_return false;
     boost::system::error_code ec;
     const std::size_t n = co_await s.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
@@ -199,7 +194,7 @@ awaitable<void> Relay::client_to_upstream() {
         if (in_headers_ && unstuffed.empty()) {
           in_headers_ = false;
         } else if (in_headers_) {
-          if (capture_.headers.size() + unstuffed.size() < kCapturedHeaderBytes) capture_.headers += std::string(unstuffed) + "\n";
+          if (capture_.headers.size() + unstuffed.size() < limits::kRelayCapturedHeaderBytes) capture_.headers += std::string(unstuffed) + "\n";
         } else if (capture_.body_preview.size() < state_->options.body_preview_bytes) {
           capture_.body_preview += std::string(unstuffed.substr(0, state_->options.body_preview_bytes - capture_.body_preview.size()));
           capture_.body_preview += "\n";
@@ -242,7 +237,7 @@ awaitable<void> Relay::upstream_to_client() {
     touch();
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
     reply.push_back(line);
-    if (reply.size() > kMaxReplyLines) break;
+    if (reply.size() > limits::kReplyLines) break;
     if (line.size() >= 4 && line[3] == '-') continue;  // more lines of this reply follow
     const Asked asked = pending_.empty() ? Asked::other : pending_.front();
     if (!pending_.empty()) pending_.pop_front();

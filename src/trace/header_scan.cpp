@@ -3,13 +3,11 @@
 
 #include <cstring>
 
+#include "core/limits.hpp"
+
 namespace intransit::trace {
 namespace {
 
-// Beyond these a message is not "plain" and goes to GMime, whose caps and errors then apply:
-// RFC 5322 §2.1.1's 998-octet line (generously doubled) and Postfix's 100 KiB header block.
-constexpr std::size_t kPlainLineBytes = 2 * 998;
-constexpr std::size_t kPlainHeaderBytes = 100 * 1024;
 
 bool iequals(std::string_view a, std::string_view lower) {
   if (a.size() != lower.size()) return false;
@@ -69,11 +67,11 @@ HeaderScan scan_headers(std::string_view message) {
   bool in_field = false;
   for (;;) {
     if (pos >= message.size()) return out;  // no empty line: GMime decides what this is
-    if (pos - headers_start > kPlainHeaderBytes) return out;
+    if (pos - headers_start > limits::kPlainHeaderBlockBytes) return out;
     const auto lf = message.find('\n', pos);
     if (lf == std::string_view::npos) return out;
     std::string_view line = message.substr(pos, lf - pos);
-    if (line.size() > kPlainLineBytes || std::memchr(line.data(), '\0', line.size()) != nullptr) return out;
+    if (line.size() > limits::kPlainHeaderLineBytes || std::memchr(line.data(), '\0', line.size()) != nullptr) return out;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) {  // the end of the header block
       if (in_field) close_field(pos);

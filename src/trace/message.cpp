@@ -127,16 +127,6 @@ bool is_dir(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-// In a mapped mbox: the offset of the first "From " line that starts after `after`.
-std::optional<gint64> next_from_line(GMimeStream* stream, gint64 after) {
-  if (!GMIME_IS_STREAM_MMAP(stream)) return std::nullopt;
-  const auto* mapped = GMIME_STREAM_MMAP(stream);
-  const std::string_view map(mapped->map, mapped->maplen);
-  const auto pos = map.find("\nFrom ", static_cast<std::size_t>(std::max<gint64>(after, 0)));
-  if (pos == std::string_view::npos) return std::nullopt;
-  return static_cast<gint64>(pos + 1);
-}
-
 }  // namespace
 
 void ensure_gmime() {
@@ -144,26 +134,14 @@ void ensure_gmime() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
-// Parses one stream: a single message or an mbox. Returns false when nothing could be read.
+// Parses one stream: a single message, or (from read_mapped_mbox) one mbox message with its
+// From_ line, on a substream of the mapping that ends where the next From_ line starts.
 void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
                   const std::function<void(MessageTrace&&)>& sink) {
   GMimeParser* parser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
   std::size_t n = 0;
-  std::size_t released = 0;  // bytes of a mapped mailbox already given back to the kernel
   while (!g_mime_parser_eos(parser)) {
-    // Memory stays flat however large the mailbox: pages of a mapped file behind the parser
-    // (messages already traced and released) are dropped every 32 MiB; they are clean, so the
-    // kernel rereads them from the file should anything touch them again.
-    if (GMIME_IS_STREAM_MMAP(stream) && GMIME_STREAM_MMAP(stream)->owner) {  // not a substream of one
-      auto* mapped = GMIME_STREAM_MMAP(stream);
-      const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
-      const auto done = static_cast<std::size_t>(std::max<gint64>(0, g_mime_parser_tell(parser))) / page * page;
-      if (done > released + limits::kMailboxReleaseBytes && done <= mapped->maplen) {
-        madvise(mapped->map + released, done - released, MADV_DONTNEED);
-        released = done;
-      }
-    }
     const gint64 before = g_mime_parser_tell(parser);
     GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
     ++n;
@@ -173,17 +151,11 @@ void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, con
       t.source = where;
       t.error = "not a message GMime could parse";
       // A parser that failed without moving would fail the same way forever (found by the
-      // fuzzer: a From_ line followed by bytes that are no header). In a mapped mbox it starts
-      // again at the next From_ line, so one bad message costs only itself.
+      // fuzzer: a From_ line followed by bytes that are no header). The stream holds this one
+      // message only, so one bad message costs only itself.
       const bool stuck = g_mime_parser_tell(parser) <= before;
       sink(std::move(t));
-      if (!mbox) break;
-      if (stuck) {
-        const auto next = next_from_line(stream, before);
-        if (!next) break;
-        g_mime_stream_seek(stream, *next, GMIME_STREAM_SEEK_SET);
-        g_mime_parser_init_with_stream(parser, stream);
-      }
+      if (!mbox || stuck) break;
       continue;
     }
     sink(trace_message(message, where, trust));

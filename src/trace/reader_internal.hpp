@@ -16,9 +16,10 @@ namespace intransit::trace {
 
 void ensure_gmime();
 
-// GMime over one stream: a single message, or every message of an mbox from the stream's
-// position to its end ("SOURCE#N", N from 1 in this stream). A malformed message is reported
-// with `error` set and skipped over.
+// GMime over one stream: a single message, or with `mbox` the messages of a stream that starts
+// at a From_ line (read_mapped_mbox hands over one message at a time; an unmappable mailbox
+// comes whole). "SOURCE#N", N from 1 in this stream. A malformed message is reported with
+// `error` set; one GMime cannot get past ends the stream.
 void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
                   const std::function<void(MessageTrace&&)>& sink);
 
