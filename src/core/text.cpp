@@ -41,6 +41,13 @@ void append_escaped(std::string& out, std::uint8_t byte) {
   out += kHex[byte & 0x0F];
 }
 
+bool plain_printable(std::string_view bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](char c) {
+    const auto b = static_cast<std::uint8_t>(c);
+    return b >= 0x20 && b < 0x7F && b != '\\';
+  });
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view bytes) {
@@ -55,11 +62,7 @@ bool is_valid_utf8(std::string_view bytes) {
 std::string printable(std::string_view bytes) {
   // Fast path: plain printable ASCII without backslashes (nearly all header text) is returned
   // as it is; `trace` calls this for every field of every Received header of a mailbox.
-  const bool plain = std::all_of(bytes.begin(), bytes.end(), [](char c) {
-    const auto b = static_cast<std::uint8_t>(c);
-    return b >= 0x20 && b < 0x7F && b != '\\';
-  });
-  if (plain) return std::string(bytes);
+  if (plain_printable(bytes)) return std::string(bytes);
   std::string out;
   out.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size();) {
@@ -79,6 +82,10 @@ std::string printable(std::string_view bytes) {
     }
   }
   return out;
+}
+
+void make_printable(std::string& s) {
+  if (!plain_printable(s)) s = printable(s);
 }
 
 std::string lower(std::string_view s) {

@@ -26,19 +26,48 @@ std::string_view to_string(HopVerdict verdict) {
 namespace {
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-std::string uppered(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; });
-  return out;
-}
+char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
+std::string_view lower_in_place(std::string& s) {
+  for (char& c : s) c = lower(c);
+  return s;
+}
+
+// `out` = `s` lower-cased, in a buffer the caller reuses.
+std::string_view lowered(std::string& out, std::string_view s) {
+  out.assign(s);
+  return lower_in_place(out);
+}
+
+struct Token {
+  std::string_view text;
+  std::string_view lower;  // comments only: lower-cased once, searched several times
+  bool comment = false;
+};
+
+// What parse_received needs for one field, kept per thread and reused: a mailbox has millions
+// of Received fields, and allocating for every token was most of trace's time (bench/README.md).
+// Tokens are views into `text` (words) or `comments` / `comments_low` (unescaped comment text),
+// which are reserved to the field's size first so that appending never moves them.
+struct Scratch {
+  std::string text;  // the value unfolded
+  std::string low;   // `text` lower-cased
+  std::string comments, comments_low;
+  std::string from_low, by_low, where;
+  std::vector<Token> tokens;
+};
+
+Scratch& scratch() {
+  thread_local Scratch s;
+  return s;
+}
+
 // Unfolds (RFC 5322 §2.2.3), turns control bytes into spaces and collapses whitespace runs.
-std::string unfold(std::string_view value) {
-  std::string out;
+void unfold(std::string_view value, std::string& out) {
+  out.clear();
   out.reserve(value.size());
   bool space = false;
   for (char c : value) {
@@ -51,39 +80,39 @@ std::string unfold(std::string_view value) {
     space = false;
     out += c;
   }
-  return out;
 }
 
-struct Token {
-  std::string text;
-  bool comment = false;
-  std::string lower;  // comments only: lower-cased once, searched several times
-};
-
-// Words and comments up to the top-level ';' (the date follows it).
-std::vector<Token> tokenise(std::string_view s, std::string& date) {
-  std::vector<Token> tokens;
+// Words and comments up to the top-level ';'; returns the date that follows it.
+std::string_view tokenise(std::string_view s, Scratch& sc) {
+  sc.tokens.clear();
+  sc.comments.clear();
+  sc.comments_low.clear();
+  sc.comments.reserve(s.size());
+  sc.comments_low.reserve(s.size());
   std::size_t i = 0;
   while (i < s.size()) {
     const char c = s[i];
     if (c == ' ') {
       ++i;
     } else if (c == ';') {
-      date = std::string(s.substr(i + 1));
+      const std::string_view date = s.substr(i + 1);
       const auto b = date.find_first_not_of(' ');
-      date = b == std::string::npos ? std::string{} : date.substr(b);
-      break;
+      return b == std::string_view::npos ? std::string_view{} : date.substr(b);
     } else if (c == '(') {
       int depth = 0;
-      std::string text;
+      const std::size_t start = sc.comments.size();
+      const auto keep = [&](char d) {
+        sc.comments += d;
+        sc.comments_low += lower(d);
+      };
       for (; i < s.size(); ++i) {
         const char d = s[i];
         if (d == '\\' && i + 1 < s.size()) {
-          text += s[++i];
+          keep(s[++i]);
           continue;
         }
         if (d == '(') {
-          if (depth++ > 0 && depth <= limits::kCommentDepth) text += d;
+          if (depth++ > 0 && depth <= limits::kCommentDepth) keep(d);
           continue;
         }
         if (d == ')') {
@@ -91,21 +120,22 @@ std::vector<Token> tokenise(std::string_view s, std::string& date) {
             ++i;
             break;
           }
-          if (depth < limits::kCommentDepth) text += d;
+          if (depth < limits::kCommentDepth) keep(d);
           continue;
         }
-        text += d;
+        keep(d);
       }
-      std::string low = text::lower(text);
-      tokens.push_back({std::move(text), true, std::move(low)});
+      const std::size_t n = sc.comments.size() - start;
+      sc.tokens.push_back({std::string_view(sc.comments).substr(start, n),
+                           std::string_view(sc.comments_low).substr(start, n), true});
     } else {
       std::size_t j = i;
       while (j < s.size() && s[j] != ' ' && s[j] != '(' && s[j] != ';') ++j;
-      tokens.push_back({std::string(s.substr(i, j - i)), false, {}});
+      sc.tokens.push_back({s.substr(i, j - i), {}, false});
       i = j;
     }
   }
-  return tokens;
+  return {};
 }
 
 enum class Clause { none, from, by, via, with, id, for_, tls };
@@ -116,7 +146,7 @@ bool equals_ci(std::string_view a, std::string_view lower_b) {
 }
 
 Clause keyword(std::string_view w) {
-  if (w.size() < 2 || w.size() > 4) return Clause::none;  // no allocation for ordinary words
+  if (w.size() < 2 || w.size() > 4) return Clause::none;
   if (equals_ci(w, "from")) return Clause::from;
   if (equals_ci(w, "by")) return Clause::by;
   if (equals_ci(w, "via")) return Clause::via;
@@ -140,13 +170,13 @@ bool one_of(const std::array<std::string_view, N>& list, std::string_view w) {
   return std::find(list.begin(), list.end(), w) != list.end();
 }
 
-std::string first_word(std::string_view s) { return std::string(s.substr(0, s.find(' '))); }
+std::string_view first_word(std::string_view s) { return s.substr(0, s.find(' ')); }
 
 // A word ends at whitespace or one of the separators annotation formats use.
-std::string word_at(std::string_view s, std::size_t pos) {
+std::string_view word_at(std::string_view s, std::size_t pos) {
   std::size_t end = pos;
   while (end < s.size() && !is_space(s[end]) && s[end] != ',' && s[end] != ')' && s[end] != ';' && s[end] != '(') ++end;
-  return std::string(s.substr(pos, end - pos));
+  return s.substr(pos, end - pos);
 }
 
 bool loopback_or_localhost(std::string_view lowered_text) {
@@ -157,50 +187,92 @@ bool loopback_or_localhost(std::string_view lowered_text) {
 
 // The cipher named by an annotation, in the order of how explicit the format is. `low` is
 // `text` lower-cased (the caller has it already).
-std::string find_cipher(const Hop& hop, const std::vector<Token>& tokens, const std::string& text,
-                        const std::string& low) {
+std::string_view find_cipher(const Hop& hop, const std::vector<Token>& tokens, std::string_view text,
+                             std::string_view low) {
   std::size_t p = low.find("with cipher ");  // Postfix
-  if (p != std::string::npos) return word_at(text, p + 12);
+  if (p != std::string_view::npos) return word_at(text, p + 12);
   p = low.find("cipher=");  // Sendmail, Microsoft, Google, Haraka
-  if (p != std::string::npos) return word_at(text, p + 7);
+  if (p != std::string_view::npos) return word_at(text, p + 7);
   if (!hop.cipher.empty()) return hop.cipher;  // the `tls` clause
   for (const auto& t : tokens) {
     if (!t.comment) continue;
-    const std::string& lc = t.lower;
     // Exim ≤ 4.91 and OpenSMTPD: "(TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256)", "(TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO)"
     const auto colon = t.text.find(':');
-    if (colon != std::string::npos && normalise_tls_version(t.text.substr(0, colon)) && colon + 1 < t.text.size()) {
+    if (colon != std::string_view::npos && normalise_tls_version(t.text.substr(0, colon)) && colon + 1 < t.text.size()) {
       const auto next = t.text.find(':', colon + 1);
-      return t.text.substr(colon + 1, next == std::string::npos ? std::string::npos : next - colon - 1);
+      return t.text.substr(colon + 1, next == std::string_view::npos ? std::string_view::npos : next - colon - 1);
     }
     // Courier: "TLS: TLSv1/SSLv3,256bits,AES256-SHA"
-    const auto courier = lc.find("tls: ");
-    if (courier != std::string::npos) {
+    const auto courier = t.lower.find("tls: ");
+    if (courier != std::string_view::npos) {
       const auto comma = t.text.rfind(',');
-      if (comma != std::string::npos && comma > courier) return word_at(t.text, comma + 1);
+      if (comma != std::string_view::npos && comma > courier) return word_at(t.text, comma + 1);
     }
     // qmail TLS patches: "(DHE-RSA-AES256-SHA encrypted)"
-    const auto enc = lc.find(" encrypted");
-    if (enc != std::string::npos) return first_word(t.text);
+    if (t.lower.find(" encrypted") != std::string_view::npos) return first_word(t.text);
   }
   return {};
 }
 
-// A comment (or the whole text) that carries a TLS annotation: the evidence to quote.
-std::optional<std::string> tls_annotation(const std::vector<Token>& tokens) {
+// The text of a comment that carries a TLS annotation: the evidence to quote.
+std::optional<std::string_view> tls_annotation(const std::vector<Token>& tokens) {
   static constexpr std::array<std::string_view, 8> kMarkers{"using tls",   "using ssl", "version=tls",
                                                             "version=ssl", "cipher=",   "tls: ",
                                                             " encrypted",  "google transport security"};
   for (const auto& t : tokens) {
     if (!t.comment) continue;
-    const std::string& lc = t.lower;
-    const bool marker = std::any_of(kMarkers.begin(), kMarkers.end(), [&](std::string_view m) { return contains(lc, m); });
+    const bool marker = std::any_of(kMarkers.begin(), kMarkers.end(), [&](std::string_view m) { return contains(t.lower, m); });
     const auto colon = t.text.find(':');
-    const bool colon_format = colon != std::string::npos && normalise_tls_version(t.text.substr(0, colon)).has_value();
-    const bool bare_version = normalise_tls_version(t.text).has_value() && t.text.size() <= 12;  // Exim "(TLS1.3)"
-    if (marker || colon_format || bare_version) return "(" + t.text + ")";
+    const bool colon_format = colon != std::string_view::npos && normalise_tls_version(t.text.substr(0, colon)).has_value();
+    const bool bare_version = t.text.size() <= 12 && normalise_tls_version(t.text).has_value();  // Exim "(TLS1.3)"
+    if (marker || colon_format || bare_version) return t.text;
   }
   return std::nullopt;
+}
+
+std::string quoted_comment(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 2);
+  out += '(';
+  out += text;
+  out += ')';
+  return out;
+}
+
+// Fills the clause fields (from, by, via, with, id, for, the `tls` clause) from the tokens.
+void read_clauses(const std::vector<Token>& tokens, Hop& hop) {
+  Clause current = Clause::none;
+  const auto append = [](std::string& field, std::string_view word) {
+    if (!field.empty()) field += ' ';
+    field += word;
+  };
+  for (const auto& t : tokens) {
+    if (t.comment) {
+      if (current == Clause::from) append(hop.from_info, t.text);
+      if (current == Clause::by) append(hop.by_info, t.text);
+      continue;
+    }
+    const Clause k = keyword(t.text);
+    if (k != Clause::none) {
+      current = k;
+      continue;
+    }
+    switch (current) {
+      case Clause::from: if (hop.from.empty()) hop.from = t.text; else append(hop.from_info, t.text); break;
+      case Clause::by: if (hop.by.empty()) hop.by = t.text; else append(hop.by_info, t.text); break;
+      case Clause::via: append(hop.via, t.text); break;
+      case Clause::with: {
+        const std::size_t at = hop.with.empty() ? 0 : hop.with.size() + 1;
+        append(hop.with, t.text);
+        for (std::size_t i = at; i < hop.with.size(); ++i) hop.with[i] = upper(hop.with[i]);
+        break;
+      }
+      case Clause::id: if (hop.id.empty()) hop.id = t.text; break;
+      case Clause::for_: if (hop.for_.empty()) hop.for_ = t.text; break;
+      case Clause::tls: if (hop.cipher.empty()) hop.cipher = t.text; break;
+      case Clause::none: break;
+    }
+  }
 }
 
 }  // namespace
@@ -236,55 +308,30 @@ Hop parse_received(std::string_view value) {
     value = value.substr(0, limits::kReceivedBytes);
     hop.truncated = true;
   }
-  const std::string text = unfold(value);
+  Scratch& sc = scratch();
+  unfold(value, sc.text);
+  const std::string_view text = sc.text;
   hop.raw = text::printable(text);
-  const auto tokens = tokenise(text, hop.date);
-
-  Clause current = Clause::none;
-  auto append = [](std::string& field, const std::string& word) {
-    if (!field.empty()) field += ' ';
-    field += word;
-  };
-  for (const auto& t : tokens) {
-    if (t.comment) {
-      if (current == Clause::from) append(hop.from_info, t.text);
-      if (current == Clause::by) append(hop.by_info, t.text);
-      continue;
-    }
-    const Clause k = keyword(t.text);
-    if (k != Clause::none) {
-      current = k;
-      continue;
-    }
-    switch (current) {
-      case Clause::from: if (hop.from.empty()) hop.from = t.text; else append(hop.from_info, t.text); break;
-      case Clause::by: if (hop.by.empty()) hop.by = t.text; else append(hop.by_info, t.text); break;
-      case Clause::via: append(hop.via, t.text); break;
-      case Clause::with: append(hop.with, uppered(t.text)); break;
-      case Clause::id: if (hop.id.empty()) hop.id = t.text; break;
-      case Clause::for_: if (hop.for_.empty()) hop.for_ = t.text; break;
-      case Clause::tls: if (hop.cipher.empty()) hop.cipher = t.text; break;
-      case Clause::none: break;
-    }
-  }
+  hop.date = tokenise(text, sc);
+  read_clauses(sc.tokens, hop);
   for (std::string* f : {&hop.from, &hop.from_info, &hop.by, &hop.by_info, &hop.via, &hop.with, &hop.id, &hop.for_,
                          &hop.date, &hop.cipher}) {
-    *f = text::printable(*f);
+    text::make_printable(*f);
   }
   hop.parsed = !hop.from.empty() || !hop.by.empty() || !hop.with.empty();
 
-  const std::string low = text::lower(text);
-  const std::string protocol = first_word(hop.with);
+  const std::string_view low = lowered(sc.low, text);
+  const std::string_view protocol = first_word(hop.with);
   const bool tls_clause = !hop.cipher.empty();
-  const auto annotation = tls_annotation(tokens);
+  const auto annotation = tls_annotation(sc.tokens);
   const bool tls_protocol = one_of(kTlsProtocols, protocol);
 
   // Local first: an LMTP or loopback handoff is inside one host whatever it says about TLS.
-  const bool lmtp = protocol.find("LMTP") != std::string::npos;
+  const bool lmtp = protocol.find("LMTP") != std::string_view::npos;
   const bool local_protocol = lmtp || protocol == "LOCAL" || protocol.rfind("LOCAL-", 0) == 0 || protocol == "MAPI";
-  const std::string from_low = text::lower(hop.from + " " + hop.from_info);
-  const bool loopback = !hop.from.empty() && loopback_or_localhost(from_low);
-  const std::string by_low = text::lower(hop.by_info);
+  sc.from_low.assign(hop.from).append(" ").append(hop.from_info);
+  const bool loopback = !hop.from.empty() && loopback_or_localhost(lower_in_place(sc.from_low));
+  const std::string_view by_low = lowered(sc.by_low, hop.by_info);
   // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
   const bool content_filter = contains(by_low, "amavis") || contains(by_low, "from userid") ||
                               contains(low, "invoked by uid") ||
@@ -303,7 +350,7 @@ Hop parse_received(std::string_view value) {
     std::string e;
     if (!hop.with.empty()) e = "with " + hop.with;
     if (tls_clause) e += std::string(e.empty() ? "" : "; ") + "tls " + hop.cipher;
-    if (annotation) e += (e.empty() ? "" : "; ") + *annotation;
+    if (annotation) e += (e.empty() ? "" : "; ") + quoted_comment(*annotation);
     hop.evidence = text::printable(e);
   } else if (one_of(kPlainProtocols, protocol) || hop.with.rfind("MICROSOFT SMTP SERVER", 0) == 0) {
     hop.verdict = HopVerdict::plaintext;
@@ -315,16 +362,17 @@ Hop parse_received(std::string_view value) {
   // A local hop keeps TLS facts only when it states TLS itself (an LMTPS or TLS-annotated handoff).
   const bool stated_tls = tls_protocol || tls_clause || annotation.has_value();
   if (hop.verdict == HopVerdict::tls || (hop.verdict == HopVerdict::local && stated_tls)) {
-    std::string where;
-    if (annotation) where = *annotation;
-    where += " " + hop.cipher;
-    hop.tls_version = normalise_tls_version(where);
+    sc.where.clear();
+    if (annotation) sc.where.append("(").append(*annotation).append(")");
+    sc.where.append(" ").append(hop.cipher);
+    hop.tls_version = normalise_tls_version(sc.where);
     if (!hop.tls_version) hop.tls_version = normalise_tls_version(text);
-    std::string cipher = find_cipher(hop, tokens, text, low);
+    std::string_view cipher = find_cipher(hop, sc.tokens, text, low);
     if (cipher.empty() && slash_tls != std::string::npos && hop.with.compare(slash_tls, 5, "/TLS/") == 0) {
-      cipher = first_word(hop.with.substr(slash_tls + 5));
+      cipher = first_word(std::string_view(hop.with).substr(slash_tls + 5));
     }
-    hop.cipher = text::printable(cipher);
+    if (cipher.data() != hop.cipher.data()) hop.cipher.assign(cipher);  // else it is the `tls` clause
+    text::make_printable(hop.cipher);
   }
   hop.authenticated = one_of(kAuthProtocols, protocol) || contains(low, "authenticated sender") ||
                       contains(low, "(authenticated") || contains(low, "auth: ") || contains(low, "authenticated as") ||
