@@ -4,7 +4,8 @@
 // error per message), each reported message has a source, at most 100 hops read, and its
 // message id, From and every hop's raw text are free of control bytes. And, differentially: an
 // mbox read by the fast path (trace/header_scan.hpp, slices of the mapping) gives exactly what
-// GMime alone gives for it (INTRANSIT_TRACE_GMIME_ONLY=1), message by message.
+// GMime alone gives for it (INTRANSIT_TRACE_GMIME_ONLY=1), message by message, and the same
+// when the mailbox is read in ranges of a few bytes (INTRANSIT_TRACE_CHUNK_BYTES).
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -54,6 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(fast.size() <= size + 1);
     if (*kind == intransit::trace::InputKind::mbox) {
       const auto reference = read(true);
+      // The same again with the mailbox cut into ranges of a few bytes, so that every message
+      // boundary case of mailbox_reader.cpp is crossed: messages straddling ranges, ranges with
+      // no message start, From_ lines cut by a read window's end.
+      setenv("INTRANSIT_TRACE_CHUNK_BYTES", std::to_string(1 + (size > 0 ? data[size - 1] % 97 : 0)).c_str(), 1);
+      const auto small_ranges = read(false);
+      unsetenv("INTRANSIT_TRACE_CHUNK_BYTES");
+      FUZZ_CHECK(small_ranges == fast);
       if (fast != reference) {
         for (std::size_t i = 0; i < std::max(fast.size(), reference.size()); ++i) {
           const std::string a = i < fast.size() ? fast[i] : "(none)";
