@@ -57,7 +57,8 @@ HeaderScan scan_headers(std::string_view message) {
     if (open_received) {
       out.received.push_back(value);
     } else if (open != nullptr) {
-      // A second From, Message-ID or Content-Type: which one GMime uses is its business.
+      // A second From, Message-ID, Content-Type or Content-Transfer-Encoding: which one GMime
+      // uses is its business.
       if (*open) duplicate = true;
       *open = value;
     }
@@ -99,6 +100,8 @@ HeaderScan scan_headers(std::string_view message) {
       open = &out.message_id;
     } else if (iequals(name, "content-type")) {
       open = &out.content_type;
+    } else if (iequals(name, "content-transfer-encoding")) {
+      open = &out.transfer_encoding;
     }
     pos = lf + 1;
   }

@@ -1,12 +1,12 @@
 // header_scan.hpp — the fast path of `trace` over an mbox: message boundaries (lines that start
 // "From ", the separator GMime itself splits on) and, per message, the header fields trace needs
-// (Received, From, Message-ID, Content-Type) as slices of the mapped file, without building a
-// GMime object per header (RFC 5322 §2.2 field syntax, §2.2.3 folding). Pure and fuzzed, and
-// deliberately strict: a header block that is anything but plain — a NUL, a line that is neither
-// a field nor a continuation, an over-long block or line, no end, a second From, Message-ID or
-// Content-Type — is reported "not plain", and
-// the reader hands that message to GMime instead. So the fast path only ever sees messages on
-// which it and GMime agree (tests/fuzz/fuzz_header_scan.cpp checks exactly that).
+// (Received, From, Message-ID, Content-Type, Content-Transfer-Encoding) as slices of the file,
+// without building a GMime object per header (RFC 5322 §2.2 field syntax, §2.2.3 folding). Pure
+// and fuzzed, and deliberately strict: a header block that is anything but plain — a NUL, a line
+// that is neither a field nor a continuation, an over-long block or line, no end, a second From,
+// Message-ID, Content-Type or Content-Transfer-Encoding — is reported "not plain", and the reader
+// hands that message to GMime instead. So the fast path only ever sees messages on which it and
+// GMime agree (tests/fuzz/fuzz_trace_message.cpp checks exactly that).
 #pragma once
 
 #include <cstddef>
@@ -23,7 +23,7 @@ std::size_t next_mbox_message(std::string_view mbox, std::size_t begin);
 struct HeaderScan {
   bool plain = false;  // false: hand the message to GMime; nothing else below is meaningful
   std::vector<std::string_view> received;  // raw values after the colon, top-down, folds kept
-  std::optional<std::string_view> from, message_id, content_type;  // first occurrence, raw
+  std::optional<std::string_view> from, message_id, content_type, transfer_encoding;  // raw values
   std::string_view body;  // after the empty line that ends the header block
 };
 

@@ -77,9 +77,9 @@ E2e classify(GMimeMessage* message) {
     return E2e::none;
   }
   if (GMIME_IS_TEXT_PART(part)) {
-    // Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of the body as transmitted: no
-    // charset conversion of whole bodies (that was a fifth of a mailbox's time). Armour is
-    // ASCII and survives quoted-printable; a base64-encoded inline armour is not seen.
+    // Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of the body as transmitted
+    // (base64 decoded): no charset conversion of whole bodies (that was a fifth of a mailbox's
+    // time). Armour is ASCII and survives quoted-printable.
     GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
     GMimeStream* raw = content != nullptr ? g_mime_data_wrapper_get_stream(content) : nullptr;
     if (raw == nullptr) return E2e::none;
@@ -87,7 +87,8 @@ E2e classify(GMimeMessage* message) {
     g_mime_stream_reset(raw);
     const gssize got = g_mime_stream_read(raw, buffer.data(), buffer.size());
     g_mime_stream_reset(raw);
-    return inline_pgp(std::string_view(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0));
+    const bool base64 = g_mime_part_get_content_encoding(GMIME_PART(part)) == GMIME_CONTENT_ENCODING_BASE64;
+    return inline_pgp(std::string_view(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0), base64);
   }
   return E2e::none;
 }

@@ -1,8 +1,9 @@
 // plain_message.cpp — `trace`'s fast path for one message: from the slices header_scan.cpp found
 // to a MessageTrace, with GMime's own utilities for what MIME defines (Message-ID, RFC 2047 in
-// From) and no GMime object per header. Content-Type is read only as far as `type/subtype`;
+// From, Content-Transfer-Encoding and base64) and no GMime object per header. Content-Type is read only as far as `type/subtype`;
 // anything more (parameters that decide, comments) sends the message back to GMime.
 #include <algorithm>
+#include <vector>
 
 #include "core/limits.hpp"
 #include "core/text.hpp"
@@ -28,8 +29,17 @@ std::optional<std::string> simple_media_type(std::string_view v) {
 
 }  // namespace
 
-E2e inline_pgp(std::string_view body) {
-  const std::string_view head = body.substr(0, limits::kInlinePgpScanBytes);
+E2e inline_pgp(std::string_view body, bool base64) {
+  std::string_view head = body.substr(0, limits::kInlinePgpScanBytes);
+  if (base64) {
+    // RFC 2045 §6.8: decoded with GMime's own decoder, so both readers see the same bytes.
+    thread_local std::vector<unsigned char> decoded(limits::kInlinePgpScanBytes);  // 3/4 of it is enough
+    int state = 0;
+    guint32 save = 0;
+    const std::size_t n = g_mime_encoding_base64_decode_step(reinterpret_cast<const unsigned char*>(head.data()),
+                                                             head.size(), decoded.data(), &state, &save);
+    head = std::string_view(reinterpret_cast<const char*>(decoded.data()), n);
+  }
   if (head.find("-----BEGIN PGP MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_encrypted;
   if (head.find("-----BEGIN PGP SIGNED MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_signed;
   return E2e::none;
@@ -48,7 +58,14 @@ std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptio
   if (type == "multipart/encrypted") {
     t.e2e = E2e::pgp_encrypted;
   } else if (type.rfind("text/", 0) == 0) {
-    t.e2e = inline_pgp(scan.body);
+    bool base64 = false;
+    if (scan.transfer_encoding) {
+      // GMime's own reading of the value; a folded one is GMime's to read whole.
+      const std::string_view v = *scan.transfer_encoding;
+      if (v.find('\n') != std::string_view::npos) return std::nullopt;
+      base64 = g_mime_content_encoding_from_string(std::string(v).c_str()) == GMIME_CONTENT_ENCODING_BASE64;
+    }
+    t.e2e = inline_pgp(scan.body, base64);
   }
   if (scan.message_id) {
     char* id = g_mime_utils_decode_message_id(std::string(*scan.message_id).c_str());

@@ -23,8 +23,9 @@ void ensure_gmime();
 void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
                   const std::function<void(MessageTrace&&)>& sink);
 
-// Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of a body as transmitted.
-E2e inline_pgp(std::string_view body);
+// Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of a body as transmitted,
+// base64-decoded first when the part's Content-Transfer-Encoding is base64.
+E2e inline_pgp(std::string_view body, bool base64);
 
 // A message header_scan found plain, traced from its slices with no GMime message object; nullopt
 // when its type needs GMime after all (parameters decide: multipart/signed, S/MIME). Source unset.
