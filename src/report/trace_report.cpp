@@ -88,6 +88,21 @@ std::string sender_domain(const std::string& from) {
   d = text::lower(d);
   return d.empty() ? "(none)" : d;
 }
+
+constexpr const char* kUnstatedVersion = "TLS (version not stated)";
+
+// How a hop was protected, as the summary's tables name it.
+std::string protection(const trace::Hop& h) {
+  return h.verdict == trace::HopVerdict::plaintext ? "plaintext" : h.tls_version.value_or(kUnstatedVersion);
+}
+
+// Worst first: plaintext, SSLv3, TLSv1.0 ... TLSv1.3, then TLS of a version not stated.
+int weakness_rank(const std::string& label) {
+  if (label == "plaintext") return 0;
+  if (label == "SSLv3") return 1;
+  if (label.size() == 7 && label.rfind("TLSv1.", 0) == 0) return 2 + (label[6] - '0');
+  return 9;
+}
 }  // namespace
 
 void TraceSummary::add(const trace::MessageTrace& m) {
@@ -97,15 +112,17 @@ void TraceSummary::add(const trace::MessageTrace& m) {
     return;
   }
   auto& domain = sender_domains_[sender_domain(m.from)];
+  const std::string weakest = m.weakest ? protection(m.hops[*m.weakest].hop) : "";
   for (Counts* c : {&total_, &domain}) {
     ++c->messages;
     if (m.verdict == trace::PathVerdict::all_tls) ++c->all_tls;
     if (m.verdict == trace::PathVerdict::plaintext_hop) ++c->plaintext;
+    if (!weakest.empty()) ++c->by_weakest[weakest];
   }
   for (const auto& th : m.hops) {
     const auto& h = th.hop;
     if (h.verdict == trace::HopVerdict::tls) {
-      ++hop_versions_[h.tls_version.value_or("TLS (version not stated)")];
+      ++hop_versions_[protection(h)];
     } else if (h.verdict == trace::HopVerdict::plaintext) {
       ++hop_versions_["plaintext"];
       ++plaintext_relays_[h.by.empty() ? "(unnamed)" : h.by];
@@ -127,7 +144,7 @@ double share(std::size_t part, std::size_t whole) { return whole == 0 ? 0.0 : st
 nlohmann::json TraceSummary::to_json() const {
   json domains = json::object();
   for (const auto& [d, c] : sender_domains_) {
-    domains[d] = {{"messages", c.messages}, {"all_tls", c.all_tls}, {"plaintext", c.plaintext}};
+    domains[d] = {{"messages", c.messages}, {"all_tls", c.all_tls}, {"plaintext", c.plaintext}, {"by_weakest_hop", c.by_weakest}};
   }
   json relays = json::array();
   for (const auto& [relay, n] : top(plaintext_relays_, 20)) relays.push_back({{"relay", relay}, {"plaintext_hops", n}});
@@ -139,6 +156,7 @@ nlohmann::json TraceSummary::to_json() const {
           {"no_evidence", total_.messages - total_.all_tls - total_.plaintext},
           {"all_tls_share", share(total_.all_tls, total_.messages)},
           {"hops_by_tls_version", hop_versions_},
+          {"messages_by_weakest_hop", total_.by_weakest},
           {"worst_relays", std::move(relays)},
           {"sender_domains", std::move(domains)}};
 }
@@ -154,13 +172,17 @@ void TraceSummary::write_text(std::ostream& out) const {
     out << "\n  relays receiving in plaintext (worst first)\n";
     for (const auto& [relay, n] : top(plaintext_relays_, 10)) out << "    " << std::left << std::setw(40) << relay << std::right << n << "\n";
   }
-  out << "\n  sender domains (worst first)          messages  all-TLS  plaintext\n";
+  out << "\n  sender domains (worst first)          messages  all-TLS  plaintext  weakest hop\n";
   std::vector<std::pair<std::string, Counts>> domains(sender_domains_.begin(), sender_domains_.end());
   std::stable_sort(domains.begin(), domains.end(), [](const auto& a, const auto& b) { return a.second.plaintext > b.second.plaintext; });
   for (std::size_t i = 0; i < domains.size() && i < 20; ++i) {
     const auto& [d, c] = domains[i];
+    std::string weakest = "-";
+    for (const auto& [label, n] : c.by_weakest) {
+      if (weakest == "-" || weakness_rank(label) < weakness_rank(weakest)) weakest = label;
+    }
     out << "    " << std::left << std::setw(36) << d << std::right << std::setw(8) << c.messages << std::setw(9) << c.all_tls
-        << std::setw(11) << c.plaintext << "\n";
+        << std::setw(11) << c.plaintext << "  " << weakest << "\n";
   }
 }
 

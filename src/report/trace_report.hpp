@@ -1,7 +1,8 @@
 // trace_report.hpp — `trace` results: one JSON object per message (schema "intransit.trace/1",
 // docs/json-schema.md), a summary object for mailboxes (schema "intransit.trace-summary/1"),
 // and text for people: per message its path hop by hop with the evidence, per mailbox the share
-// of all-TLS paths, TLS versions seen, plaintext hops by relay and by sender domain.
+// of all-TLS paths, TLS versions seen, plaintext hops by relay, and per sender domain its
+// messages' weakest hops (which domains still arrive over TLS 1.0 or in plaintext).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,8 @@ class TraceSummary {
     std::size_t messages = 0;
     std::size_t all_tls = 0;
     std::size_t plaintext = 0;
+    // Messages by their weakest hop: "plaintext", "SSLv3", "TLSv1.0" ... "TLS (version not stated)".
+    std::map<std::string, std::size_t> by_weakest;
   };
   std::size_t messages_ = 0;
   std::size_t unreadable_ = 0;
