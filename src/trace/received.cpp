@@ -55,7 +55,7 @@ struct Token {
 struct Scratch {
   std::string text;  // the value unfolded
   std::string low;   // `text` lower-cased
-  std::string comments, comments_low;
+  std::string comments, comments_low;  // comment texts, unescaped, back to back
   std::string from_low, by_low, where;
   std::vector<Token> tokens;
 };
@@ -65,30 +65,43 @@ Scratch& scratch() {
   return s;
 }
 
-// Unfolds (RFC 5322 §2.2.3), turns control bytes into spaces and collapses whitespace runs.
-void unfold(std::string_view value, std::string& out) {
-  out.clear();
-  out.reserve(value.size());
+// Unfolds (RFC 5322 §2.2.3), turns control bytes into spaces and collapses whitespace runs, into
+// `out`, and the same lower-cased into `low`: one pass, written through plain pointers (this
+// loop runs over every byte of every Received field of a mailbox).
+void unfold(std::string_view value, std::string& out, std::string& low) {
+  out.resize(value.size());
+  low.resize(value.size());
+  char* o = out.data();
+  char* l = low.data();
+  std::size_t n = 0;
   bool space = false;
-  for (char c : value) {
+  for (const char c : value) {
     const auto u = static_cast<unsigned char>(c);
-    if (is_space(c) || u < 0x20 || u == 0x7f) {
-      space = !out.empty();
+    if (u <= 0x20 || u == 0x7f) {  // whitespace and controls alike
+      space = n > 0;
       continue;
     }
-    if (space) out += ' ';
+    if (space) {
+      o[n] = ' ';
+      l[n++] = ' ';
+    }
     space = false;
-    out += c;
+    o[n] = c;
+    l[n++] = lower(c);
   }
+  out.resize(n);
+  low.resize(n);
 }
 
 // Words and comments up to the top-level ';'; returns the date that follows it.
 std::string_view tokenise(std::string_view s, Scratch& sc) {
   sc.tokens.clear();
-  sc.comments.clear();
-  sc.comments_low.clear();
-  sc.comments.reserve(s.size());
-  sc.comments_low.reserve(s.size());
+  // Comment text is never longer than the field: sized once, so the views below stay valid.
+  sc.comments.resize(s.size());
+  sc.comments_low.resize(s.size());
+  char* text = sc.comments.data();
+  char* low = sc.comments_low.data();
+  std::size_t used = 0;
   std::size_t i = 0;
   while (i < s.size()) {
     const char c = s[i];
@@ -100,10 +113,10 @@ std::string_view tokenise(std::string_view s, Scratch& sc) {
       return b == std::string_view::npos ? std::string_view{} : date.substr(b);
     } else if (c == '(') {
       int depth = 0;
-      const std::size_t start = sc.comments.size();
+      const std::size_t start = used;
       const auto keep = [&](char d) {
-        sc.comments += d;
-        sc.comments_low += lower(d);
+        text[used] = d;
+        low[used++] = lower(d);
       };
       for (; i < s.size(); ++i) {
         const char d = s[i];
@@ -125,9 +138,7 @@ std::string_view tokenise(std::string_view s, Scratch& sc) {
         }
         keep(d);
       }
-      const std::size_t n = sc.comments.size() - start;
-      sc.tokens.push_back({std::string_view(sc.comments).substr(start, n),
-                           std::string_view(sc.comments_low).substr(start, n), true});
+      sc.tokens.push_back({std::string_view(text + start, used - start), std::string_view(low + start, used - start), true});
     } else {
       std::size_t j = i;
       while (j < s.size() && s[j] != ' ' && s[j] != '(' && s[j] != ';') ++j;
@@ -230,6 +241,30 @@ std::optional<std::string_view> tls_annotation(const std::vector<Token>& tokens)
   return std::nullopt;
 }
 
+// "authenticated sender", "(authenticated", "auth: ", "authenticated as", "authenticated user",
+// " and auth": every form starts with "auth", so one search finds the candidates.
+bool mentions_authentication(std::string_view low) {
+  for (auto p = low.find("auth"); p != std::string_view::npos; p = low.find("auth", p + 4)) {
+    const std::string_view rest = low.substr(p);
+    if (rest.rfind("auth: ", 0) == 0) return true;
+    if (p >= 5 && low.compare(p - 5, 5, " and ") == 0) return true;
+    if (rest.rfind("authenticated", 0) != 0) continue;
+    if (p > 0 && low[p - 1] == '(') return true;
+    const std::string_view after = rest.substr(13);
+    if (after.rfind(" sender", 0) == 0 || after.rfind(" as", 0) == 0 || after.rfind(" user", 0) == 0) return true;
+  }
+  return false;
+}
+
+// qmail-inject's "invoked by uid" / "invoked by alias".
+bool invoked_locally(std::string_view low) {
+  for (auto p = low.find("invoked by "); p != std::string_view::npos; p = low.find("invoked by ", p + 1)) {
+    const std::string_view rest = low.substr(p + 11);
+    if (rest.rfind("uid", 0) == 0 || rest.rfind("alias", 0) == 0) return true;
+  }
+  return false;
+}
+
 std::string quoted_comment(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 2);
@@ -309,8 +344,9 @@ Hop parse_received(std::string_view value) {
     hop.truncated = true;
   }
   Scratch& sc = scratch();
-  unfold(value, sc.text);
+  unfold(value, sc.text, sc.low);
   const std::string_view text = sc.text;
+  const std::string_view low = sc.low;
   hop.raw = text::printable(text);
   hop.date = tokenise(text, sc);
   read_clauses(sc.tokens, hop);
@@ -320,7 +356,6 @@ Hop parse_received(std::string_view value) {
   }
   hop.parsed = !hop.from.empty() || !hop.by.empty() || !hop.with.empty();
 
-  const std::string_view low = lowered(sc.low, text);
   const std::string_view protocol = first_word(hop.with);
   const bool tls_clause = !hop.cipher.empty();
   const auto annotation = tls_annotation(sc.tokens);
@@ -333,9 +368,7 @@ Hop parse_received(std::string_view value) {
   const bool loopback = !hop.from.empty() && loopback_or_localhost(lower_in_place(sc.from_low));
   const std::string_view by_low = lowered(sc.by_low, hop.by_info);
   // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
-  const bool content_filter = contains(by_low, "amavis") || contains(by_low, "from userid") ||
-                              contains(low, "invoked by uid") ||
-                              contains(low, "invoked by alias");
+  const bool content_filter = contains(by_low, "amavis") || contains(by_low, "from userid") || invoked_locally(low);
   // Cisco Secure Email (IronPort): "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384".
   const auto slash_tls = hop.with.find("/TLS");
   if (local_protocol) {
@@ -374,9 +407,7 @@ Hop parse_received(std::string_view value) {
     if (cipher.data() != hop.cipher.data()) hop.cipher.assign(cipher);  // else it is the `tls` clause
     text::make_printable(hop.cipher);
   }
-  hop.authenticated = one_of(kAuthProtocols, protocol) || contains(low, "authenticated sender") ||
-                      contains(low, "(authenticated") || contains(low, "auth: ") || contains(low, "authenticated as") ||
-                      contains(low, "authenticated user") || contains(low, " and auth");
+  hop.authenticated = one_of(kAuthProtocols, protocol) || mentions_authentication(low);
   return hop;
 }
 
