@@ -41,12 +41,6 @@ void append_escaped(std::string& out, std::uint8_t byte) {
   out += kHex[byte & 0x0F];
 }
 
-bool plain_printable(std::string_view bytes) {
-  return std::all_of(bytes.begin(), bytes.end(), [](char c) {
-    const auto b = static_cast<std::uint8_t>(c);
-    return b >= 0x20 && b < 0x7F && b != '\\';
-  });
-}
 
 }  // namespace
 
@@ -59,10 +53,17 @@ bool is_valid_utf8(std::string_view bytes) {
   return true;
 }
 
+bool is_plain_printable(std::string_view bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](char c) {
+    const auto b = static_cast<std::uint8_t>(c);
+    return b >= 0x20 && b < 0x7F && b != '\\';
+  });
+}
+
 std::string printable(std::string_view bytes) {
   // Fast path: plain printable ASCII without backslashes (nearly all header text) is returned
   // as it is; `trace` calls this for every field of every Received header of a mailbox.
-  if (plain_printable(bytes)) return std::string(bytes);
+  if (is_plain_printable(bytes)) return std::string(bytes);
   std::string out;
   out.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size();) {
@@ -85,7 +86,7 @@ std::string printable(std::string_view bytes) {
 }
 
 void make_printable(std::string& s) {
-  if (!plain_printable(s)) s = printable(s);
+  if (!is_plain_printable(s)) s = printable(s);
 }
 
 std::string lower(std::string_view s) {

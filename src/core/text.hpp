@@ -16,6 +16,8 @@ bool is_valid_utf8(std::string_view bytes);
 // well-formed UTF-8 sequence is written as "\xNN" (backslash as "\\"). Printable ASCII and valid
 // multi-byte UTF-8 pass through unchanged. The result is valid UTF-8 with no control characters.
 std::string printable(std::string_view bytes);
+// True when printable(bytes) == bytes: printable ASCII only, no backslash.
+bool is_plain_printable(std::string_view bytes);
 // `s = printable(s)`, with no copy when `s` is plain printable ASCII already (nearly always).
 void make_printable(std::string& s);
 
