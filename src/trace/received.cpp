@@ -116,7 +116,7 @@ void unfold(std::string_view value, std::string& out, std::string& low) {
 }
 
 // Words and comments up to the top-level ';'; returns the date that follows it.
-std::string_view tokenise(std::string_view s, Scratch& sc) {
+std::string_view tokenise(std::string_view s, std::string_view s_low, Scratch& sc) {
   sc.tokens.clear();
   // Comment text is never longer than the field: sized once, so the views below stay valid.
   sc.comments.resize(s.size());
@@ -134,7 +134,25 @@ std::string_view tokenise(std::string_view s, Scratch& sc) {
       const auto b = date.find_first_not_of(' ');
       return b == std::string_view::npos ? std::string_view{} : date.substr(b);
     } else if (c == '(') {
-      int depth = 0;
+      // Nearly every comment has no escape and nests shallowly: then its text is the slice
+      // between its parentheses (nested ones included), and the lower case is the same slice of
+      // `s_low`. Only other comments are copied, unescaped, into the scratch buffers.
+      std::size_t end = i + 1;
+      int depth = 1;
+      int deepest = 1;
+      bool escaped = false;
+      for (; end < s.size(); ++end) {
+        const char d = s[end];
+        if (d == '\\') escaped = true;
+        if (d == '(') deepest = std::max(deepest, ++depth);
+        if (d == ')' && --depth == 0) break;
+      }
+      if (!escaped && deepest <= limits::kCommentDepth) {
+        sc.tokens.push_back({s.substr(i + 1, end - i - 1), s_low.substr(i + 1, end - i - 1), true});
+        i = std::min(end + 1, s.size());
+        continue;
+      }
+      depth = 0;
       const std::size_t start = used;
       const auto keep = [&](char d) {
         text[used] = d;
@@ -373,7 +391,7 @@ Hop parse_received(std::string_view value) {
   // clauses are its words, comments lose nothing but escapes), and nothing needs escaping.
   const bool plain = text::is_plain_printable(text);
   hop.raw = plain ? std::string(text) : text::printable(text);
-  hop.date = tokenise(text, sc);
+  hop.date = tokenise(text, low, sc);
   read_clauses(sc.tokens, hop);
   if (!plain) {
     for (std::string* f : {&hop.from, &hop.from_info, &hop.by, &hop.by_info, &hop.via, &hop.with, &hop.id, &hop.for_,
