@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "core/limits.hpp"
@@ -54,10 +55,26 @@ struct Token {
 // of Received fields, and allocating for every token was most of trace's time (bench/README.md).
 // Tokens are views into `text` (words) or `comments` / `comments_low` (unescaped comment text),
 // which are reserved to the field's size first so that appending never moves them.
+// Raw bytes that keep their capacity: unlike std::string::resize, growing writes no zeros.
+class Buffer {
+ public:
+  char* room(std::size_t n) {
+    if (n > capacity_) {
+      capacity_ = std::max(n, 2 * capacity_);
+      bytes_ = std::make_unique<char[]>(capacity_);
+    }
+    return bytes_.get();
+  }
+
+ private:
+  std::unique_ptr<char[]> bytes_;
+  std::size_t capacity_ = 0;
+};
+
 struct Scratch {
-  std::string text;  // the value unfolded
-  std::string low;   // `text` lower-cased
-  std::string comments, comments_low;  // comment texts, unescaped, back to back
+  Buffer text;  // the value unfolded
+  Buffer low;   // `text` lower-cased
+  Buffer comments, comments_low;  // comment texts that needed unescaping, back to back
   std::string from_low, by_low, where;
   std::vector<Token> tokens;
 };
@@ -92,11 +109,9 @@ void lower_ascii(const char* in, char* out, std::size_t n) {
 }
 
 // Unfolds (RFC 5322 §2.2.3), turns control bytes into spaces and collapses whitespace runs, into
-// `out`, and the same lower-cased into `low`. Word by word with memcpy, and lower case eight
+// `o`, and the same lower-cased into `l` (both at least value.size() long); returns the length. Word by word with memcpy, and lower case eight
 // bytes at a time: this runs over every byte of every Received field of a mailbox.
-void unfold(std::string_view value, std::string& out, std::string& low) {
-  out.resize(value.size());
-  char* o = out.data();
+std::size_t unfold(std::string_view value, char* o, char* l) {
   std::size_t n = 0;
   std::size_t i = 0;
   while (i < value.size()) {
@@ -110,19 +125,16 @@ void unfold(std::string_view value, std::string& out, std::string& low) {
     n += end - word;
     i = end;
   }
-  out.resize(n);
-  low.resize(n);
-  lower_ascii(out.data(), low.data(), n);
+  lower_ascii(o, l, n);
+  return n;
 }
 
 // Words and comments up to the top-level ';'; returns the date that follows it.
 std::string_view tokenise(std::string_view s, std::string_view s_low, Scratch& sc) {
   sc.tokens.clear();
   // Comment text is never longer than the field: sized once, so the views below stay valid.
-  sc.comments.resize(s.size());
-  sc.comments_low.resize(s.size());
-  char* text = sc.comments.data();
-  char* low = sc.comments_low.data();
+  char* text = sc.comments.room(s.size());
+  char* low = sc.comments_low.room(s.size());
   std::size_t used = 0;
   std::size_t i = 0;
   while (i < s.size()) {
@@ -230,10 +242,13 @@ std::string_view word_at(std::string_view s, std::size_t pos) {
   return s.substr(pos, end - pos);
 }
 
+// "localhost", "::1]", or "127." at the start or after '[', '(' or a space.
 bool loopback_or_localhost(std::string_view lowered_text) {
-  return contains(lowered_text, "localhost") || contains(lowered_text, "[127.") ||
-         contains(lowered_text, "(127.") || contains(lowered_text, " 127.") || contains(lowered_text, "::1]") ||
-         lowered_text.rfind("127.", 0) == 0;
+  if (contains(lowered_text, "localhost") || contains(lowered_text, "::1]")) return true;
+  for (auto p = lowered_text.find("127."); p != std::string_view::npos; p = lowered_text.find("127.", p + 1)) {
+    if (p == 0 || lowered_text[p - 1] == '[' || lowered_text[p - 1] == '(' || lowered_text[p - 1] == ' ') return true;
+  }
+  return false;
 }
 
 // The cipher named by an annotation, in the order of how explicit the format is. `low` is
@@ -272,6 +287,11 @@ std::optional<std::string_view> tls_annotation(const std::vector<Token>& tokens)
                                                             " encrypted",  "google transport security"};
   for (const auto& t : tokens) {
     if (!t.comment) continue;
+    // Every marker holds "tls", "ssl", "cipher=", "encrypted" or "google": most comments (host
+    // names, addresses, software) hold none, and are done after these few searches.
+    const bool candidate = contains(t.lower, "tls") || contains(t.lower, "ssl") || contains(t.lower, "cipher=") ||
+                           contains(t.lower, "encrypted") || contains(t.lower, "google");
+    if (!candidate) continue;  // nor can it name a version (that needs "tls" or "ssl")
     const bool marker = std::any_of(kMarkers.begin(), kMarkers.end(), [&](std::string_view m) { return contains(t.lower, m); });
     const auto colon = t.text.find(':');
     const bool colon_format = colon != std::string_view::npos && normalise_tls_version(t.text.substr(0, colon)).has_value();
@@ -353,9 +373,9 @@ void read_clauses(const std::vector<Token>& tokens, Hop& hop) {
 }  // namespace
 
 std::optional<std::string> normalise_tls_version(std::string_view s) {
-  for (std::size_t p = s.find_first_of("tTsS"); p != std::string_view::npos && p + 3 <= s.size();
-       p = s.find_first_of("tTsS", p + 1)) {
-    const auto at = [&](std::size_t i) { return i < s.size() ? lower(s[i]) : '\0'; };
+  const auto at = [&](std::size_t i) { return i < s.size() ? lower(s[i]) : '\0'; };
+  for (std::size_t p = 0; p + 3 <= s.size(); ++p) {
+    if (at(p) != 't' && at(p) != 's') continue;
     if (at(p) == 's' && at(p + 1) == 's' && at(p + 2) == 'l' && at(p + 3) == 'v' && at(p + 4) == '3') {
       return std::string("SSLv3");
     }
@@ -384,9 +404,11 @@ Hop parse_received(std::string_view value) {
     hop.truncated = true;
   }
   Scratch& sc = scratch();
-  unfold(value, sc.text, sc.low);
-  const std::string_view text = sc.text;
-  const std::string_view low = sc.low;
+  char* unfolded = sc.text.room(value.size());
+  char* unfolded_low = sc.low.room(value.size());
+  const std::size_t length = unfold(value, unfolded, unfolded_low);
+  const std::string_view text(unfolded, length);
+  const std::string_view low(unfolded_low, length);
   // Nearly every field is printable ASCII without a backslash; then so is every part of it (the
   // clauses are its words, comments lose nothing but escapes), and nothing needs escaping.
   const bool plain = text::is_plain_printable(text);
