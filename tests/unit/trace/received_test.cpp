@@ -216,6 +216,39 @@ TEST(Received, ClausesInOrderWithComments) {
   EXPECT_EQ(hop.date, "Sat, 28 Nov 2026 10:00:00 +0000");
 }
 
+// The unfolding reads eight bytes at a time: blanks (space, tab, CR, LF, controls, DEL) at every
+// position of a long word end it, 8-bit bytes do not and are never lower-cased.
+TEST(Received, UnfoldingEndsWordsAtEveryKindOfBlank) {
+  for (const char blank : {' ', '\t', '\r', '\n', '\x01', '\x1f', '\x7f'}) {
+    for (std::size_t at = 1; at < 18; ++at) {
+      std::string host = "ABCDEFGHIJKLMNOPQRSTUVWX";
+      host[at] = blank;
+      const Hop hop = parse_received("from " + host + "  \r\n\t by MX.EXAMPLE.NET WITH esmtp");
+      EXPECT_EQ(hop.from, std::string("ABCDEFGHIJKLMNOPQRSTUVWX").substr(0, at)) << int(blank) << " at " << at;
+      EXPECT_EQ(hop.by, "MX.EXAMPLE.NET");
+      EXPECT_EQ(hop.with, "ESMTP");
+      EXPECT_EQ(hop.verdict, HopVerdict::plaintext);
+    }
+  }
+  const Hop eight_bit = parse_received("from h\xc3\x89\xc3\x89\xc3\x89LLO.example by mx with ESMTP");
+  EXPECT_EQ(eight_bit.from, "h\xc3\x89\xc3\x89\xc3\x89LLO.example");
+}
+
+// Upper-case annotations in long comments are found through the lower-cased copy, with or
+// without escapes in the comment (the copying path).
+TEST(Received, AnnotationsAnyCaseEscapedOrNot) {
+  const Hop plain = parse_received("FROM A.EXAMPLE (A.EXAMPLE [192.0.2.1]) (USING TLSV1.2 WITH CIPHER ECDHE-RSA-AES128-GCM-SHA256 "
+                                   "(128/128 BITS)) BY MX.EXAMPLE WITH ESMTPS; date");
+  EXPECT_EQ(plain.verdict, HopVerdict::tls);
+  EXPECT_EQ(plain.tls_version.value_or(""), "TLSv1.2");
+  EXPECT_EQ(plain.cipher, "ECDHE-RSA-AES128-GCM-SHA256");
+  const Hop escaped = parse_received("from a.example (using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 \\(x\\)) by mx.example "
+                                     "with ESMTP; date");
+  EXPECT_EQ(escaped.verdict, HopVerdict::tls);
+  EXPECT_EQ(escaped.tls_version.value_or(""), "TLSv1.3");
+  EXPECT_EQ(escaped.from_info, "using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (x)");
+}
+
 TEST(Received, UnparsableIsReportedNotThrown) {
   const Hop hop = parse_received("garbage ((( without any clause");
   EXPECT_FALSE(hop.parsed);
