@@ -79,25 +79,36 @@ void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colo
 }
 
 namespace {
-std::string sender_domain(const std::string& from) {
+// The domain of a From value, lower-cased into `scratch` only when it has upper case in it.
+std::string_view sender_domain(std::string_view from, std::string& scratch) {
   const auto at = from.rfind('@');
-  if (at == std::string::npos) return "(none)";
-  std::string d = from.substr(at + 1);
-  const auto end = d.find_first_of("> \t\"");
-  if (end != std::string::npos) d = d.substr(0, end);
-  d = text::lower(d);
-  return d.empty() ? "(none)" : d;
+  if (at == std::string_view::npos) return "(none)";
+  std::string_view d = from.substr(at + 1);
+  d = d.substr(0, d.find_first_of("> \t\""));
+  if (d.empty()) return "(none)";
+  if (std::none_of(d.begin(), d.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return d;
+  scratch = text::lower(d);
+  return scratch;
+}
+
+// ++map[key], building the key only when it is new.
+template <typename Map>
+typename Map::mapped_type& at_key(Map& map, std::string_view key) {
+  auto it = map.find(key);
+  if (it == map.end()) it = map.emplace(std::string(key), typename Map::mapped_type{}).first;
+  return it->second;
 }
 
 constexpr const char* kUnstatedVersion = "TLS (version not stated)";
 
 // How a hop was protected, as the summary's tables name it.
-std::string protection(const trace::Hop& h) {
-  return h.verdict == trace::HopVerdict::plaintext ? "plaintext" : h.tls_version.value_or(kUnstatedVersion);
+std::string_view protection(const trace::Hop& h) {
+  if (h.verdict == trace::HopVerdict::plaintext) return "plaintext";
+  return h.tls_version ? std::string_view(*h.tls_version) : kUnstatedVersion;
 }
 
 // Worst first: plaintext, SSLv3, TLSv1.0 ... TLSv1.3, then TLS of a version not stated.
-int weakness_rank(const std::string& label) {
+int weakness_rank(std::string_view label) {
   if (label == "plaintext") return 0;
   if (label == "SSLv3") return 1;
   if (label.size() == 7 && label.rfind("TLSv1.", 0) == 0) return 2 + (label[6] - '0');
@@ -111,22 +122,19 @@ void TraceSummary::add(const trace::MessageTrace& m) {
     ++unreadable_;
     return;
   }
-  auto& domain = sender_domains_[sender_domain(m.from)];
-  const std::string weakest = m.weakest ? protection(m.hops[*m.weakest].hop) : "";
+  thread_local std::string scratch;
+  auto& domain = at_key(sender_domains_, sender_domain(m.from, scratch));
+  const std::string_view weakest = m.weakest ? protection(m.hops[*m.weakest].hop) : "";
   for (Counts* c : {&total_, &domain}) {
     ++c->messages;
     if (m.verdict == trace::PathVerdict::all_tls) ++c->all_tls;
     if (m.verdict == trace::PathVerdict::plaintext_hop) ++c->plaintext;
-    if (!weakest.empty()) ++c->by_weakest[weakest];
+    if (!weakest.empty()) ++at_key(c->by_weakest, weakest);
   }
   for (const auto& th : m.hops) {
     const auto& h = th.hop;
-    if (h.verdict == trace::HopVerdict::tls) {
-      ++hop_versions_[protection(h)];
-    } else if (h.verdict == trace::HopVerdict::plaintext) {
-      ++hop_versions_["plaintext"];
-      ++plaintext_relays_[h.by.empty() ? "(unnamed)" : h.by];
-    }
+    if (h.verdict == trace::HopVerdict::tls || h.verdict == trace::HopVerdict::plaintext) ++at_key(hop_versions_, protection(h));
+    if (h.verdict == trace::HopVerdict::plaintext) ++at_key(plaintext_relays_, h.by.empty() ? "(unnamed)" : std::string_view(h.by));
   }
 }
 
@@ -177,7 +185,7 @@ void TraceSummary::write_text(std::ostream& out) const {
   std::stable_sort(domains.begin(), domains.end(), [](const auto& a, const auto& b) { return a.second.plaintext > b.second.plaintext; });
   for (std::size_t i = 0; i < domains.size() && i < 20; ++i) {
     const auto& [d, c] = domains[i];
-    std::string weakest = "-";
+    std::string_view weakest = "-";
     for (const auto& [label, n] : c.by_weakest) {
       if (weakest == "-" || weakness_rank(label) < weakness_rank(weakest)) weakest = label;
     }

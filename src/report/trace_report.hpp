@@ -33,14 +33,15 @@ class TraceSummary {
     std::size_t all_tls = 0;
     std::size_t plaintext = 0;
     // Messages by their weakest hop: "plaintext", "SSLv3", "TLSv1.0" ... "TLS (version not stated)".
-    std::map<std::string, std::size_t> by_weakest;
+    std::map<std::string, std::size_t, std::less<>> by_weakest;
   };
   std::size_t messages_ = 0;
   std::size_t unreadable_ = 0;
   Counts total_;
-  std::map<std::string, std::size_t> hop_versions_;       // "TLSv1.3" / "tls (version not stated)" / "plaintext"
-  std::map<std::string, std::size_t> plaintext_relays_;   // by-host of plaintext hops
-  std::map<std::string, Counts> sender_domains_;
+  // std::less<>: looked up by string_view, so a key is built only the first time it is seen.
+  std::map<std::string, std::size_t, std::less<>> hop_versions_;      // "TLSv1.3" / "TLS (version not stated)" / "plaintext"
+  std::map<std::string, std::size_t, std::less<>> plaintext_relays_;  // by-host of plaintext hops
+  std::map<std::string, Counts, std::less<>> sender_domains_;
 };
 
 }  // namespace intransit::report
