@@ -40,9 +40,16 @@ E2e inline_pgp(std::string_view body, bool base64) {
                                                              head.size(), decoded.data(), &state, &save);
     head = std::string_view(reinterpret_cast<const char*>(decoded.data()), n);
   }
-  if (head.find("-----BEGIN PGP MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_encrypted;
-  if (head.find("-----BEGIN PGP SIGNED MESSAGE-----") != std::string_view::npos) return E2e::pgp_inline_signed;
-  return E2e::none;
+  // One pass for both armour lines (this reads the start of every text body in a mailbox); an
+  // encrypted armour anywhere in the window outranks a signed one, as before.
+  constexpr std::string_view kArmour = "-----BEGIN PGP ";
+  E2e found = E2e::none;
+  for (auto p = head.find(kArmour); p != std::string_view::npos; p = head.find(kArmour, p + 1)) {
+    const std::string_view rest = head.substr(p + kArmour.size());
+    if (rest.rfind("MESSAGE-----", 0) == 0) return E2e::pgp_inline_encrypted;
+    if (rest.rfind("SIGNED MESSAGE-----", 0) == 0) found = E2e::pgp_inline_signed;
+  }
+  return found;
 }
 
 std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptions& trust) {
