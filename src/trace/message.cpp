@@ -49,6 +49,10 @@ bool under(const std::string& host, const std::string& domain) {
   return h == d || (h.size() > d.size() && h.compare(h.size() - d.size(), d.size(), d) == 0 && h[h.size() - d.size() - 1] == '.');
 }
 
+bool same_host(const std::string& a, const std::string& b) {
+  return !a.empty() && text::lower(text::strip_trailing_dot(a)) == text::lower(text::strip_trailing_dot(b));
+}
+
 int version_rank(const std::optional<std::string>& v) {
   if (!v) return 99;  // TLS of unstated version: not known to be weak
   if (*v == "SSLv3") return 0;
@@ -168,16 +172,27 @@ void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, con
 
 void judge(MessageTrace& t, const TrustOptions& trust) {
   // Trust boundary: from the top (the last hop, written by the final receiver) down, hops whose
-  // `by` host is the user's own. With no --trusted-* option only the top-most hop is trusted:
-  // every hop below it could have been written by the sender.
+  // `by` host is the user's own (--trusted-domain, --trusted-host). With neither, the top-most
+  // hop is trusted, and so is each hop below an in-host handoff (a `local` hop: LMTP delivery,
+  // a content filter's reinjection, a loopback relay) that names it: the handoff's `from` or
+  // `by` is the lower hop's `by`. Those names were written by the user's own software, not
+  // chosen by a sender. Trust never extends below a network hop by default: a sender controls
+  // its HELO name and its address's PTR record, so names alone cannot show a hop is genuine.
+  const bool by_options = !trust.domains.empty() || !trust.hosts.empty();
   bool trusting = true;
   for (std::size_t i = t.hops.size(); i-- > 0;) {
     auto& h = t.hops[i];
-    const bool own = trust.domains.empty() && trust.hosts.empty()
-                         ? i + 1 == t.hops.size()
-                         : std::any_of(trust.domains.begin(), trust.domains.end(),
-                                       [&](const std::string& d) { return under(h.hop.by, d); }) ||
-                               std::find(trust.hosts.begin(), trust.hosts.end(), h.hop.by) != trust.hosts.end();
+    bool own = false;
+    if (by_options) {
+      own = std::any_of(trust.domains.begin(), trust.domains.end(), [&](const std::string& d) { return under(h.hop.by, d); }) ||
+            std::find(trust.hosts.begin(), trust.hosts.end(), h.hop.by) != trust.hosts.end();
+    } else if (i + 1 == t.hops.size()) {
+      own = true;
+    } else {
+      const Hop& upper = t.hops[i + 1].hop;
+      own = upper.verdict == HopVerdict::local && !h.hop.by.empty() &&
+            (same_host(h.hop.by, upper.from) || same_host(h.hop.by, upper.by));
+    }
     trusting = trusting && own;
     h.trusted = trusting;
   }

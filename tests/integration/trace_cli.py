@@ -42,7 +42,8 @@ check(r.returncode == 0, f"all-TLS message exits 0 (got {r.returncode})")
 check(doc["verdict"] == "all-tls", f"tls-path.eml is all-tls ({doc['verdict']})")
 check([h["verdict"] for h in doc["hops"]] == ["tls", "tls", "local"], "hops in transit order: tls, tls, local")
 check(doc["hops"][0]["authenticated"] and doc["hops"][0]["tls_version"] == "TLSv1.3", "first hop: authenticated TLSv1.3")
-check([h["trusted"] for h in doc["hops"]] == [False, False, True], "default trust: only the top-most hop")
+check([h["trusted"] for h in doc["hops"]] == [False, True, True],
+      "default trust: the top-most hop (LMTP) and the MX hop it names as its sender")
 r = run("--format", "json", "--trusted-domain", "example.net", f"{data}/tls-path.eml")
 check([h["trusted"] for h in json.loads(r.stdout)["hops"]] == [False, True, True], "--trusted-domain example.net trusts hops 2-3")
 

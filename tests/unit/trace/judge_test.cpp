@@ -64,6 +64,34 @@ TEST(Judge, TrustBoundary) {
   EXPECT_TRUE(m.hops[3].trusted);
 }
 
+// Default trust follows in-host handoffs down to the hop the user's MX wrote, and no further:
+// LMTP delivery from the MX, then a content filter reinjecting on the MX (from localhost), then
+// the MX's own receiving hop, then whatever the sender wrote.
+TEST(Judge, DefaultTrustFollowsLocalHandoffs) {
+  const auto with_from = [](TracedHop h, const char* from) {
+    h.hop.from = from;
+    return h;
+  };
+  MessageTrace m;
+  m.hops = {hop(HopVerdict::tls, "mx.example.net"),  // forged by the sender: "by" our MX, below a network hop
+            hop(HopVerdict::tls, "relay.sender.example"),
+            with_from(hop(HopVerdict::tls, "MX.example.net."), "relay.sender.example"),
+            with_from(hop(HopVerdict::local, "mx.example.net"), "localhost"),
+            with_from(hop(HopVerdict::local, "imap.example.net"), "mx.example.net")};
+  judge(m, {});
+  EXPECT_FALSE(m.hops[0].trusted);
+  EXPECT_FALSE(m.hops[1].trusted);
+  EXPECT_TRUE(m.hops[2].trusted);  // named by the reinjection hop's `by` (case and root dot aside)
+  EXPECT_TRUE(m.hops[3].trusted);  // named by the LMTP hop's `from`
+  EXPECT_TRUE(m.hops[4].trusted);
+  // A local hop that names some other host extends nothing.
+  m.hops[4].hop.from = "elsewhere.example";
+  m.hops[3].hop.by = "filter.example.net";
+  judge(m, {});
+  EXPECT_FALSE(m.hops[3].trusted);
+  EXPECT_FALSE(m.hops[2].trusted);
+}
+
 TEST(Judge, DomainMatchIsOnLabelBoundaries) {
   MessageTrace m;
   m.hops = {hop(HopVerdict::tls, "mx.notexample.net")};
