@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -366,12 +367,13 @@ bool invoked_locally(std::string_view low) {
   return false;
 }
 
-std::string quoted_comment(std::string_view text) {
+// The parts joined, with one allocation.
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (const auto part : parts) size += part.size();
   std::string out;
-  out.reserve(text.size() + 2);
-  out += '(';
-  out += text;
-  out += ')';
+  out.reserve(size);
+  for (const auto part : parts) out += part;
   return out;
 }
 
@@ -481,24 +483,27 @@ Hop parse_received(std::string_view value) {
   const auto slash_tls = hop.with.find("/TLS");
   if (local_protocol) {
     hop.verdict = HopVerdict::local;
-    hop.evidence = "with " + hop.with;
-  } else if (loopback || content_filter) {
+    hop.evidence = concat({"with ", hop.with});
+  } else if (loopback) {
     hop.verdict = HopVerdict::local;
-    hop.evidence = loopback ? "from " + hop.from + (hop.from_info.empty() ? "" : " (" + hop.from_info + ")")
-                            : "by " + hop.by + " (" + hop.by_info + ")";
+    hop.evidence = hop.from_info.empty() ? concat({"from ", hop.from}) : concat({"from ", hop.from, " (", hop.from_info, ")"});
+  } else if (content_filter) {
+    hop.verdict = HopVerdict::local;
+    hop.evidence = concat({"by ", hop.by, " (", hop.by_info, ")"});
   } else if (tls_protocol || tls_clause || annotation || slash_tls != std::string::npos) {
     hop.verdict = HopVerdict::tls;
-    std::string e;
-    if (!hop.with.empty()) e = "with " + hop.with;
-    if (tls_clause) e += std::string(e.empty() ? "" : "; ") + "tls " + hop.cipher;
-    if (annotation) e += (e.empty() ? "" : "; ") + quoted_comment(*annotation);
+    const std::string_view with_part = hop.with.empty() ? "" : "with ";
+    const std::string_view tls_sep = !tls_clause ? "" : hop.with.empty() ? "tls " : "; tls ";
+    const std::string_view comment_sep = !annotation ? "" : hop.with.empty() && !tls_clause ? "(" : "; (";
+    std::string e = concat({with_part, hop.with, tls_sep, tls_clause ? std::string_view(hop.cipher) : "", comment_sep,
+                            annotation.value_or(""), annotation ? ")" : ""});
     hop.evidence = plain ? std::move(e) : text::printable(e);
   } else if (one_of(kPlainProtocols, protocol) || hop.with.rfind("MICROSOFT SMTP SERVER", 0) == 0) {
     hop.verdict = HopVerdict::plaintext;
-    hop.evidence = "with " + hop.with + " and no TLS annotation";
+    hop.evidence = concat({"with ", hop.with, " and no TLS annotation"});
   } else {
     hop.verdict = HopVerdict::unknown;
-    hop.evidence = hop.with.empty() ? "no protocol stated" : "with " + hop.with + ": not a mail transfer protocol we know";
+    hop.evidence = hop.with.empty() ? "no protocol stated" : concat({"with ", hop.with, ": not a mail transfer protocol we know"});
   }
   // A local hop keeps TLS facts only when it states TLS itself (an LMTPS or TLS-annotated handoff).
   const bool stated_tls = tls_protocol || tls_clause || annotation.has_value();
