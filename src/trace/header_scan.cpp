@@ -72,9 +72,11 @@ HeaderScan scan_headers(std::string_view message) {
     const auto lf = message.find('\n', pos);
     if (lf == std::string_view::npos) return out;
     std::string_view line = message.substr(pos, lf - pos);
-    if (line.size() > limits::kPlainHeaderLineBytes || std::memchr(line.data(), '\0', line.size()) != nullptr) return out;
+    if (line.size() > limits::kPlainHeaderLineBytes) return out;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) {  // the end of the header block
+      // A NUL anywhere in it: GMime's business (one search for the block, not one per line).
+      if (std::memchr(message.data() + headers_start, '\0', pos - headers_start) != nullptr) return out;
       if (in_field) close_field(pos);
       out.body = message.substr(lf + 1);
       out.plain = !duplicate;
