@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <sstream>
 
 #include "report/trace_report.hpp"
 #include "trace/message.hpp"
@@ -40,20 +41,25 @@ int run_trace(const TraceArgs& args) {
   const bool progress = mailbox && !json && isatty(STDERR_FILENO) != 0;
   report::TraceSummary summary;
   bool plaintext = false;
-  const auto sink = [&](trace::MessageTrace&& m) {
+  // Formatting a message costs more than tracing it: for mailboxes it runs on the reader threads.
+  trace::Render render;
+  if (!args.summary_only) {
+    render = [&](const trace::MessageTrace& m) {
+      if (json) return (mailbox ? report::trace_to_json(m).dump() : report::trace_to_json(m).dump(2)) + "\n";
+      std::ostringstream text;
+      report::write_trace_text(text, m, colour);
+      return text.str();
+    };
+  }
+  const auto sink = [&](trace::MessageTrace&& m, std::string&& rendered) {
     summary.add(m);
     plaintext = plaintext || m.verdict == trace::PathVerdict::plaintext_hop;
-    if (args.summary_only) {
-      if (progress && summary.messages() % 1000 == 0) std::cerr << "\r" << summary.messages() << " messages" << std::flush;
-      return;
+    if (progress && args.summary_only && summary.messages() % 1000 == 0) {
+      std::cerr << "\r" << summary.messages() << " messages" << std::flush;
     }
-    if (json) {
-      std::cout << (mailbox ? report::trace_to_json(m).dump() : report::trace_to_json(m).dump(2)) << "\n";
-    } else {
-      report::write_trace_text(std::cout, m, colour);
-    }
+    std::cout << rendered;
   };
-  if (!trace::read_messages(args.input, *kind, trust, sink, error)) {
+  if (!trace::read_messages(args.input, *kind, trust, render, sink, error)) {
     std::cerr << "intransit trace: " << error << "\n";
     return kTraceInputError;
   }

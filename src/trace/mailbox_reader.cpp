@@ -148,7 +148,7 @@ class RangeReader {
 }  // namespace
 
 void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const TrustOptions& trust,
-                      const std::function<void(MessageTrace&&)>& sink) {
+                      const Render& render, const RenderedSink& sink) {
   // INTRANSIT_TRACE_GMIME_ONLY=1: every message through GMime, one thread — the reference the
   // differential tests compare the fast path with.
   const bool gmime_only = getenv("INTRANSIT_TRACE_GMIME_ONLY") != nullptr;
@@ -160,12 +160,14 @@ void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const Tr
   std::mutex mutex;
   std::condition_variable turn;
   std::size_t next_range = 0;  // the next unclaimed range's index
+  std::size_t next_count = 0;  // the next range whose messages are to be numbered
+  std::size_t numbered = 0;    // messages numbered so far
   std::size_t next_emit = 0;
-  std::size_t n = 0;         // messages emitted (only the thread whose turn it is touches it)
-  std::size_t released = 0;  // likewise
-  // Each worker traces a range, waits for its turn and hands the traces to the sink itself: the
-  // thread that allocated a trace also frees it (glibc's cross-thread frees cost more than the
-  // tracing), and the sink sees one message at a time, in mailbox order.
+  std::size_t released = 0;  // only the thread whose emit turn it is touches it
+  // Each worker traces a range; numbers its messages as soon as the ranges before it are
+  // traced (not yet emitted), so that it can render them; then waits for its turn and hands them
+  // to the sink itself: the thread that allocated a trace also frees it (cross-thread frees
+  // cost more than the tracing), and the sink sees one message at a time, in mailbox order.
   const auto work = [&] {
     RangeReader reader(mapped, g, trust, gmime_only);
     for (;;) {
@@ -178,15 +180,27 @@ void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const Tr
       const std::size_t begin = index * g.range;
       const std::size_t end = std::min(begin + g.range, size);
       auto traces = reader.trace(begin, end);
+      std::size_t first = 0;
+      {
+        std::unique_lock lock(mutex);
+        turn.wait(lock, [&] { return next_count == index; });
+        first = numbered + 1;
+        numbered += traces.size();
+        ++next_count;
+      }
+      turn.notify_all();
+      std::vector<std::string> rendered(traces.size());
+      for (std::size_t i = 0; i < traces.size(); ++i) {
+        traces[i].source = path + "#" + std::to_string(first + i);
+        if (render) rendered[i] = render(traces[i]);
+      }
       {
         std::unique_lock lock(mutex);
         turn.wait(lock, [&] { return next_emit == index; });
       }
-      for (auto& t : traces) {
-        t.source = path + "#" + std::to_string(++n);
-        sink(std::move(t));
-      }
+      for (std::size_t i = 0; i < traces.size(); ++i) sink(std::move(traces[i]), std::move(rendered[i]));
       traces.clear();
+      rendered.clear();
       // Pages of the mapping that long messages were read through go back to the kernel.
       const std::size_t finished = end / page * page;
       if (finished > released + limits::kMailboxReleaseBytes) {

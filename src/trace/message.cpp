@@ -237,7 +237,17 @@ std::optional<InputKind> detect_input(const std::string& path, std::string& erro
 
 bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust,
                    const std::function<void(MessageTrace&&)>& sink, std::string& error) {
+  return read_messages(path, kind, trust, Render{}, [&](MessageTrace&& t, std::string&&) { sink(std::move(t)); }, error);
+}
+
+bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust, const Render& render,
+                   const RenderedSink& rendered_sink, std::string& error) {
   ensure_gmime();
+  // Outside the threaded mbox reader, rendering happens right here, one message at a time.
+  const auto sink = [&](MessageTrace&& t) {
+    std::string text = render ? render(t) : std::string{};
+    rendered_sink(std::move(t), std::move(text));
+  };
   if (kind == InputKind::maildir) {
     std::vector<std::string> files;
     for (const char* sub : {"/cur", "/new"}) {
@@ -277,7 +287,7 @@ bool read_messages(const std::string& path, InputKind kind, const TrustOptions& 
     if (stream == nullptr) stream = g_mime_stream_fs_new(fd);  // empty or unmappable file
   }
   if (kind == InputKind::mbox && GMIME_IS_STREAM_MMAP(stream)) {
-    read_mapped_mbox(GMIME_STREAM_MMAP(stream), path, trust, sink);
+    read_mapped_mbox(GMIME_STREAM_MMAP(stream), path, trust, render, rendered_sink);
   } else {
     parse_stream(stream, kind == InputKind::mbox, path, trust, sink);
   }

@@ -65,4 +65,12 @@ std::optional<InputKind> detect_input(const std::string& path, std::string& erro
 bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust,
                    const std::function<void(MessageTrace&&)>& sink, std::string& error);
 
+// Work per message that needs nothing but the message (formatting it for output, which costs
+// more than tracing it): a mailbox's reader threads run it in any order once the message's
+// source is set, and its result reaches the sink with the message, in mailbox order.
+using Render = std::function<std::string(const MessageTrace&)>;
+using RenderedSink = std::function<void(MessageTrace&&, std::string&&)>;
+bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust, const Render& render,
+                   const RenderedSink& sink, std::string& error);
+
 }  // namespace intransit::trace

@@ -31,8 +31,9 @@ E2e inline_pgp(std::string_view body, bool base64);
 // when its type needs GMime after all (parameters decide: multipart/signed, S/MIME). Source unset.
 std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptions& trust);
 
-// A mapped mbox on every core, in mailbox order, memory bounded (mailbox_reader.cpp).
+// A mapped mbox on every core, in mailbox order, memory bounded (mailbox_reader.cpp); `render`
+// (when set) runs on the reader threads.
 void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const TrustOptions& trust,
-                      const std::function<void(MessageTrace&&)>& sink);
+                      const Render& render, const RenderedSink& sink);
 
 }  // namespace intransit::trace

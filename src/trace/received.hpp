@@ -6,6 +6,9 @@
 // Google, OpenSMTPD, qmail TLS patches, Courier and others (examples and where each format is
 // documented: tests/unit/trace/received_test.cpp). Pure, bounded, fuzzed: a header that does
 // not parse yields a hop with `parsed == false` and the raw text, never an exception.
+// RFC 2047 encoded-words are left as written: in a Received field they may stand only in
+// comments (RFC 2047 §5), no MTA writes its TLS evidence that way, and evidence is quoted as the
+// MTA wrote it.
 #pragma once
 
 #include <optional>
