@@ -121,7 +121,7 @@ class RangeReader {
   }
 
   // A From_ line starting in [lo, hi) of the file, looked for through the mapping; hi when none.
-  std::size_t from_line_in(std::size_t lo, std::size_t hi) const {
+  [[nodiscard]] std::size_t from_line_in(std::size_t lo, std::size_t hi) const {
     for (std::size_t p = std::max<std::size_t>(lo, 1); p < hi; ++p) {
       if (map_[p - 1] == '\n' && map_.compare(p, 5, "From ") == 0) return p;
     }
