@@ -74,13 +74,17 @@ std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptio
     }
     t.e2e = inline_pgp(scan.body, base64);
   }
+  // GMime wants NUL-terminated values: one reused buffer per thread for the copies.
+  thread_local std::string c_value;
   if (scan.message_id) {
-    char* id = g_mime_utils_decode_message_id(std::string(*scan.message_id).c_str());
+    c_value.assign(*scan.message_id);
+    char* id = g_mime_utils_decode_message_id(c_value.c_str());
     t.message_id = id != nullptr ? text::printable(id) : "";
     g_free(id);
   }
   if (scan.from) {
-    char* unfolded = g_mime_utils_header_unfold(std::string(*scan.from).c_str());
+    c_value.assign(*scan.from);
+    char* unfolded = g_mime_utils_header_unfold(c_value.c_str());
     char* decoded = g_mime_utils_header_decode_text(nullptr, unfolded);
     t.from = decoded != nullptr ? text::printable(decoded) : "";
     g_free(decoded);
