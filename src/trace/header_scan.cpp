@@ -1,6 +1,7 @@
 // header_scan.cpp — see header_scan.hpp.
 #include "trace/header_scan.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/limits.hpp"
@@ -108,6 +109,47 @@ HeaderScan scan_headers(std::string_view message) {
     }
     pos = lf + 1;
   }
+}
+
+namespace {
+
+std::string_view trim_blanks(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+bool alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
+// RFC 5322 §3.2.3 dot-atom: atext runs joined by single dots; a domain's labels only letters,
+// digits and hyphens.
+bool dot_atom(std::string_view s, bool domain) {
+  if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != std::string_view::npos) return false;
+  constexpr std::string_view kAtextSpecials = "!#$%&'*+-/=?^_`{|}~";
+  return std::all_of(s.begin(), s.end(), [&](char c) {
+    return c == '.' || alnum(c) || (domain ? c == '-' : kAtextSpecials.find(c) != std::string_view::npos);
+  });
+}
+
+}  // namespace
+
+std::optional<std::string_view> simple_message_id(std::string_view value) {
+  const std::string_view v = trim_blanks(value);
+  if (v.size() < 5 || v.front() != '<' || v.back() != '>') return std::nullopt;
+  const std::string_view id = v.substr(1, v.size() - 2);
+  const auto at = id.find('@');
+  if (at == std::string_view::npos || id.find('@', at + 1) != std::string_view::npos) return std::nullopt;
+  if (!dot_atom(id.substr(0, at), false) || !dot_atom(id.substr(at + 1), true)) return std::nullopt;
+  return id;
+}
+
+std::optional<std::string_view> simple_unstructured(std::string_view value) {
+  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u >= 0x20 && u < 0x7f) || c == '\t';
+  });
+  if (!plain || value.find("=?") != std::string_view::npos) return std::nullopt;
+  return trim_blanks(value);
 }
 
 }  // namespace intransit::trace

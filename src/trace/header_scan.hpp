@@ -30,4 +30,15 @@ struct HeaderScan {
 // `message` starts with its From_ line.
 HeaderScan scan_headers(std::string_view message);
 
+// What GMime makes of the two commonest header value forms, without GMime (nullopt for any other
+// form, which GMime then reads). tests/unit/trace/header_values_test.cpp checks both against
+// GMime on random values.
+// A Message-ID that is exactly `<dot-atom@domain>` (RFC 5322 §3.6.4, no comments, no folding):
+// what g_mime_utils_decode_message_id returns, the part between the angle brackets.
+std::optional<std::string_view> simple_message_id(std::string_view value);
+// An unstructured value of printable ASCII and tabs with no encoded-word ("=?") and no folding:
+// what g_mime_utils_header_unfold + g_mime_utils_header_decode_text return, the value without
+// leading and trailing blanks.
+std::optional<std::string_view> simple_unstructured(std::string_view value);
+
 }  // namespace intransit::trace

@@ -74,21 +74,35 @@ std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptio
     }
     t.e2e = inline_pgp(scan.body, base64);
   }
-  // GMime wants NUL-terminated values: one reused buffer per thread for the copies.
+  // The common forms without GMime (header_scan.hpp); any other through GMime's own utilities,
+  // which want NUL-terminated values: one reused buffer per thread for the copies.
   thread_local std::string c_value;
   if (scan.message_id) {
-    c_value.assign(*scan.message_id);
-    char* id = g_mime_utils_decode_message_id(c_value.c_str());
-    t.message_id = id != nullptr ? text::printable(id) : "";
-    g_free(id);
+    // An 8-bit Message-ID: GMime's parser first reads the raw header in its fallback charsets
+    // (found by the differential fuzzer: "three@\xdbsecret" became "three@Ûsecret"), so GMime
+    // reads the whole message.
+    const std::string_view raw = *scan.message_id;
+    if (std::any_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) return std::nullopt;
+    if (const auto simple = simple_message_id(raw)) {
+      t.message_id = text::printable(*simple);
+    } else {
+      c_value.assign(*scan.message_id);
+      char* id = g_mime_utils_decode_message_id(c_value.c_str());
+      t.message_id = id != nullptr ? text::printable(id) : "";
+      g_free(id);
+    }
   }
   if (scan.from) {
-    c_value.assign(*scan.from);
-    char* unfolded = g_mime_utils_header_unfold(c_value.c_str());
-    char* decoded = g_mime_utils_header_decode_text(nullptr, unfolded);
-    t.from = decoded != nullptr ? text::printable(decoded) : "";
-    g_free(decoded);
-    g_free(unfolded);
+    if (const auto simple = simple_unstructured(*scan.from)) {
+      t.from = text::printable(*simple);
+    } else {
+      c_value.assign(*scan.from);
+      char* unfolded = g_mime_utils_header_unfold(c_value.c_str());
+      char* decoded = g_mime_utils_header_decode_text(nullptr, unfolded);
+      t.from = decoded != nullptr ? text::printable(decoded) : "";
+      g_free(decoded);
+      g_free(unfolded);
+    }
   }
   const std::size_t kept = std::min(scan.received.size(), limits::kReceivedPerMessage);
   t.received_dropped = scan.received.size() - kept;
