@@ -1,13 +1,14 @@
 // received.cpp — see received.hpp. The clause reader follows RFC 5321 §4.4 (Stamp) and RFC 5322
 // §3.2.2 (comments nest, `\` quotes); the TLS evidence reader looks for the annotation formats
-// listed in received.hpp. Plain substring searches on a lower-cased copy: this runs once per
-// Received field over whole mailboxes, so no regular expressions.
+// listed in received.hpp. Plain substring searches on a lower-cased copy, no regular
+// expressions: this runs once per Received field over whole mailboxes, so the unfolded text,
+// its lower case and the tokens live in per-thread scratch buffers (views, no allocation per
+// token) and the byte loops go eight bytes at a time (swar.hpp).
 #include "trace/received.hpp"
 
 #include <algorithm>
 #include <array>
 #include <initializer_list>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -15,6 +16,7 @@
 
 #include "core/limits.hpp"
 #include "core/text.hpp"
+#include "trace/swar.hpp"
 
 namespace intransit::trace {
 
@@ -93,56 +95,34 @@ bool blank(char c) {
   return u <= 0x20 || u == 0x7f;  // whitespace and control bytes alike
 }
 
-// ASCII lower case of `n` bytes, eight at a time (the usual SWAR form: a byte is upper case when
-// it is ASCII and 'A' <= it <= 'Z'; its 0x20 bit is then set).
+// ASCII lower case of `n` bytes, eight at a time.
 void lower_ascii(const char* in, char* out, std::size_t n) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, in + i, 8);
-    const std::uint64_t low7 = x & ~kHigh;
-    const std::uint64_t above_z = low7 + (0x7f - 'Z') * kOnes;  // high bit set where > 'Z'
-    const std::uint64_t from_a = low7 + (0x80 - 'A') * kOnes;   // high bit set where >= 'A'
-    const std::uint64_t upper = ~x & (from_a ^ above_z) & kHigh;
-    x |= upper >> 2U;
+    const std::uint64_t x = swar::lower(swar::load(in + i));
     std::memcpy(out + i, &x, 8);
   }
   for (; i < n; ++i) out[i] = lower(in[i]);
 }
 
-// The first blank byte (see blank()) at or after `i`, or `n`: eight bytes at a time with the
-// usual "has a byte less than" test (the lowest flagged byte is always a true one).
-static_assert(std::endian::native == std::endian::little, "the byte index below is counted from the low end");
+// The first blank byte (see blank()) at or after `i`, or `n`.
 std::size_t next_blank(const char* p, std::size_t i, std::size_t n) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   for (; i + 8 <= n; i += 8) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, p + i, 8);
-    const std::uint64_t below_0x21 = (x - 0x21 * kOnes) & ~x & kHigh;
-    const std::uint64_t y = x ^ (0x7f * kOnes);
-    const std::uint64_t is_del = (y - kOnes) & ~y & kHigh;
-    const std::uint64_t hits = below_0x21 | is_del;
-    // Flags above the lowest may be false (a borrow out of a true one); the lowest is true.
-    if (hits != 0) return i + static_cast<std::size_t>(__builtin_ctzll(hits)) / 8;
+    const std::uint64_t x = swar::load(p + i);
+    const std::uint64_t hits = swar::below(x, 0x21) | swar::equal(x, 0x7f);
+    if (hits != 0) return i + swar::first(hits);
   }
   while (i < n && !blank(p[i])) ++i;
   return i;
 }
 
 // True when none of `n` bytes is 8-bit or a backslash (with unfold()'s output, which has no
-// control bytes left, that is text::is_plain_printable), eight bytes at a time.
+// control bytes left, that is text::is_plain_printable).
 bool plain_ascii(const char* p, std::size_t n) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    std::uint64_t x = 0;
-    std::memcpy(&x, p + i, 8);
-    const std::uint64_t y = x ^ ('\\' * kOnes);
-    if (((x & kHigh) | ((y - kOnes) & ~y & kHigh)) != 0) return false;
+    const std::uint64_t x = swar::load(p + i);
+    if (((x & swar::kHigh) | swar::equal(x, '\\')) != 0) return false;
   }
   for (; i < n; ++i) {
     if (static_cast<unsigned char>(p[i]) >= 0x80 || p[i] == '\\') return false;

@@ -1,0 +1,43 @@
+// swar.hpp — byte tests eight bytes at a time in one 64-bit word ("SIMD within a register"),
+// for the loops `trace` runs over every byte of every Received field: lower-casing, finding the
+// end of a word, checking for 8-bit bytes. Little-endian only (byte i is bits 8i..8i+7).
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+namespace intransit::trace::swar {
+
+static_assert(std::endian::native == std::endian::little, "byte indexes are counted from the low end");
+
+inline constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+inline constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+
+inline std::uint64_t load(const char* p) {
+  std::uint64_t x = 0;
+  std::memcpy(&x, p, 8);
+  return x;
+}
+
+// The high bit of each byte of `x` that is below `n` (n <= 0x80). Exact as a whole (non-zero iff
+// some byte is below n) and in its lowest set bit; a higher flag may be false, from the borrow out
+// of a true one.
+inline std::uint64_t below(std::uint64_t x, unsigned n) { return (x - n * kOnes) & ~x & kHigh; }
+
+// The same for bytes equal to `b`.
+inline std::uint64_t equal(std::uint64_t x, unsigned char b) { return below(x ^ (b * kOnes), 1); }
+
+// The index of the byte the lowest flag stands for.
+inline std::size_t first(std::uint64_t flags) { return static_cast<std::size_t>(std::countr_zero(flags)) / 8; }
+
+// ASCII upper case lower-cased; every other byte as it is.
+inline std::uint64_t lower(std::uint64_t x) {
+  const std::uint64_t low7 = x & ~kHigh;
+  const std::uint64_t above_z = low7 + (0x7f - 'Z') * kOnes;  // high bit set where > 'Z'
+  const std::uint64_t from_a = low7 + (0x80 - 'A') * kOnes;   // high bit set where >= 'A'
+  return x | ((~x & (from_a ^ above_z) & kHigh) >> 2U);
+}
+
+}  // namespace intransit::trace::swar
