@@ -118,6 +118,11 @@ inline constexpr std::size_t kInlinePgpScanBytes = 64 * 1024;
 // A mapped mailbox hands pages behind the parser back to the kernel every this many bytes, so
 // memory stays flat whatever the mailbox's size.
 inline constexpr std::size_t kMailboxReleaseBytes = 32U << 20U;
+// An mbox is read in ranges of this many bytes, one buffer per reader thread (1 MiB: buffer and
+// traces stay in cache; 8 MiB was ~15 % slower, bench/README.md), plus this much read past the
+// range for its last message; a message longer than that is read through the mapping instead.
+inline constexpr std::size_t kMailboxRangeBytes = 1U << 20U;
+inline constexpr std::size_t kMailboxRangeSlackBytes = 128U << 10U;
 
 }  // namespace intransit::limits
 

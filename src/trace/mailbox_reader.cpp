@@ -30,9 +30,8 @@ namespace intransit::trace {
 namespace {
 
 struct Geometry {
-  // 1 MiB: a range's buffer and traces stay in cache (8 MiB ranges were ~15 % slower on 1 GB).
-  std::size_t range = 1U << 20U;  // bytes of the file each claim owns
-  std::size_t slack = 128U << 10U;  // read past the range for its last message
+  std::size_t range = limits::kMailboxRangeBytes;  // bytes of the file each claim owns
+  std::size_t slack = limits::kMailboxRangeSlackBytes;  // read past the range for its last message
 };
 
 // INTRANSIT_TRACE_CHUNK_BYTES=N: tiny ranges, so that tests and the fuzzer cross every boundary
@@ -77,7 +76,7 @@ class RangeReader {
  public:
   RangeReader(GMimeStreamMmap* mapped, const Geometry& g, const TrustOptions& trust, bool gmime_only)
       : mapped_(mapped), map_(mapped->map, mapped->maplen), g_(g), trust_(trust), gmime_only_(gmime_only),
-        buffer_(std::make_unique<char[]>(g.range + g.slack + 1)) {}
+        buffer_(std::make_unique_for_overwrite<char[]>(g.range + g.slack + 1)) {}
 
   // Every message that starts in [begin, end), in order; sources are set by the caller.
   std::vector<MessageTrace> trace(std::size_t begin, std::size_t end) {
@@ -189,7 +188,7 @@ void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const Tr
         ++next_count;
       }
       turn.notify_all();
-      std::vector<std::string> rendered(traces.size());
+      std::vector<std::string> rendered(render ? traces.size() : 0);
       for (std::size_t i = 0; i < traces.size(); ++i) {
         traces[i].source = path + "#" + std::to_string(first + i);
         if (render) rendered[i] = render(traces[i]);
@@ -198,7 +197,7 @@ void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const Tr
         std::unique_lock lock(mutex);
         turn.wait(lock, [&] { return next_emit == index; });
       }
-      for (std::size_t i = 0; i < traces.size(); ++i) sink(std::move(traces[i]), std::move(rendered[i]));
+      for (std::size_t i = 0; i < traces.size(); ++i) sink(std::move(traces[i]), render ? std::move(rendered[i]) : std::string{});
       traces.clear();
       rendered.clear();
       // Pages of the mapping that long messages were read through go back to the kernel.

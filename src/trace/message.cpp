@@ -43,15 +43,16 @@ std::string_view to_string(PathVerdict verdict) {
 
 namespace {
 
+// A host name as compared: lower case, without the root's trailing dot.
+std::string host_key(const std::string& name) { return text::lower(text::strip_trailing_dot(name)); }
+
 bool under(const std::string& host, const std::string& domain) {
-  const std::string h = text::lower(text::strip_trailing_dot(host));
-  const std::string d = text::lower(text::strip_trailing_dot(domain));
+  const std::string h = host_key(host);
+  const std::string d = host_key(domain);
   return h == d || (h.size() > d.size() && h.compare(h.size() - d.size(), d.size(), d) == 0 && h[h.size() - d.size() - 1] == '.');
 }
 
-bool same_host(const std::string& a, const std::string& b) {
-  return !a.empty() && text::lower(text::strip_trailing_dot(a)) == text::lower(text::strip_trailing_dot(b));
-}
+bool same_host(const std::string& a, const std::string& b) { return !a.empty() && host_key(a) == host_key(b); }
 
 int version_rank(const std::optional<std::string>& v) {
   if (!v) return 99;  // TLS of unstated version: not known to be weak

@@ -3,7 +3,7 @@
 // listed in received.hpp. Plain substring searches on a lower-cased copy, no regular
 // expressions: this runs once per Received field over whole mailboxes, so the unfolded text,
 // its lower case and the tokens live in per-thread scratch buffers (views, no allocation per
-// token) and the byte loops go eight bytes at a time (swar.hpp).
+// token) and the byte loops go eight bytes at a time (core/swar.hpp).
 #include "trace/received.hpp"
 
 #include <algorithm>
@@ -16,7 +16,7 @@
 
 #include "core/limits.hpp"
 #include "core/text.hpp"
-#include "trace/swar.hpp"
+#include "core/swar.hpp"
 
 namespace intransit::trace {
 
@@ -38,18 +38,6 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
-void lower_ascii(const char* in, char* out, std::size_t n);
-
-std::string_view lower_in_place(std::string& s) {
-  lower_ascii(s.data(), s.data(), s.size());
-  return s;
-}
-
-// `out` = `s` lower-cased, in a buffer the caller reuses.
-std::string_view lowered(std::string& out, std::string_view s) {
-  out.assign(s);
-  return lower_in_place(out);
-}
 
 struct Token {
   std::string_view text;
@@ -61,13 +49,13 @@ struct Token {
 // of Received fields, and allocating for every token was most of trace's time (bench/README.md).
 // Tokens are views into `text` (words) or `comments` / `comments_low` (unescaped comment text),
 // which are reserved to the field's size first so that appending never moves them.
-// Raw bytes that keep their capacity: unlike std::string::resize, growing writes no zeros.
+// Raw bytes that keep their capacity; growing writes no zeros (unlike std::string::resize).
 class Buffer {
  public:
   char* room(std::size_t n) {
     if (n > capacity_) {
       capacity_ = std::max(n, 2 * capacity_);
-      bytes_ = std::make_unique<char[]>(capacity_);
+      bytes_ = std::make_unique_for_overwrite<char[]>(capacity_);
     }
     return bytes_.get();
   }
@@ -105,6 +93,17 @@ void lower_ascii(const char* in, char* out, std::size_t n) {
   for (; i < n; ++i) out[i] = lower(in[i]);
 }
 
+std::string_view lower_in_place(std::string& s) {
+  lower_ascii(s.data(), s.data(), s.size());
+  return s;
+}
+
+// `out` = `s` lower-cased, in a buffer the caller reuses.
+std::string_view lowered(std::string& out, std::string_view s) {
+  out.assign(s);
+  return lower_in_place(out);
+}
+
 // The first blank byte (see blank()) at or after `i`, or `n`.
 std::size_t next_blank(const char* p, std::size_t i, std::size_t n) {
   for (; i + 8 <= n; i += 8) {
@@ -114,20 +113,6 @@ std::size_t next_blank(const char* p, std::size_t i, std::size_t n) {
   }
   while (i < n && !blank(p[i])) ++i;
   return i;
-}
-
-// True when none of `n` bytes is 8-bit or a backslash (with unfold()'s output, which has no
-// control bytes left, that is text::is_plain_printable).
-bool plain_ascii(const char* p, std::size_t n) {
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const std::uint64_t x = swar::load(p + i);
-    if (((x & swar::kHigh) | swar::equal(x, '\\')) != 0) return false;
-  }
-  for (; i < n; ++i) {
-    if (static_cast<unsigned char>(p[i]) >= 0x80 || p[i] == '\\') return false;
-  }
-  return true;
 }
 
 // Unfolds (RFC 5322 §2.2.3), turns control bytes into spaces and collapses whitespace runs, into
@@ -434,7 +419,7 @@ Hop parse_received(std::string_view value) {
   const std::string_view low(unfolded_low, length);
   // Nearly every field is printable ASCII without a backslash; then so is every part of it (the
   // clauses are its words, comments lose nothing but escapes), and nothing needs escaping.
-  const bool plain = plain_ascii(text.data(), text.size());
+  const bool plain = text::is_plain_printable(text);
   hop.raw = plain ? std::string(text) : text::printable(text);
   hop.date = tokenise(text, low, sc);
   read_clauses(sc.tokens, hop);

@@ -41,3 +41,22 @@ TEST(Utf8, ValidatesPerRfc3629) {
   EXPECT_FALSE(is_valid_utf8("\xE0\x80\x80"));      // overlong NUL
   EXPECT_FALSE(is_valid_utf8("abc\x80"));
 }
+
+// is_plain_printable reads eight bytes at a time: every byte that printable() would change, at
+// every position of a string longer than two words, must be seen.
+namespace intransit::text {
+namespace {
+TEST(Text, PlainPrintableSeesEveryEscapedByteAtEveryPosition) {
+  const std::string base(19, 'a');
+  EXPECT_TRUE(is_plain_printable(base + " ~!"));
+  for (const char bad : {'\0', '\x01', '\x1f', '\x7f', '\\', '\x80', '\xc3', '\xff'}) {
+    for (std::size_t at = 0; at < base.size(); ++at) {
+      std::string s = base;
+      s[at] = bad;
+      EXPECT_FALSE(is_plain_printable(s)) << int(static_cast<unsigned char>(bad)) << " at " << at;
+      EXPECT_EQ(is_plain_printable(s), printable(s) == s);
+    }
+  }
+}
+}  // namespace
+}  // namespace intransit::text

@@ -1,6 +1,6 @@
 // swar.hpp — byte tests eight bytes at a time in one 64-bit word ("SIMD within a register"),
-// for the loops `trace` runs over every byte of every Received field: lower-casing, finding the
-// end of a word, checking for 8-bit bytes. Little-endian only (byte i is bits 8i..8i+7).
+// for loops that run over every byte of a mailbox's header text (trace's Received parser,
+// text::is_plain_printable): lower-casing, finding the end of a word, spotting bytes to escape. Little-endian only (byte i is bits 8i..8i+7).
 #pragma once
 
 #include <bit>
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace intransit::trace::swar {
+namespace intransit::swar {
 
 static_assert(std::endian::native == std::endian::little, "byte indexes are counted from the low end");
 
@@ -40,4 +40,4 @@ inline std::uint64_t lower(std::uint64_t x) {
   return x | ((~x & (from_a ^ above_z) & kHigh) >> 2U);
 }
 
-}  // namespace intransit::trace::swar
+}  // namespace intransit::swar
