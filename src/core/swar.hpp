@@ -1,12 +1,15 @@
 // swar.hpp — byte tests eight bytes at a time in one 64-bit word ("SIMD within a register"),
 // for loops that run over every byte of a mailbox's header text (trace's Received parser,
-// text::is_plain_printable): lower-casing, finding the end of a word, spotting bytes to escape. Little-endian only (byte i is bits 8i..8i+7).
+// text::is_plain_printable): lower-casing, finding the end of a word or the next of a few
+// delimiters, spotting bytes to escape. Every flag is exact, not only the first (unfolding
+// combines flags of neighbouring bytes). Little-endian only (byte i is bits 8i..8i+7).
 #pragma once
 
 #include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <string_view>
 
 namespace intransit::swar {
 
@@ -21,16 +24,32 @@ inline std::uint64_t load(const char* p) {
   return x;
 }
 
-// The high bit of each byte of `x` that is below `n` (n <= 0x80). Exact as a whole (non-zero iff
-// some byte is below n) and in its lowest set bit; a higher flag may be false, from the borrow out
-// of a true one.
-inline std::uint64_t below(std::uint64_t x, unsigned n) { return (x - n * kOnes) & ~x & kHigh; }
+// The high bit of each byte of `x` that is below `n` (n <= 0x80), exactly for every byte: the
+// seven low bits are compared by an addition that cannot carry into the next byte.
+inline std::uint64_t below(std::uint64_t x, unsigned n) {
+  const std::uint64_t at_least = (x & ~kHigh) + (0x80 - n) * kOnes;  // high bit set where low7 >= n
+  return ~(at_least | x) & kHigh;
+}
 
 // The same for bytes equal to `b`.
 inline std::uint64_t equal(std::uint64_t x, unsigned char b) { return below(x ^ (b * kOnes), 1); }
 
 // The index of the byte the lowest flag stands for.
 inline std::size_t first(std::uint64_t flags) { return static_cast<std::size_t>(std::countr_zero(flags)) / 8; }
+
+// The index of the first byte of `s` at or after `from` that is `a`, `b` or `c`; s.size() if none.
+inline std::size_t find_any(std::string_view s, std::size_t from, char a, char b, char c) {
+  const char* p = s.data();
+  std::size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    const std::uint64_t x = load(p + i);
+    const std::uint64_t hits = equal(x, static_cast<unsigned char>(a)) | equal(x, static_cast<unsigned char>(b)) |
+                               equal(x, static_cast<unsigned char>(c));
+    if (hits != 0) return i + first(hits);
+  }
+  while (i < s.size() && p[i] != a && p[i] != b && p[i] != c) ++i;
+  return i;
+}
 
 // ASCII upper case lower-cased; every other byte as it is.
 inline std::uint64_t lower(std::uint64_t x) {

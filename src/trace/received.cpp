@@ -38,6 +38,21 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
 
+// `needle` in `hay` at or after `from`, looked for by its byte at `rare`: one seldom in Received
+// text ('u' of "auth", 'k' of "invoked"), so that memchr stops seldom. string_view::find stops
+// at every match of the first byte ('a' of "auth" is in nearly every host name).
+std::size_t find_by(std::string_view hay, std::string_view needle, std::size_t rare, std::size_t from = 0) {
+  const std::size_t n = needle.size();
+  for (std::size_t pos = from + rare; pos < hay.size();) {
+    const void* hit = std::memchr(hay.data() + pos, needle[rare], hay.size() - pos);
+    if (hit == nullptr) break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - hay.data()) - rare;
+    if (at + n <= hay.size() && std::memcmp(hay.data() + at, needle.data(), n) == 0) return at;
+    pos = at + rare + 1;
+  }
+  return std::string_view::npos;
+}
+
 
 struct Token {
   std::string_view text;
@@ -104,36 +119,64 @@ std::string_view lowered(std::string& out, std::string_view s) {
   return lower_in_place(out);
 }
 
-// The first blank byte (see blank()) at or after `i`, or `n`.
-std::size_t next_blank(const char* p, std::size_t i, std::size_t n) {
-  for (; i + 8 <= n; i += 8) {
-    const std::uint64_t x = swar::load(p + i);
-    const std::uint64_t hits = swar::below(x, 0x21) | swar::equal(x, 0x7f);
-    if (hits != 0) return i + swar::first(hits);
-  }
-  while (i < n && !blank(p[i])) ++i;
-  return i;
-}
+void store(char* p, std::uint64_t x) { std::memcpy(p, &x, 8); }
+
+struct Unfolded {
+  std::size_t size = 0;
+  bool plain = true;  // no byte >= 0x80 and no backslash: nothing in it needs escaping
+};
 
 // Unfolds (RFC 5322 §2.2.3), turns control bytes into spaces and collapses whitespace runs, into
-// `o`, and the same lower-cased into `l` (both at least value.size() long); returns the length.
-// Word by word with memcpy, and eight bytes at a time where it can: this runs over every byte of
-// every Received field of a mailbox.
-std::size_t unfold(std::string_view value, char* o, char* l) {
+// `o`, and the same lower-cased into `l` (both at least value.size() + 8 long: eight-byte stores
+// may run past the end). This runs over every byte of every Received field of a mailbox, so it
+// goes eight bytes at a time and stops only where the text is not already unfolded: a blank
+// byte (blank()) other than a single space, which is where folds are (a few per field).
+Unfolded unfold(std::string_view value, char* o, char* l) {
+  const char* p = value.data();
+  const std::size_t size = value.size();
+  std::uint64_t special = 0;  // flags of 8-bit bytes and backslashes copied
   std::size_t n = 0;
   std::size_t i = 0;
-  while (i < value.size()) {
-    std::size_t word = i;
-    while (word < value.size() && blank(value[word])) ++word;
-    if (word == value.size()) break;  // trailing blanks are dropped
-    if (word > i && n > 0) o[n++] = ' ';
-    const std::size_t end = next_blank(value.data(), word, value.size());
-    std::memcpy(o + n, value.data() + word, end - word);
-    n += end - word;
-    i = end;
+  // Where a copy stops: a blank that is not a space, or a space before a blank or the end.
+  const auto irregular_at = [&](std::size_t j) { return blank(p[j]) && (p[j] != ' ' || j + 1 == size || blank(p[j + 1])); };
+  while (i < size && blank(p[i])) ++i;  // leading blanks are dropped
+  while (i < size) {
+    // Copy up to the next irregular byte.
+    std::size_t k = 0;
+    for (; i + 9 <= size; i += 8, n += 8) {
+      const std::uint64_t x = swar::load(p + i);
+      const std::uint64_t next = swar::load(p + i + 1);
+      const std::uint64_t space = swar::equal(x, ' ');
+      const std::uint64_t blanks = swar::below(x, 0x21) | swar::equal(x, 0x7f);
+      const std::uint64_t next_blanks = swar::below(next, 0x21) | swar::equal(next, 0x7f);
+      const std::uint64_t irregular = (blanks & ~space) | (space & next_blanks);
+      k = irregular == 0 ? 8 : swar::first(irregular);
+      store(o + n, x);  // bytes past an irregular one are overwritten next, or lie past the end
+      store(l + n, swar::lower(x));
+      // Bytes past an irregular one are blanks or copied later: flagging them too changes nothing.
+      special |= (x & swar::kHigh) | swar::equal(x, '\\');
+      if (k < 8) break;
+    }
+    if (k < 8 && i + 9 <= size) {
+      i += k;
+      n += k;
+    } else {
+      // The last few bytes, one at a time.
+      for (; i < size && !irregular_at(i); ++i, ++n) {
+        o[n] = p[i];
+        l[n] = lower(p[i]);
+        special |= static_cast<unsigned char>(p[i]) >= 0x80 || p[i] == '\\' ? 1 : 0;
+      }
+      if (i >= size) break;
+    }
+    // A blank run: one space, unless it ends the value.
+    while (i < size && blank(p[i])) ++i;
+    if (i < size) {
+      o[n] = ' ';
+      l[n++] = ' ';
+    }
   }
-  lower_ascii(o, l, n);
-  return n;
+  return {n, special == 0};
 }
 
 // Words and comments up to the top-level ';'; returns the date that follows it.
@@ -160,7 +203,7 @@ std::string_view tokenise(std::string_view s, std::string_view s_low, Scratch& s
       int depth = 1;
       int deepest = 1;
       bool escaped = false;
-      for (; end < s.size(); ++end) {
+      for (; (end = swar::find_any(s, end, '(', ')', '\\')) < s.size(); ++end) {
         const char d = s[end];
         if (d == '\\') escaped = true;
         if (d == '(') deepest = std::max(deepest, ++depth);
@@ -199,8 +242,7 @@ std::string_view tokenise(std::string_view s, std::string_view s_low, Scratch& s
       }
       sc.tokens.push_back({std::string_view(text + start, used - start), std::string_view(low + start, used - start), true});
     } else {
-      std::size_t j = i;
-      while (j < s.size() && s[j] != ' ' && s[j] != '(' && s[j] != ';') ++j;
+      const std::size_t j = swar::find_any(s, i, ' ', '(', ';');
       sc.tokens.push_back({s.substr(i, j - i), {}, false});
       i = j;
     }
@@ -251,8 +293,8 @@ std::string_view word_at(std::string_view s, std::size_t pos) {
 
 // "localhost", "::1]", or "127." at the start or after '[', '(' or a space.
 bool loopback_or_localhost(std::string_view lowered_text) {
-  if (contains(lowered_text, "localhost") || contains(lowered_text, "::1]")) return true;
-  for (auto p = lowered_text.find("127."); p != std::string_view::npos; p = lowered_text.find("127.", p + 1)) {
+  if (find_by(lowered_text, "localhost", 5) != std::string_view::npos || find_by(lowered_text, "::1]", 3) != std::string_view::npos) return true;
+  for (auto p = find_by(lowered_text, "127.", 2); p != std::string_view::npos; p = find_by(lowered_text, "127.", 2, p + 1)) {
     if (p == 0 || lowered_text[p - 1] == '[' || lowered_text[p - 1] == '(' || lowered_text[p - 1] == ' ') return true;
   }
   return false;
@@ -264,7 +306,7 @@ std::string_view find_cipher(const Hop& hop, const std::vector<Token>& tokens, s
                              std::string_view low) {
   std::size_t p = low.find("with cipher ");  // Postfix
   if (p != std::string_view::npos) return word_at(text, p + 12);
-  p = low.find("cipher=");  // Sendmail, Microsoft, Google, Haraka
+  p = find_by(low, "cipher=", 6);  // Sendmail, Microsoft, Google, Haraka
   if (p != std::string_view::npos) return word_at(text, p + 7);
   if (!hop.cipher.empty()) return hop.cipher;  // the `tls` clause
   for (const auto& t : tokens) {
@@ -311,7 +353,7 @@ std::optional<std::string_view> tls_annotation(const std::vector<Token>& tokens)
 // "authenticated sender", "(authenticated", "auth: ", "authenticated as", "authenticated user",
 // " and auth": every form starts with "auth", so one search finds the candidates.
 bool mentions_authentication(std::string_view low) {
-  for (auto p = low.find("auth"); p != std::string_view::npos; p = low.find("auth", p + 4)) {
+  for (auto p = find_by(low, "auth", 1); p != std::string_view::npos; p = find_by(low, "auth", 1, p + 4)) {
     const std::string_view rest = low.substr(p);
     if (rest.rfind("auth: ", 0) == 0) return true;
     if (p >= 5 && low.compare(p - 5, 5, " and ") == 0) return true;
@@ -325,7 +367,7 @@ bool mentions_authentication(std::string_view low) {
 
 // qmail-inject's "invoked by uid" / "invoked by alias".
 bool invoked_locally(std::string_view low) {
-  for (auto p = low.find("invoked by "); p != std::string_view::npos; p = low.find("invoked by ", p + 1)) {
+  for (auto p = find_by(low, "invoked by ", 4); p != std::string_view::npos; p = find_by(low, "invoked by ", 4, p + 1)) {
     const std::string_view rest = low.substr(p + 11);
     if (rest.rfind("uid", 0) == 0 || rest.rfind("alias", 0) == 0) return true;
   }
@@ -412,14 +454,14 @@ Hop parse_received(std::string_view value) {
     hop.truncated = true;
   }
   Scratch& sc = scratch();
-  char* unfolded = sc.text.room(value.size());
-  char* unfolded_low = sc.low.room(value.size());
-  const std::size_t length = unfold(value, unfolded, unfolded_low);
-  const std::string_view text(unfolded, length);
-  const std::string_view low(unfolded_low, length);
+  char* unfolded = sc.text.room(value.size() + 8);
+  char* unfolded_low = sc.low.room(value.size() + 8);
+  const Unfolded u = unfold(value, unfolded, unfolded_low);
+  const std::string_view text(unfolded, u.size);
+  const std::string_view low(unfolded_low, u.size);
   // Nearly every field is printable ASCII without a backslash; then so is every part of it (the
   // clauses are its words, comments lose nothing but escapes), and nothing needs escaping.
-  const bool plain = text::is_plain_printable(text);
+  const bool plain = u.plain;
   hop.raw = plain ? std::string(text) : text::printable(text);
   hop.date = tokenise(text, low, sc);
   read_clauses(sc.tokens, hop);
