@@ -15,21 +15,21 @@ nlohmann::json trace_to_json(const trace::MessageTrace& m) {
   for (std::size_t i = 0; i < m.hops.size(); ++i) {
     const auto& h = m.hops[i].hop;
     hops.push_back({{"index", i},
-                    {"from", h.from},
-                    {"from_info", h.from_info},
-                    {"by", h.by},
-                    {"by_info", h.by_info},
-                    {"with", h.with},
-                    {"id", h.id},
-                    {"date", h.date},
+                    {"from", h.from()},
+                    {"from_info", h.from_info()},
+                    {"by", h.by()},
+                    {"by_info", h.by_info()},
+                    {"with", h.with()},
+                    {"id", h.id()},
+                    {"date", h.date()},
                     {"verdict", trace::to_string(h.verdict)},
                     {"tls_version", h.tls_version ? json(*h.tls_version) : json()},
-                    {"cipher", h.cipher.empty() ? json() : json(h.cipher)},
+                    {"cipher", h.cipher().empty() ? json() : json(h.cipher())},
                     {"authenticated", h.authenticated},
                     {"trusted", m.hops[i].trusted},
                     {"parsed", h.parsed},
-                    {"evidence", h.evidence},
-                    {"raw", h.raw}});
+                    {"evidence", h.evidence()},
+                    {"raw", h.raw()}});
   }
   return {{"schema", kTraceSchema},
           {"source", m.source},
@@ -69,11 +69,11 @@ void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colo
     std::string what(trace::to_string(h.verdict));
     if (h.tls_version) what += " " + *h.tls_version;
     out << "  " << std::setw(2) << i + 1 << ". " << std::left << std::setw(16) << what << std::right
-        << (h.from.empty() ? "?" : h.from) << " -> " << (h.by.empty() ? "?" : h.by)
+        << (h.from().empty() ? "?" : h.from()) << " -> " << (h.by().empty() ? "?" : h.by())
         << (h.authenticated ? "  [authenticated]" : "") << (m.hops[i].trusted ? "  [trusted]" : "")
         << (m.weakest && *m.weakest == i ? "  <- weakest" : "") << "\n";
-    out << "      " << h.evidence << "\n";
-    if (!h.parsed) out << "      unparsed: " << h.raw << "\n";
+    out << "      " << h.evidence() << "\n";
+    if (!h.parsed) out << "      unparsed: " << h.raw() << "\n";
   }
   if (m.received_dropped > 0) out << "  (" << m.received_dropped << " more Received fields not read)\n";
 }
@@ -134,7 +134,7 @@ void TraceSummary::add(const trace::MessageTrace& m) {
   for (const auto& th : m.hops) {
     const auto& h = th.hop;
     if (h.verdict == trace::HopVerdict::tls || h.verdict == trace::HopVerdict::plaintext) ++at_key(hop_versions_, protection(h));
-    if (h.verdict == trace::HopVerdict::plaintext) ++at_key(plaintext_relays_, h.by.empty() ? "(unnamed)" : std::string_view(h.by));
+    if (h.verdict == trace::HopVerdict::plaintext) ++at_key(plaintext_relays_, h.by().empty() ? "(unnamed)" : h.by());
   }
 }
 

@@ -44,15 +44,15 @@ std::string_view to_string(PathVerdict verdict) {
 namespace {
 
 // A host name as compared: lower case, without the root's trailing dot.
-std::string host_key(const std::string& name) { return text::lower(text::strip_trailing_dot(name)); }
+std::string host_key(std::string_view name) { return text::lower(text::strip_trailing_dot(name)); }
 
-bool under(const std::string& host, const std::string& domain) {
+bool under(std::string_view host, std::string_view domain) {
   const std::string h = host_key(host);
   const std::string d = host_key(domain);
   return h == d || (h.size() > d.size() && h.compare(h.size() - d.size(), d.size(), d) == 0 && h[h.size() - d.size() - 1] == '.');
 }
 
-bool same_host(const std::string& a, const std::string& b) { return !a.empty() && host_key(a) == host_key(b); }
+bool same_host(std::string_view a, std::string_view b) { return !a.empty() && host_key(a) == host_key(b); }
 
 int version_rank(const std::optional<std::string>& v) {
   if (!v) return 99;  // TLS of unstated version: not known to be weak
@@ -185,14 +185,14 @@ void judge(MessageTrace& t, const TrustOptions& trust) {
     auto& h = t.hops[i];
     bool own = false;
     if (by_options) {
-      own = std::any_of(trust.domains.begin(), trust.domains.end(), [&](const std::string& d) { return under(h.hop.by, d); }) ||
-            std::find(trust.hosts.begin(), trust.hosts.end(), h.hop.by) != trust.hosts.end();
+      own = std::any_of(trust.domains.begin(), trust.domains.end(), [&](const std::string& d) { return under(h.hop.by(), d); }) ||
+            std::find(trust.hosts.begin(), trust.hosts.end(), h.hop.by()) != trust.hosts.end();
     } else if (i + 1 == t.hops.size()) {
       own = true;
     } else {
       const Hop& upper = t.hops[i + 1].hop;
-      own = upper.verdict == HopVerdict::local && !h.hop.by.empty() &&
-            (same_host(h.hop.by, upper.from) || same_host(h.hop.by, upper.by));
+      own = upper.verdict == HopVerdict::local && !h.hop.by().empty() &&
+            (same_host(h.hop.by(), upper.from()) || same_host(h.hop.by(), upper.by()));
     }
     trusting = trusting && own;
     h.trusted = trusting;

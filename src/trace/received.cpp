@@ -2,8 +2,9 @@
 // §3.2.2 (comments nest, `\` quotes); the TLS evidence reader looks for the annotation formats
 // listed in received.hpp. Plain substring searches on a lower-cased copy, no regular
 // expressions: this runs once per Received field over whole mailboxes, so the unfolded text,
-// its lower case and the tokens live in per-thread scratch buffers (views, no allocation per
-// token) and the byte loops go eight bytes at a time (core/swar.hpp).
+// its lower case, the tokens and the hop's texts being built live in per-thread scratch buffers
+// (views, no allocation per token or field; the Hop gets its texts in one allocation) and the
+// byte loops go eight bytes at a time (core/swar.hpp).
 #include "trace/received.hpp"
 
 #include <algorithm>
@@ -80,7 +81,17 @@ class Buffer {
   std::size_t capacity_ = 0;
 };
 
+// A hop's texts while they are being read, reused from field to field for their capacity; the
+// Hop gets them in one buffer at the end.
+struct Draft {
+  std::string raw, from, from_info, by, by_info, via, with, id, for_, date, cipher, evidence;
+  void clear() {
+    for (std::string* f : {&raw, &from, &from_info, &by, &by_info, &via, &with, &id, &for_, &date, &cipher, &evidence}) f->clear();
+  }
+};
+
 struct Scratch {
+  Draft draft;
   Buffer text;  // the value unfolded
   Buffer low;   // `text` lower-cased
   Buffer comments, comments_low;  // comment texts that needed unescaping, back to back
@@ -302,13 +313,13 @@ bool loopback_or_localhost(std::string_view lowered_text) {
 
 // The cipher named by an annotation, in the order of how explicit the format is. `low` is
 // `text` lower-cased (the caller has it already).
-std::string_view find_cipher(const Hop& hop, const std::vector<Token>& tokens, std::string_view text,
+std::string_view find_cipher(const Draft& d, const std::vector<Token>& tokens, std::string_view text,
                              std::string_view low) {
   std::size_t p = low.find("with cipher ");  // Postfix
   if (p != std::string_view::npos) return word_at(text, p + 12);
   p = find_by(low, "cipher=", 6);  // Sendmail, Microsoft, Google, Haraka
   if (p != std::string_view::npos) return word_at(text, p + 7);
-  if (!hop.cipher.empty()) return hop.cipher;  // the `tls` clause
+  if (!d.cipher.empty()) return d.cipher;  // the `tls` clause
   for (const auto& t : tokens) {
     if (!t.comment) continue;
     // Exim ≤ 4.91 and OpenSMTPD: "(TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256)", "(TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO)"
@@ -374,18 +385,14 @@ bool invoked_locally(std::string_view low) {
   return false;
 }
 
-// The parts joined, with one allocation.
-std::string concat(std::initializer_list<std::string_view> parts) {
-  std::size_t size = 0;
-  for (const auto part : parts) size += part.size();
-  std::string out;
-  out.reserve(size);
+// `out` = the parts joined (its capacity is reused).
+void assign_concat(std::string& out, std::initializer_list<std::string_view> parts) {
+  out.clear();
   for (const auto part : parts) out += part;
-  return out;
 }
 
 // Fills the clause fields (from, by, via, with, id, for, the `tls` clause) from the tokens.
-void read_clauses(const std::vector<Token>& tokens, Hop& hop) {
+void read_clauses(const std::vector<Token>& tokens, Draft& d) {
   Clause current = Clause::none;
   const auto append = [](std::string& field, std::string_view word) {
     if (!field.empty()) field += ' ';
@@ -393,8 +400,8 @@ void read_clauses(const std::vector<Token>& tokens, Hop& hop) {
   };
   for (const auto& t : tokens) {
     if (t.comment) {
-      if (current == Clause::from) append(hop.from_info, t.text);
-      if (current == Clause::by) append(hop.by_info, t.text);
+      if (current == Clause::from) append(d.from_info, t.text);
+      if (current == Clause::by) append(d.by_info, t.text);
       continue;
     }
     const Clause k = keyword(t.text);
@@ -403,18 +410,18 @@ void read_clauses(const std::vector<Token>& tokens, Hop& hop) {
       continue;
     }
     switch (current) {
-      case Clause::from: if (hop.from.empty()) hop.from = t.text; else append(hop.from_info, t.text); break;
-      case Clause::by: if (hop.by.empty()) hop.by = t.text; else append(hop.by_info, t.text); break;
-      case Clause::via: append(hop.via, t.text); break;
+      case Clause::from: if (d.from.empty()) d.from = t.text; else append(d.from_info, t.text); break;
+      case Clause::by: if (d.by.empty()) d.by = t.text; else append(d.by_info, t.text); break;
+      case Clause::via: append(d.via, t.text); break;
       case Clause::with: {
-        const std::size_t at = hop.with.empty() ? 0 : hop.with.size() + 1;
-        append(hop.with, t.text);
-        for (std::size_t i = at; i < hop.with.size(); ++i) hop.with[i] = upper(hop.with[i]);
+        const std::size_t at = d.with.empty() ? 0 : d.with.size() + 1;
+        append(d.with, t.text);
+        for (std::size_t i = at; i < d.with.size(); ++i) d.with[i] = upper(d.with[i]);
         break;
       }
-      case Clause::id: if (hop.id.empty()) hop.id = t.text; break;
-      case Clause::for_: if (hop.for_.empty()) hop.for_ = t.text; break;
-      case Clause::tls: if (hop.cipher.empty()) hop.cipher = t.text; break;
+      case Clause::id: if (d.id.empty()) d.id = t.text; break;
+      case Clause::for_: if (d.for_.empty()) d.for_ = t.text; break;
+      case Clause::tls: if (d.cipher.empty()) d.cipher = t.text; break;
       case Clause::none: break;
     }
   }
@@ -447,6 +454,24 @@ std::optional<std::string> normalise_tls_version(std::string_view s) {
   return std::nullopt;
 }
 
+Hop::Texts Hop::texts() const {
+  return {raw(), from(), from_info(), by(), by_info(), via(), with(), id(), for_(), date(), cipher(), evidence()};
+}
+
+void Hop::set_texts(const Texts& t) {
+  const std::array<std::string_view, kFields> parts{t.raw, t.from, t.from_info, t.by, t.by_info, t.via, t.with, t.id,
+                                                    t.for_, t.date, t.cipher, t.evidence};
+  std::size_t size = 0;
+  for (const auto part : parts) size += part.size();
+  std::string storage;  // a new buffer first: the views may point into the old one
+  storage.reserve(size);
+  for (std::size_t i = 0; i < kFields; ++i) {
+    storage += parts[i];
+    ends_[i] = static_cast<std::uint32_t>(storage.size());
+  }
+  storage_ = std::move(storage);
+}
+
 Hop parse_received(std::string_view value) {
   Hop hop;
   if (value.size() > limits::kReceivedBytes) {
@@ -454,6 +479,8 @@ Hop parse_received(std::string_view value) {
     hop.truncated = true;
   }
   Scratch& sc = scratch();
+  Draft& d = sc.draft;
+  d.clear();
   char* unfolded = sc.text.room(value.size() + 8);
   char* unfolded_low = sc.low.room(value.size() + 8);
   const Unfolded u = unfold(value, unfolded, unfolded_low);
@@ -462,72 +489,82 @@ Hop parse_received(std::string_view value) {
   // Nearly every field is printable ASCII without a backslash; then so is every part of it (the
   // clauses are its words, comments lose nothing but escapes), and nothing needs escaping.
   const bool plain = u.plain;
-  hop.raw = plain ? std::string(text) : text::printable(text);
-  hop.date = tokenise(text, low, sc);
-  read_clauses(sc.tokens, hop);
+  if (!plain) d.raw = text::printable(text);
+  const std::string_view raw = plain ? text : std::string_view(d.raw);
+  d.date.assign(tokenise(text, low, sc));
+  read_clauses(sc.tokens, d);
   if (!plain) {
-    for (std::string* f : {&hop.from, &hop.from_info, &hop.by, &hop.by_info, &hop.via, &hop.with, &hop.id, &hop.for_,
-                           &hop.date, &hop.cipher}) {
+    for (std::string* f : {&d.from, &d.from_info, &d.by, &d.by_info, &d.via, &d.with, &d.id, &d.for_,
+                           &d.date, &d.cipher}) {
       text::make_printable(*f);
     }
   }
-  hop.parsed = !hop.from.empty() || !hop.by.empty() || !hop.with.empty();
+  hop.parsed = !d.from.empty() || !d.by.empty() || !d.with.empty();
 
-  const std::string_view protocol = first_word(hop.with);
-  const bool tls_clause = !hop.cipher.empty();
+  const std::string_view protocol = first_word(d.with);
+  const bool tls_clause = !d.cipher.empty();
   const auto annotation = tls_annotation(sc.tokens);
   const bool tls_protocol = one_of(kTlsProtocols, protocol);
 
   // Local first: an LMTP or loopback handoff is inside one host whatever it says about TLS.
   const bool lmtp = protocol.find("LMTP") != std::string_view::npos;
   const bool local_protocol = lmtp || protocol == "LOCAL" || protocol.rfind("LOCAL-", 0) == 0 || protocol == "MAPI";
-  sc.from_low.assign(hop.from).append(" ").append(hop.from_info);
-  const bool loopback = !hop.from.empty() && loopback_or_localhost(lower_in_place(sc.from_low));
-  const std::string_view by_low = lowered(sc.by_low, hop.by_info);
+  sc.from_low.assign(d.from).append(" ").append(d.from_info);
+  const bool loopback = !d.from.empty() && loopback_or_localhost(lower_in_place(sc.from_low));
+  const std::string_view by_low = lowered(sc.by_low, d.by_info);
   // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
   const bool content_filter = contains(by_low, "amavis") || contains(by_low, "from userid") || invoked_locally(low);
   // Cisco Secure Email (IronPort): "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384".
-  const auto slash_tls = hop.with.find("/TLS");
+  const auto slash_tls = d.with.find("/TLS");
   if (local_protocol) {
     hop.verdict = HopVerdict::local;
-    hop.evidence = concat({"with ", hop.with});
+    assign_concat(d.evidence, {"with ", d.with});
   } else if (loopback) {
     hop.verdict = HopVerdict::local;
-    hop.evidence = hop.from_info.empty() ? concat({"from ", hop.from}) : concat({"from ", hop.from, " (", hop.from_info, ")"});
+    if (d.from_info.empty()) {
+      assign_concat(d.evidence, {"from ", d.from});
+    } else {
+      assign_concat(d.evidence, {"from ", d.from, " (", d.from_info, ")"});
+    }
   } else if (content_filter) {
     hop.verdict = HopVerdict::local;
-    hop.evidence = concat({"by ", hop.by, " (", hop.by_info, ")"});
+    assign_concat(d.evidence, {"by ", d.by, " (", d.by_info, ")"});
   } else if (tls_protocol || tls_clause || annotation || slash_tls != std::string::npos) {
     hop.verdict = HopVerdict::tls;
-    const std::string_view with_part = hop.with.empty() ? "" : "with ";
-    const std::string_view tls_sep = !tls_clause ? "" : hop.with.empty() ? "tls " : "; tls ";
-    const std::string_view comment_sep = !annotation ? "" : hop.with.empty() && !tls_clause ? "(" : "; (";
-    std::string e = concat({with_part, hop.with, tls_sep, tls_clause ? std::string_view(hop.cipher) : "", comment_sep,
-                            annotation.value_or(""), annotation ? ")" : ""});
-    hop.evidence = plain ? std::move(e) : text::printable(e);
-  } else if (one_of(kPlainProtocols, protocol) || hop.with.rfind("MICROSOFT SMTP SERVER", 0) == 0) {
+    const std::string_view with_part = d.with.empty() ? "" : "with ";
+    const std::string_view tls_sep = !tls_clause ? "" : d.with.empty() ? "tls " : "; tls ";
+    const std::string_view comment_sep = !annotation ? "" : d.with.empty() && !tls_clause ? "(" : "; (";
+    assign_concat(d.evidence, {with_part, d.with, tls_sep, tls_clause ? std::string_view(d.cipher) : "", comment_sep,
+                               annotation.value_or(""), annotation ? ")" : ""});
+    if (!plain) text::make_printable(d.evidence);
+  } else if (one_of(kPlainProtocols, protocol) || d.with.rfind("MICROSOFT SMTP SERVER", 0) == 0) {
     hop.verdict = HopVerdict::plaintext;
-    hop.evidence = concat({"with ", hop.with, " and no TLS annotation"});
+    assign_concat(d.evidence, {"with ", d.with, " and no TLS annotation"});
   } else {
     hop.verdict = HopVerdict::unknown;
-    hop.evidence = hop.with.empty() ? "no protocol stated" : concat({"with ", hop.with, ": not a mail transfer protocol we know"});
+    if (d.with.empty()) {
+      d.evidence = "no protocol stated";
+    } else {
+      assign_concat(d.evidence, {"with ", d.with, ": not a mail transfer protocol we know"});
+    }
   }
   // A local hop keeps TLS facts only when it states TLS itself (an LMTPS or TLS-annotated handoff).
   const bool stated_tls = tls_protocol || tls_clause || annotation.has_value();
   if (hop.verdict == HopVerdict::tls || (hop.verdict == HopVerdict::local && stated_tls)) {
     sc.where.clear();
     if (annotation) sc.where.append("(").append(*annotation).append(")");
-    sc.where.append(" ").append(hop.cipher);
+    sc.where.append(" ").append(d.cipher);
     hop.tls_version = normalise_tls_version(sc.where);
     if (!hop.tls_version) hop.tls_version = normalise_tls_version(text);
-    std::string_view cipher = find_cipher(hop, sc.tokens, text, low);
-    if (cipher.empty() && slash_tls != std::string::npos && hop.with.compare(slash_tls, 5, "/TLS/") == 0) {
-      cipher = first_word(std::string_view(hop.with).substr(slash_tls + 5));
+    std::string_view cipher = find_cipher(d, sc.tokens, text, low);
+    if (cipher.empty() && slash_tls != std::string::npos && d.with.compare(slash_tls, 5, "/TLS/") == 0) {
+      cipher = first_word(std::string_view(d.with).substr(slash_tls + 5));
     }
-    if (cipher.data() != hop.cipher.data()) hop.cipher.assign(cipher);  // else it is the `tls` clause
-    if (!plain) text::make_printable(hop.cipher);
+    if (cipher.data() != d.cipher.data()) d.cipher.assign(cipher);  // else it is the `tls` clause
+    if (!plain) text::make_printable(d.cipher);
   }
   hop.authenticated = one_of(kAuthProtocols, protocol) || mentions_authentication(low);
+  hop.set_texts({raw, d.from, d.from_info, d.by, d.by_info, d.via, d.with, d.id, d.for_, d.date, d.cipher, d.evidence});
   return hop;
 }
 

@@ -14,9 +14,10 @@
   } while (0)
 
 #include <string>
+#include <string_view>
 
 // True when `s` has no control bytes (C0 or DEL): text that may reach a terminal or JSON.
-inline bool fuzz_no_control_bytes(const std::string& s) {
+inline bool fuzz_no_control_bytes(std::string_view s) {
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7f) return false;

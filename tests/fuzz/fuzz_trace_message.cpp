@@ -42,9 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                            std::to_string(static_cast<int>(m.e2e)) + "|" + std::to_string(static_cast<int>(m.verdict)) +
                            "|" + std::to_string(m.received_dropped);
         for (const auto& h : m.hops) {
-          FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw));
-          line += "|" + h.hop.raw + "/" + std::to_string(static_cast<int>(h.hop.verdict)) + "/" + h.hop.tls_version.value_or("-") +
-                  "/" + h.hop.cipher + "/" + h.hop.evidence;
+          FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw()));
+          line.append("|").append(h.hop.raw()).append("/").append(std::to_string(static_cast<int>(h.hop.verdict)));
+          line.append("/").append(h.hop.tls_version.value_or("-")).append("/").append(h.hop.cipher());
+          line.append("/").append(h.hop.evidence());
         }
         seen.push_back(std::move(line));
       }, error);

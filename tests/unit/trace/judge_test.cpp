@@ -8,10 +8,22 @@
 namespace intransit::trace {
 namespace {
 
+void set_by(Hop& h, std::string_view by) {
+  auto t = h.texts();
+  t.by = by;
+  h.set_texts(t);
+}
+
+void set_from(Hop& h, std::string_view from) {
+  auto t = h.texts();
+  t.from = from;
+  h.set_texts(t);
+}
+
 TracedHop hop(HopVerdict v, const char* by, const char* version = nullptr) {
   TracedHop h;
   h.hop.verdict = v;
-  h.hop.by = by;
+  set_by(h.hop, by);
   if (version != nullptr) h.hop.tls_version = version;
   return h;
 }
@@ -69,7 +81,7 @@ TEST(Judge, TrustBoundary) {
 // the MX's own receiving hop, then whatever the sender wrote.
 TEST(Judge, DefaultTrustFollowsLocalHandoffs) {
   const auto with_from = [](TracedHop h, const char* from) {
-    h.hop.from = from;
+    set_from(h.hop, from);
     return h;
   };
   MessageTrace m;
@@ -85,8 +97,8 @@ TEST(Judge, DefaultTrustFollowsLocalHandoffs) {
   EXPECT_TRUE(m.hops[3].trusted);  // named by the LMTP hop's `from`
   EXPECT_TRUE(m.hops[4].trusted);
   // A local hop that names some other host extends nothing.
-  m.hops[4].hop.from = "elsewhere.example";
-  m.hops[3].hop.by = "filter.example.net";
+  set_from(m.hops[4].hop, "elsewhere.example");
+  set_by(m.hops[3].hop, "filter.example.net");
   judge(m, {});
   EXPECT_FALSE(m.hops[3].trusted);
   EXPECT_FALSE(m.hops[2].trusted);

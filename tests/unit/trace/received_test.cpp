@@ -182,16 +182,16 @@ class ReceivedFormats : public ::testing::TestWithParam<Case> {};
 TEST_P(ReceivedFormats, VerdictVersionCipherAuthentication) {
   const Case& c = GetParam();
   const Hop hop = parse_received(c.value);
-  EXPECT_EQ(hop.verdict, c.verdict) << c.name << ": " << hop.evidence;
+  EXPECT_EQ(hop.verdict, c.verdict) << c.name << ": " << hop.evidence();
   if (c.version == nullptr) {
     EXPECT_FALSE(hop.tls_version) << c.name << ": " << hop.tls_version.value_or("");
   } else {
     EXPECT_EQ(hop.tls_version.value_or("(none)"), c.version) << c.name;
   }
-  EXPECT_EQ(hop.cipher, c.cipher) << c.name;
+  EXPECT_EQ(hop.cipher(), c.cipher) << c.name;
   EXPECT_EQ(hop.authenticated, c.authenticated) << c.name;
-  EXPECT_FALSE(hop.evidence.empty()) << c.name;
-  EXPECT_EQ(hop.raw.find('\n'), std::string::npos) << c.name;
+  EXPECT_FALSE(hop.evidence().empty()) << c.name;
+  EXPECT_EQ(hop.raw().find('\n'), std::string::npos) << c.name;
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, ReceivedFormats, ::testing::ValuesIn(kCases),
@@ -206,14 +206,14 @@ TEST(Received, ClausesInOrderWithComments) {
       "from mail.example.org (mail.example.org [192.0.2.1]) by mx.example.net (Postfix) with ESMTPS id ABC for "
       "<u@example.net>; Sat, 28 Nov 2026 10:00:00 +0000");
   EXPECT_TRUE(hop.parsed);
-  EXPECT_EQ(hop.from, "mail.example.org");
-  EXPECT_EQ(hop.from_info, "mail.example.org [192.0.2.1]");
-  EXPECT_EQ(hop.by, "mx.example.net");
-  EXPECT_EQ(hop.by_info, "Postfix");
-  EXPECT_EQ(hop.with, "ESMTPS");
-  EXPECT_EQ(hop.id, "ABC");
-  EXPECT_EQ(hop.for_, "<u@example.net>");
-  EXPECT_EQ(hop.date, "Sat, 28 Nov 2026 10:00:00 +0000");
+  EXPECT_EQ(hop.from(), "mail.example.org");
+  EXPECT_EQ(hop.from_info(), "mail.example.org [192.0.2.1]");
+  EXPECT_EQ(hop.by(), "mx.example.net");
+  EXPECT_EQ(hop.by_info(), "Postfix");
+  EXPECT_EQ(hop.with(), "ESMTPS");
+  EXPECT_EQ(hop.id(), "ABC");
+  EXPECT_EQ(hop.for_(), "<u@example.net>");
+  EXPECT_EQ(hop.date(), "Sat, 28 Nov 2026 10:00:00 +0000");
 }
 
 // The unfolding reads eight bytes at a time: blanks (space, tab, CR, LF, controls, DEL) at every
@@ -224,14 +224,14 @@ TEST(Received, UnfoldingEndsWordsAtEveryKindOfBlank) {
       std::string host = "ABCDEFGHIJKLMNOPQRSTUVWX";
       host[at] = blank;
       const Hop hop = parse_received("from " + host + "  \r\n\t by MX.EXAMPLE.NET WITH esmtp");
-      EXPECT_EQ(hop.from, std::string("ABCDEFGHIJKLMNOPQRSTUVWX").substr(0, at)) << int(blank) << " at " << at;
-      EXPECT_EQ(hop.by, "MX.EXAMPLE.NET");
-      EXPECT_EQ(hop.with, "ESMTP");
+      EXPECT_EQ(hop.from(), std::string("ABCDEFGHIJKLMNOPQRSTUVWX").substr(0, at)) << int(blank) << " at " << at;
+      EXPECT_EQ(hop.by(), "MX.EXAMPLE.NET");
+      EXPECT_EQ(hop.with(), "ESMTP");
       EXPECT_EQ(hop.verdict, HopVerdict::plaintext);
     }
   }
   const Hop eight_bit = parse_received("from h\xc3\x89\xc3\x89\xc3\x89LLO.example by mx with ESMTP");
-  EXPECT_EQ(eight_bit.from, "h\xc3\x89\xc3\x89\xc3\x89LLO.example");
+  EXPECT_EQ(eight_bit.from(), "h\xc3\x89\xc3\x89\xc3\x89LLO.example");
 }
 
 // Upper-case annotations in long comments are found through the lower-cased copy, with or
@@ -241,30 +241,30 @@ TEST(Received, AnnotationsAnyCaseEscapedOrNot) {
                                    "(128/128 BITS)) BY MX.EXAMPLE WITH ESMTPS; date");
   EXPECT_EQ(plain.verdict, HopVerdict::tls);
   EXPECT_EQ(plain.tls_version.value_or(""), "TLSv1.2");
-  EXPECT_EQ(plain.cipher, "ECDHE-RSA-AES128-GCM-SHA256");
+  EXPECT_EQ(plain.cipher(), "ECDHE-RSA-AES128-GCM-SHA256");
   const Hop escaped = parse_received("from a.example (using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 \\(x\\)) by mx.example "
                                      "with ESMTP; date");
   EXPECT_EQ(escaped.verdict, HopVerdict::tls);
   EXPECT_EQ(escaped.tls_version.value_or(""), "TLSv1.3");
-  EXPECT_EQ(escaped.from_info, "using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (x)");
+  EXPECT_EQ(escaped.from_info(), "using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (x)");
 }
 
 TEST(Received, UnparsableIsReportedNotThrown) {
   const Hop hop = parse_received("garbage ((( without any clause");
   EXPECT_FALSE(hop.parsed);
   EXPECT_EQ(hop.verdict, HopVerdict::unknown);
-  EXPECT_EQ(hop.raw, "garbage ((( without any clause");
+  EXPECT_EQ(hop.raw(), "garbage ((( without any clause");
 }
 
 TEST(Received, HostileInputIsBounded) {
   std::string deep(100000, '(');
   const Hop nested = parse_received(deep);
   EXPECT_TRUE(nested.truncated);
-  EXPECT_LE(nested.raw.size(), 4 * 16 * 1024U);
+  EXPECT_LE(nested.raw().size(), 4 * 16 * 1024U);
   std::string with_nul = "from a\0b by c with ESMTP; date";
   with_nul[6] = '\0';
   const Hop nul = parse_received(with_nul);
-  EXPECT_EQ(nul.raw.find('\0'), std::string::npos);
+  EXPECT_EQ(nul.raw().find('\0'), std::string::npos);
 }
 
 TEST(Received, VersionsNormalise) {
