@@ -86,10 +86,14 @@ std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptio
     if (const auto simple = simple_message_id(raw)) {
       t.message_id = text::printable(*simple);
     } else {
+      // Unfolded first, as GMime's parser does with every header value (found by the
+      // differential fuzzer: a folded Message-ID kept its line break).
       c_value.assign(*scan.message_id);
-      char* id = g_mime_utils_decode_message_id(c_value.c_str());
+      char* unfolded = g_mime_utils_header_unfold(c_value.c_str());
+      char* id = g_mime_utils_decode_message_id(unfolded);
       t.message_id = id != nullptr ? text::printable(id) : "";
       g_free(id);
+      g_free(unfolded);
     }
   }
   if (scan.from) {
