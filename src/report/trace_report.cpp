@@ -99,20 +99,27 @@ typename Map::mapped_type& at_key(Map& map, std::string_view key) {
   return it->second;
 }
 
-constexpr const char* kUnstatedVersion = "TLS (version not stated)";
+// The summary's protection labels, weakest first (TraceSummary::ByProtection).
+constexpr std::array<std::string_view, 7> kProtections{"plaintext", "SSLv3",   "TLSv1.0", "TLSv1.1",
+                                                       "TLSv1.2",   "TLSv1.3", "TLS (version not stated)"};
+constexpr std::size_t kUnstated = kProtections.size() - 1;
 
-// How a hop was protected, as the summary's tables name it.
-std::string_view protection(const trace::Hop& h) {
-  if (h.verdict == trace::HopVerdict::plaintext) return "plaintext";
-  return h.tls_version ? std::string_view(*h.tls_version) : kUnstatedVersion;
+// How a hop was protected, as an index into kProtections.
+std::size_t protection(const trace::Hop& h) {
+  if (h.verdict == trace::HopVerdict::plaintext) return 0;
+  if (!h.tls_version) return kUnstated;
+  // normalise_tls_version names nothing else.
+  const auto it = std::find(kProtections.begin() + 1, kProtections.begin() + kUnstated, *h.tls_version);
+  return static_cast<std::size_t>(it - kProtections.begin());
 }
 
-// Worst first: plaintext, SSLv3, TLSv1.0 ... TLSv1.3, then TLS of a version not stated.
-int weakness_rank(std::string_view label) {
-  if (label == "plaintext") return 0;
-  if (label == "SSLv3") return 1;
-  if (label.size() == 7 && label.rfind("TLSv1.", 0) == 0) return 2 + (label[6] - '0');
-  return 9;
+// The counts that are not zero, by label (JSON objects and the text table list them by name).
+std::map<std::string_view, std::size_t> by_label(const std::array<std::size_t, 7>& counts) {
+  std::map<std::string_view, std::size_t> out;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] > 0) out.emplace(kProtections[i], counts[i]);
+  }
+  return out;
 }
 }  // namespace
 
@@ -124,16 +131,15 @@ void TraceSummary::add(const trace::MessageTrace& m) {
   }
   thread_local std::string scratch;
   auto& domain = at_key(sender_domains_, sender_domain(m.from, scratch));
-  const std::string_view weakest = m.weakest ? protection(m.hops[*m.weakest].hop) : "";
   for (Counts* c : {&total_, &domain}) {
     ++c->messages;
     if (m.verdict == trace::PathVerdict::all_tls) ++c->all_tls;
     if (m.verdict == trace::PathVerdict::plaintext_hop) ++c->plaintext;
-    if (!weakest.empty()) ++at_key(c->by_weakest, weakest);
+    if (m.weakest) ++c->by_weakest[protection(m.hops[*m.weakest].hop)];
   }
   for (const auto& th : m.hops) {
     const auto& h = th.hop;
-    if (h.verdict == trace::HopVerdict::tls || h.verdict == trace::HopVerdict::plaintext) ++at_key(hop_versions_, protection(h));
+    if (h.verdict == trace::HopVerdict::tls || h.verdict == trace::HopVerdict::plaintext) ++hop_versions_[protection(h)];
     if (h.verdict == trace::HopVerdict::plaintext) ++at_key(plaintext_relays_, h.by().empty() ? "(unnamed)" : h.by());
   }
 }
@@ -141,8 +147,9 @@ void TraceSummary::add(const trace::MessageTrace& m) {
 namespace {
 template <typename Map>
 std::vector<std::pair<std::string, std::size_t>> top(const Map& map, std::size_t n) {
+  // Most first, ties by name: the order does not depend on the map's.
   std::vector<std::pair<std::string, std::size_t>> v(map.begin(), map.end());
-  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
   if (v.size() > n) v.resize(n);
   return v;
 }
@@ -152,7 +159,7 @@ double share(std::size_t part, std::size_t whole) { return whole == 0 ? 0.0 : st
 nlohmann::json TraceSummary::to_json() const {
   json domains = json::object();
   for (const auto& [d, c] : sender_domains_) {
-    domains[d] = {{"messages", c.messages}, {"all_tls", c.all_tls}, {"plaintext", c.plaintext}, {"by_weakest_hop", c.by_weakest}};
+    domains[d] = {{"messages", c.messages}, {"all_tls", c.all_tls}, {"plaintext", c.plaintext}, {"by_weakest_hop", by_label(c.by_weakest)}};
   }
   json relays = json::array();
   for (const auto& [relay, n] : top(plaintext_relays_, 20)) relays.push_back({{"relay", relay}, {"plaintext_hops", n}});
@@ -163,8 +170,8 @@ nlohmann::json TraceSummary::to_json() const {
           {"plaintext", total_.plaintext},
           {"no_evidence", total_.messages - total_.all_tls - total_.plaintext},
           {"all_tls_share", share(total_.all_tls, total_.messages)},
-          {"hops_by_tls_version", hop_versions_},
-          {"messages_by_weakest_hop", total_.by_weakest},
+          {"hops_by_tls_version", by_label(hop_versions_)},
+          {"messages_by_weakest_hop", by_label(total_.by_weakest)},
           {"worst_relays", std::move(relays)},
           {"sender_domains", std::move(domains)}};
 }
@@ -175,20 +182,21 @@ void TraceSummary::write_text(std::ostream& out) const {
   out << ": " << total_.all_tls << " (" << std::fixed << std::setprecision(1) << 100 * share(total_.all_tls, total_.messages)
       << "%) travelled over TLS on every hop with evidence, " << total_.plaintext << " had a plaintext hop.\n";
   out << "\n  hops by protection\n";
-  for (const auto& [v, n] : hop_versions_) out << "    " << std::left << std::setw(28) << v << std::right << n << "\n";
+  for (const auto& [v, n] : by_label(hop_versions_)) out << "    " << std::left << std::setw(28) << v << std::right << n << "\n";
   if (!plaintext_relays_.empty()) {
     out << "\n  relays receiving in plaintext (worst first)\n";
     for (const auto& [relay, n] : top(plaintext_relays_, 10)) out << "    " << std::left << std::setw(40) << relay << std::right << n << "\n";
   }
   out << "\n  sender domains (worst first)          messages  all-TLS  plaintext  weakest hop\n";
   std::vector<std::pair<std::string, Counts>> domains(sender_domains_.begin(), sender_domains_.end());
-  std::stable_sort(domains.begin(), domains.end(), [](const auto& a, const auto& b) { return a.second.plaintext > b.second.plaintext; });
+  std::sort(domains.begin(), domains.end(), [](const auto& a, const auto& b) {
+    return a.second.plaintext != b.second.plaintext ? a.second.plaintext > b.second.plaintext : a.first < b.first;
+  });
   for (std::size_t i = 0; i < domains.size() && i < 20; ++i) {
     const auto& [d, c] = domains[i];
-    std::string_view weakest = "-";
-    for (const auto& [label, n] : c.by_weakest) {
-      if (weakest == "-" || weakness_rank(label) < weakness_rank(weakest)) weakest = label;
-    }
+    const auto weakest_index = std::find_if(c.by_weakest.begin(), c.by_weakest.end(), [](std::size_t n) { return n > 0; });
+    const std::string_view weakest =
+        weakest_index == c.by_weakest.end() ? "-" : kProtections[static_cast<std::size_t>(weakest_index - c.by_weakest.begin())];
     out << "    " << std::left << std::setw(36) << d << std::right << std::setw(8) << c.messages << std::setw(9) << c.all_tls
         << std::setw(11) << c.plaintext << "  " << weakest << "\n";
   }

@@ -7,7 +7,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include <map>
+#include <array>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <ostream>
 
 #include "trace/message.hpp"
@@ -28,20 +32,28 @@ class TraceSummary {
   void write_text(std::ostream& out) const;
 
  private:
+  // Counts per protection label, weakest first: plaintext, SSLv3, TLSv1.0 ... TLSv1.3, TLS of a
+  // version not stated (a closed set: an array index instead of a map lookup per hop).
+  using ByProtection = std::array<std::size_t, 7>;
   struct Counts {
     std::size_t messages = 0;
     std::size_t all_tls = 0;
     std::size_t plaintext = 0;
-    // Messages by their weakest hop: "plaintext", "SSLv3", "TLSv1.0" ... "TLS (version not stated)".
-    std::map<std::string, std::size_t, std::less<>> by_weakest;
+    ByProtection by_weakest{};  // messages by their weakest hop
   };
+  // Looked up by string_view (transparent hash), so a key is built only the first time it is seen.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <typename T>
+  using ByName = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
   std::size_t messages_ = 0;
   std::size_t unreadable_ = 0;
   Counts total_;
-  // std::less<>: looked up by string_view, so a key is built only the first time it is seen.
-  std::map<std::string, std::size_t, std::less<>> hop_versions_;      // "TLSv1.3" / "TLS (version not stated)" / "plaintext"
-  std::map<std::string, std::size_t, std::less<>> plaintext_relays_;  // by-host of plaintext hops
-  std::map<std::string, Counts, std::less<>> sender_domains_;
+  ByProtection hop_versions_{};
+  ByName<std::size_t> plaintext_relays_;  // by-host of plaintext hops
+  ByName<Counts> sender_domains_;
 };
 
 }  // namespace intransit::report
