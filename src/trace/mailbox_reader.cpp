@@ -71,7 +71,7 @@ void trace_one(std::string_view message, const TrustOptions& trust, bool gmime_o
     return;
   }
   GMimeStream* stream = make_stream();
-  parse_stream(stream, true, "", trust, [&](MessageTrace&& t) { out.push_back(std::move(t)); });
+  parse_stream(stream, StreamHolds::mbox_message, "", trust, [&](MessageTrace&& t) { out.push_back(std::move(t)); });
   g_object_unref(stream);
 }
 

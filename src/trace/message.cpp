@@ -140,33 +140,31 @@ void ensure_gmime() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
-// Parses one stream: a single message, or (from read_mapped_mbox) one mbox message with its
-// From_ line, on a substream of the mapping that ends where the next From_ line starts.
-void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
+void parse_stream(GMimeStream* stream, StreamHolds holds, const std::string& source, const TrustOptions& trust,
                   const std::function<void(MessageTrace&&)>& sink) {
+  const bool mailbox = holds == StreamHolds::mailbox;
   GMimeParser* parser = g_mime_parser_new_with_stream(stream);
-  g_mime_parser_set_format(parser, mbox ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+  g_mime_parser_set_format(parser, holds == StreamHolds::message ? GMIME_FORMAT_MESSAGE : GMIME_FORMAT_MBOX);
   std::size_t n = 0;
   while (!g_mime_parser_eos(parser)) {
     const gint64 before = g_mime_parser_tell(parser);
     GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
     ++n;
-    const std::string where = mbox ? source + "#" + std::to_string(n) : source;
+    const std::string where = mailbox ? source + "#" + std::to_string(n) : source;
     if (message == nullptr) {
       MessageTrace t;
       t.source = where;
       t.error = "not a message GMime could parse";
       // A parser that failed without moving would fail the same way forever (found by the
-      // fuzzer: a From_ line followed by bytes that are no header). The stream holds this one
-      // message only, so one bad message costs only itself.
+      // fuzzer: a From_ line followed by bytes that are no header).
       const bool stuck = g_mime_parser_tell(parser) <= before;
       sink(std::move(t));
-      if (!mbox || stuck) break;
+      if (!mailbox || stuck) break;
       continue;
     }
     sink(trace_message(message, where, trust));
     g_object_unref(message);
-    if (!mbox) break;
+    if (!mailbox) break;
   }
   g_object_unref(parser);
 }
@@ -268,7 +266,7 @@ bool read_messages(const std::string& path, InputKind kind, const TrustOptions& 
         continue;
       }
       GMimeStream* stream = g_mime_stream_fs_new(fd);  // owns fd
-      parse_stream(stream, false, file, trust, sink);
+      parse_stream(stream, StreamHolds::message, file, trust, sink);
       g_object_unref(stream);
     }
     return true;
@@ -290,7 +288,7 @@ bool read_messages(const std::string& path, InputKind kind, const TrustOptions& 
   if (kind == InputKind::mbox && GMIME_IS_STREAM_MMAP(stream)) {
     read_mapped_mbox(GMIME_STREAM_MMAP(stream), path, trust, render, rendered_sink);
   } else {
-    parse_stream(stream, kind == InputKind::mbox, path, trust, sink);
+    parse_stream(stream, kind == InputKind::mbox ? StreamHolds::mailbox : StreamHolds::message, path, trust, sink);
   }
   g_object_unref(stream);
   return true;

@@ -4,6 +4,7 @@
 
 #include <gmime/gmime.h>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -16,11 +17,18 @@ namespace intransit::trace {
 
 void ensure_gmime();
 
-// GMime over one stream: a single message, or with `mbox` the messages of a stream that starts
-// at a From_ line (read_mapped_mbox hands over one message at a time; an unmappable mailbox
-// comes whole). "SOURCE#N", N from 1 in this stream. A malformed message is reported with
-// `error` set; one GMime cannot get past ends the stream.
-void parse_stream(GMimeStream* stream, bool mbox, const std::string& source, const TrustOptions& trust,
+// What a stream given to GMime holds.
+enum class StreamHolds : std::uint8_t {
+  message,       // one message without a From_ line (a file, a Maildir entry, standard input)
+  mbox_message,  // one mbox message with its From_ line: read_mapped_mbox cut it at the next one
+  mailbox,       // a whole mailbox (one that cannot be mapped): "SOURCE#N", N from 1
+};
+
+// GMime over one stream. A malformed message is reported with `error` set; one GMime cannot get
+// past ends the stream. A stream that holds one message yields exactly one trace: GMime, given
+// a last part whose header is cut by the end of input, reports a further message that is not
+// there (found by the differential fuzzer).
+void parse_stream(GMimeStream* stream, StreamHolds holds, const std::string& source, const TrustOptions& trust,
                   const std::function<void(MessageTrace&&)>& sink);
 
 // Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of a body as transmitted,
