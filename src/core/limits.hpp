@@ -123,6 +123,9 @@ inline constexpr std::size_t kMailboxReleaseBytes = 32U << 20U;
 // range for its last message; a message longer than that is read through the mapping instead.
 inline constexpr std::size_t kMailboxRangeBytes = 1U << 20U;
 inline constexpr std::size_t kMailboxRangeSlackBytes = 128U << 10U;
+// Reader threads may run this many ranges ahead of the one being handed to the output, so that a
+// fast thread need not wait for a slow one; memory stays a few ranges' traces.
+inline constexpr std::size_t kMailboxRangesAhead = 8;
 
 }  // namespace intransit::limits
 

@@ -11,8 +11,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <ostream>
+#include <unordered_map>
 
 #include "trace/message.hpp"
 

@@ -206,16 +206,16 @@ void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const Tr
   // ranges before it are traced (not yet emitted) and renders them. Then it parks the range; the
   // thread that parks the next range in mailbox order hands it and every parked one after it to
   // the sink, one message at a time, so no thread waits for a slower one to catch up (the two
-  // vCPUs of the bench machine differ in speed by up to 1.8x). Workers stay at most kAhead ranges
-  // ahead of the sink: memory is a few ranges' traces whatever the mailbox's size.
-  constexpr std::size_t kAhead = 8;
+  // vCPUs of the bench machine differ in speed by up to 1.8x). Workers stay at most
+  // kMailboxRangesAhead ranges ahead of the sink: memory is a few ranges' traces whatever the
+  // mailbox's size.
   const auto work = [&] {
     RangeReader reader(mapped, g, trust, gmime_only);
     for (;;) {
       std::size_t index = 0;
       {
         std::unique_lock lock(mutex);
-        turn.wait(lock, [&] { return next_range * g.range >= size || next_range < next_emit + kAhead; });
+        turn.wait(lock, [&] { return next_range * g.range >= size || next_range < next_emit + limits::kMailboxRangesAhead; });
         if (next_range * g.range >= size) return;
         index = next_range++;
       }
