@@ -4,6 +4,7 @@
 // (RELIABILITY.md item 9). UTF-8 validity follows RFC 3629 §4 (no overlongs, no surrogates).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,16 @@ void make_printable(std::string& s);
 // ASCII lower case (DNS names, protocol keywords, media types: RFC 4343, RFC 9110 §8.3.1);
 // other bytes unchanged.
 std::string lower(std::string_view s);
+// True when `s` is `lower` (an all-lower-case ASCII word: a keyword, a header name) in any ASCII
+// case. Inline: parsers call it for every word and header line of a mailbox.
+inline bool equals_lower(std::string_view s, std::string_view lower) {
+  if (s.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] - 'A' + 'a') : s[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
 // "example.org." -> "example.org" (one trailing dot, the DNS root label).
 std::string_view strip_trailing_dot(std::string_view s);
 

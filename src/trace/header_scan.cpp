@@ -5,20 +5,10 @@
 #include <cstring>
 
 #include "core/limits.hpp"
+#include "core/text.hpp"
 
 namespace intransit::trace {
 namespace {
-
-
-bool iequals(std::string_view a, std::string_view lower) {
-  if (a.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower[i]) return false;
-  }
-  return true;
-}
 
 // RFC 5322 §2.2 ftext: printable US-ASCII except the colon.
 bool field_name_char(char c) { return c >= 33 && c <= 126 && c != ':'; }
@@ -96,15 +86,15 @@ HeaderScan scan_headers(std::string_view message) {
     const std::string_view name = line.substr(0, colon);
     in_field = true;
     open_start = pos + colon + 1;
-    if (iequals(name, "received")) {
+    if (text::equals_lower(name, "received")) {
       open_received = true;
-    } else if (iequals(name, "from")) {
+    } else if (text::equals_lower(name, "from")) {
       open = &out.from;
-    } else if (iequals(name, "message-id")) {
+    } else if (text::equals_lower(name, "message-id")) {
       open = &out.message_id;
-    } else if (iequals(name, "content-type")) {
+    } else if (text::equals_lower(name, "content-type")) {
       open = &out.content_type;
-    } else if (iequals(name, "content-transfer-encoding")) {
+    } else if (text::equals_lower(name, "content-transfer-encoding")) {
       open = &out.transfer_encoding;
     }
     pos = lf + 1;

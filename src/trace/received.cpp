@@ -263,20 +263,15 @@ std::string_view tokenise(std::string_view s, std::string_view s_low, Scratch& s
 
 enum class Clause { none, from, by, via, with, id, for_, tls };
 
-bool equals_ci(std::string_view a, std::string_view lower_b) {
-  return a.size() == lower_b.size() &&
-         std::equal(a.begin(), a.end(), lower_b.begin(), [](char x, char y) { return lower(x) == y; });
-}
-
 Clause keyword(std::string_view w) {
   if (w.size() < 2 || w.size() > 4) return Clause::none;
-  if (equals_ci(w, "from")) return Clause::from;
-  if (equals_ci(w, "by")) return Clause::by;
-  if (equals_ci(w, "via")) return Clause::via;
-  if (equals_ci(w, "with")) return Clause::with;
-  if (equals_ci(w, "id")) return Clause::id;
-  if (equals_ci(w, "for")) return Clause::for_;
-  if (equals_ci(w, "tls")) return Clause::tls;  // RFC 8314 §4.3, and Exim ≥ 4.92 "tls <cipher>"
+  if (text::equals_lower(w, "from")) return Clause::from;
+  if (text::equals_lower(w, "by")) return Clause::by;
+  if (text::equals_lower(w, "via")) return Clause::via;
+  if (text::equals_lower(w, "with")) return Clause::with;
+  if (text::equals_lower(w, "id")) return Clause::id;
+  if (text::equals_lower(w, "for")) return Clause::for_;
+  if (text::equals_lower(w, "tls")) return Clause::tls;  // RFC 8314 §4.3, and Exim ≥ 4.92 "tls <cipher>"
   return Clause::none;
 }
 
