@@ -34,10 +34,11 @@ asio::awaitable<void> addresses_into(dns::Resolver& resolver, std::string host, 
 
 asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot, smtp::SweepResult* sweep,
                                  WaitGroup& group) {
+  const auto deadline = std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
   slot = co_await smtp::probe(options);
   if (sweep != nullptr && slot.outcome == ProbeOutcome::ok && slot.tls) {
     options.tlsa.clear();
-    smtp::spawn_sweep(co_await asio::this_coro::executor, options, *sweep);
+    smtp::spawn_sweep(co_await asio::this_coro::executor, options, *sweep, deadline);
   }
   group.done();
 }

@@ -11,6 +11,8 @@
 
 #include "check/audit.hpp"
 #include "check/verdict.hpp"
+#include "cli/usage.hpp"
+#include "report/json_text.hpp"
 #include "report/check_report.hpp"
 #include "tls/client_context.hpp"
 
@@ -53,15 +55,18 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
       ->check(CLI::IsMember({"enforced", "opportunistic", "partial", "none"}));
   cmd->add_option("--resolver", args.resolver, "forward DNS to this recursive resolver's IP (still validated here)");
   cmd->add_option("--root-hints", args.root_hints, "root hints file for own recursion from a private root")
-      ->envname("INTRANSIT_ROOT_HINTS");
+      ->envname("INTRANSIT_ROOT_HINTS")
+      ->check(option_file());
   cmd->add_option("--trust-anchor", args.trust_anchor, "DNSSEC trust anchor file (default " + std::string(dns::kDefaultTrustAnchor) + ")")
-      ->envname("INTRANSIT_TRUST_ANCHOR");
+      ->envname("INTRANSIT_TRUST_ANCHOR")
+      ->check(option_file());
   cmd->add_option("--ca-file", args.ca_file, "trust anchors (PEM) for certificates instead of the system store")
-      ->envname("INTRANSIT_CA_FILE");
-  cmd->add_option("--helo", args.helo, "name to send in EHLO");
-  cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one MX address, seconds")
-      ->check(CLI::Range(1.0, 3600.0));
-  cmd->add_option("--dns-timeout", args.dns_timeout, "deadline for one DNS lookup, seconds")->check(CLI::Range(0.5, 120.0));
+      ->envname("INTRANSIT_CA_FILE")
+      ->check(option_file());
+  cmd->add_option("--helo", args.helo, "name to send in EHLO")->check(helo_name());
+  cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one MX address, --sweep included, seconds")
+      ->check(seconds_between(1.0, 3600.0));
+  cmd->add_option("--dns-timeout", args.dns_timeout, "deadline for one DNS lookup, seconds")->check(seconds_between(0.5, 120.0));
   cmd->add_flag("--sweep", args.sweep, "also sweep every TLS version and suite of every MX address");
   cmd->add_flag("-v,--verbose", args.verbose, "show informational findings and SMTP transcripts");
   cmd->footer(
@@ -74,6 +79,11 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
 int run_check(const CheckArgs& args) {
   std::vector<std::string> domains;
   for (const auto& d : args.domains) {
+    if (is_ip_literal(d)) {
+      std::cerr << "intransit check: '" << d << "' is an IP address, not a mail domain; to test the server at that "
+                << "address use: intransit probe " << d << "\n";
+      return 2;
+    }
     const auto normalised = check::normalise_domain(d);
     if (!normalised) {
       std::cerr << "intransit check: '" << d << "' is not a domain name\n";
@@ -130,7 +140,7 @@ int run_check(const CheckArgs& args) {
     }
     if (args.format == "json") {
       const auto j = report::check_to_json(facts[i], assessment);
-      std::cout << (facts.size() == 1 ? j.dump(2) : j.dump()) << "\n";
+      std::cout << report::json_text(j, facts.size() == 1 ? 2 : -1) << "\n";
     } else {
       if (i > 0) std::cout << "\n";
       report::write_check_text(std::cout, facts[i], assessment, style);

@@ -1,6 +1,8 @@
 // main.cpp — the intransit executable: CLI11 wiring only, all work lives in the libraries.
 // Subcommands are added here as each one does real work (see README "Status").
-// Exit codes (README "Exit codes"): 0 success, 2 usage error; each subcommand documents more.
+// Exit codes (README "Exit codes"): 0 success, 2 usage error, 70 internal error (EX_SOFTWARE:
+// something escaped a command; RELIABILITY.md item 52); each subcommand documents more.
+// All output passes the text boundary (core/safe_output.hpp) installed first thing here.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -10,13 +12,14 @@
 #include "cli/sink_command.hpp"
 #include "cli/strip_proxy_command.hpp"
 #include "cli/trace_command.hpp"
+#include "cli/usage.hpp"
+#include "core/safe_output.hpp"
 #include "intransit_version.hpp"
 
 namespace {
 constexpr int kExitUsage = 2;
-}
 
-int main(int argc, char** argv) {
+int run(int argc, char** argv) {
   CLI::App app{"intransit — finds out, with evidence, whether email is protected in transit."};
   app.set_version_flag("--version", std::string("intransit ") + intransit::kVersion);
   app.require_subcommand(1);
@@ -32,8 +35,21 @@ int main(int argc, char** argv) {
   const auto sink = intransit::cli::add_sink_command(app, sink_args);
   intransit::cli::StripProxyArgs strip_args;
   auto* strip = intransit::cli::add_strip_proxy_command(app, strip_args);
+  if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
+    std::cerr << "intransit: " << *unknown << "\n";
+    return kExitUsage;
+  }
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RequiredError& e) {
+    // "domain is required" for `check -lead.example` hides the real fault: name the word CLI11
+    // could not place (RELIABILITY.md item 60).
+    if (const auto left = app.remaining(true); !left.empty()) {
+      std::cerr << "intransit: '" << left.front() << "' is not an option here (see --help); " << e.what() << "\n";
+      return kExitUsage;
+    }
+    app.exit(e);
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);  // prints help, version or the error
     return rc == 0 ? 0 : kExitUsage;
@@ -45,4 +61,11 @@ int main(int argc, char** argv) {
   if (sink.sink->parsed()) return intransit::cli::run_sink(sink_args);
   if (strip->parsed()) return intransit::cli::run_strip_proxy(strip_args);
   return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const intransit::text::OutputBoundary boundary;
+  return intransit::cli::run_guarded([&] { return run(argc, argv); }, std::cerr);
 }

@@ -11,6 +11,8 @@
 #include <iostream>
 #include <optional>
 
+#include "cli/usage.hpp"
+#include "report/json_text.hpp"
 #include "report/probe_report.hpp"
 #include "smtp/probe.hpp"
 #include "smtp/sweep.hpp"
@@ -27,7 +29,7 @@ struct Target {
 };
 
 // HOST, HOST:PORT, [IPv6] or [IPv6]:PORT; a bare IPv6 literal has no port.
-std::optional<Target> parse_target(const std::string& s) {
+std::optional<Target> parse_target(const std::string& s, std::string& error) {
   Target t;
   if (!s.empty() && s.front() == '[') {
     const auto close = s.find(']');
@@ -35,24 +37,16 @@ std::optional<Target> parse_target(const std::string& s) {
     t.host = s.substr(1, close - 1);
     if (close + 1 < s.size()) {
       if (s[close + 1] != ':') return std::nullopt;
-      try {
-        t.port = static_cast<unsigned short>(std::stoul(s.substr(close + 2)));
-      } catch (...) {
-        return std::nullopt;
-      }
+      t.port = parse_port(std::string_view(s).substr(close + 2), error);
+      if (!t.port) return std::nullopt;
     }
     return t;
   }
   const auto colon = s.find(':');
   if (colon != std::string::npos && s.find(':', colon + 1) == std::string::npos) {
     t.host = s.substr(0, colon);
-    try {
-      const unsigned long port = std::stoul(s.substr(colon + 1));
-      if (port == 0 || port > 65535) return std::nullopt;
-      t.port = static_cast<unsigned short>(port);
-    } catch (...) {
-      return std::nullopt;
-    }
+    t.port = parse_port(std::string_view(s).substr(colon + 1), error);
+    if (!t.port) return std::nullopt;
   } else {
     t.host = s;
   }
@@ -64,9 +58,10 @@ std::optional<Target> parse_target(const std::string& s) {
 // the main probe found TLS, so the server never sees more than the sweep's own connections.
 asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot,
                                  smtp::SweepResult* sweep) {
+  const auto deadline = std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
   slot = co_await smtp::probe(options);
   if (sweep != nullptr && slot.outcome == ProbeOutcome::ok && slot.tls) {
-    smtp::spawn_sweep(co_await asio::this_coro::executor, options, *sweep);
+    smtp::spawn_sweep(co_await asio::this_coro::executor, options, *sweep, deadline);
   }
 }
 
@@ -80,12 +75,13 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
   cmd->add_option("--port", args.port, "25 or 587 (STARTTLS) or 465 (implicit TLS); default 25")
       ->check(CLI::Range(1, 65535));
   cmd->add_option("--ca-file", args.ca_file, "trust anchors (PEM) instead of the system store")
-      ->envname("INTRANSIT_CA_FILE");
+      ->envname("INTRANSIT_CA_FILE")
+      ->check(option_file());
   cmd->add_option("--format", args.format, "text (for people) or json (schema intransit.probe/1)")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--helo", args.helo, "name to send in EHLO");
-  cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one address, seconds")
-      ->check(CLI::Range(1.0, 3600.0));
+  cmd->add_option("--helo", args.helo, "name to send in EHLO")->check(helo_name());
+  cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one address, --sweep included, seconds")
+      ->check(seconds_between(1.0, 3600.0));
   cmd->add_flag("-v,--verbose", args.verbose, "show the SMTP transcript");
   cmd->add_flag("--sweep", args.sweep,
                 "also learn every TLS version and accepted suite (rated after NCSC-NL) and the server's order");
@@ -96,9 +92,11 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
 }
 
 int run_probe(const ProbeArgs& args) {
-  const auto target = parse_target(args.target);
+  std::string parse_error;
+  const auto target = parse_target(args.target, parse_error);
   if (!target) {
-    std::cerr << "intransit probe: cannot parse target '" << args.target << "'\n";
+    std::cerr << "intransit probe: cannot parse target '" << args.target << "'"
+              << (parse_error.empty() ? "" : ": " + parse_error) << "\n";
     return 2;
   }
   const unsigned short port = args.port != 0 ? static_cast<unsigned short>(args.port) : target->port.value_or(25);
@@ -159,7 +157,7 @@ int run_probe(const ProbeArgs& args) {
     for (std::size_t i = 0; i < results.size(); ++i) {
       out.push_back(report::probe_to_json(results[i], args.sweep && !sweeps[i].versions.empty() ? &sweeps[i] : nullptr));
     }
-    std::cout << (results.size() == 1 ? out.front() : out).dump(2) << "\n";
+    std::cout << report::json_text(results.size() == 1 ? out.front() : out, 2) << "\n";
   } else {
     for (std::size_t i = 0; i < results.size(); ++i) {
       report::write_probe_text(std::cout, results[i], args.verbose,

@@ -10,6 +10,8 @@
 #include <iostream>
 
 #include "cli/endpoint_arg.hpp"
+#include "cli/usage.hpp"
+#include "report/json_text.hpp"
 #include "report/sink_report.hpp"
 #include "sink/judgement.hpp"
 #include "sink/server.hpp"
@@ -30,9 +32,11 @@ SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
   auto* cmd = app.add_subcommand("sink", "A test receiver: does a sending server fall back to plaintext or accept bad certificates?");
   cmd->add_option("--listen", args.listen, "SCENARIO@ADDRESS:PORT, repeatable; scenarios: " + scenario_names())->take_all();
   cmd->add_option("--store", args.store, "SQLite file recording every session and delivery (created if missing)");
-  cmd->add_option("--hostname", args.hostname, "name in the banner and EHLO reply, and in the certificates the sink makes");
-  cmd->add_option("--cert", args.certificate, "PEM certificate chain for the scenarios that present a real certificate");
-  cmd->add_option("--key", args.key, "PEM private key for --cert");
+  cmd->add_option("--hostname", args.hostname, "name in the banner and EHLO reply, and in the certificates the sink makes")
+      ->check(helo_name());
+  cmd->add_option("--cert", args.certificate, "PEM certificate chain for the scenarios that present a real certificate")
+      ->check(option_file());
+  cmd->add_option("--key", args.key, "PEM private key for --cert")->check(option_file());
   cmd->add_option("--scenario-cert", args.scenario_certificates,
                   "SCENARIO=CERT,KEY: a certificate for one scenario (e.g. an expired one from your CA for 'expired')");
   cmd->add_option("--timeout", args.timeout_seconds,
@@ -137,7 +141,7 @@ int run_sink_report(const SinkArgs& args) {
     return kSinkSetupError;
   }
   if (args.format == "json") {
-    std::cout << report::sink_report_to_json(senders, args.store).dump(2) << "\n";
+    std::cout << report::json_text(report::sink_report_to_json(senders, args.store), 2) << "\n";
   } else {
     const bool colour = isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nullptr;
     report::write_sink_report_text(std::cout, senders, colour);

@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/endpoint_arg.hpp"
+#include "report/json_text.hpp"
 #include "sink/strip_proxy.hpp"
 
 namespace intransit::cli {
@@ -75,7 +76,7 @@ int run_strip_proxy(const StripProxyArgs& args) {
   boost::asio::io_context io;
   try {
     sink::StripProxy proxy(io, {*listen, *upstream, args.replace_with, 512}, [&](const sink::Capture& c) {
-      out << capture_to_json(c).dump() << std::endl;
+      out << report::json_text(capture_to_json(c)) << std::endl;
       std::cerr << "strip-proxy: read in plaintext: MAIL FROM:<" << c.mail_from << "> to " << c.rcpt_to.size() << " recipient(s), "
                 << c.data_bytes << " bytes" << (c.starttls_removed ? " (STARTTLS was removed from the server's EHLO reply)" : "")
                 << "\n";

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "report/json_text.hpp"
 #include "report/trace_report.hpp"
 #include "trace/message.hpp"
 
@@ -45,7 +46,7 @@ int run_trace(const TraceArgs& args) {
   trace::Render render;
   if (!args.summary_only) {
     render = [&](const trace::MessageTrace& m) {
-      if (json) return (mailbox ? report::trace_to_json(m).dump() : report::trace_to_json(m).dump(2)) + "\n";
+      if (json) return report::json_text(report::trace_to_json(m), mailbox ? -1 : 2) + "\n";
       std::ostringstream text;
       report::write_trace_text(text, m, colour);
       return text.str();
@@ -66,7 +67,7 @@ int run_trace(const TraceArgs& args) {
   if (progress && args.summary_only) std::cerr << "\r";
   if (mailbox) {
     if (json) {
-      std::cout << summary.to_json().dump() << "\n";
+      std::cout << report::json_text(summary.to_json()) << "\n";
     } else {
       summary.write_text(std::cout);
     }

@@ -70,6 +70,10 @@ inline constexpr int kSweepConnectionsPerHost = 4;
 inline constexpr std::chrono::milliseconds kSweepBackoffFirst{500};
 inline constexpr int kSweepBackoffRetries = 3;
 
+// A sweep handshake is not started with less than this left of the probe's deadline: it could
+// not finish an SMTP dialogue and a TLS handshake, and would only be reported as a timeout.
+inline constexpr std::chrono::milliseconds kSweepMinimumHandshake{250};
+
 }  // namespace intransit::limits
 
 namespace intransit::limits {

@@ -94,6 +94,64 @@ std::string printable(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+// Length of one of the report's own colour codes at bytes[i] (an ESC), or 0.
+std::size_t colour_code_length(std::string_view bytes, std::size_t i) {
+  static constexpr std::string_view kCodes[] = {"\033[0m", "\033[1m", "\033[2m", "\033[31m",
+                                                "\033[32m", "\033[33m", "\033[36m"};
+  for (const auto code : kCodes) {
+    if (bytes.substr(i, code.size()) == code) return code.size();
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string terminal_text(std::string_view bytes, bool colour, bool carriage_return) {
+  const auto layout = [&](std::uint8_t b) {
+    return (b >= 0x20 && b < 0x7F) || b == '\n' || b == '\t' || (b == '\r' && carriage_return);
+  };
+  std::string out;
+  out.reserve(bytes.size());
+  for (std::size_t i = 0; i < bytes.size();) {
+    const auto byte = static_cast<std::uint8_t>(bytes[i]);
+    if (layout(byte)) {  // a run of ASCII text and layout, copied at once (nearly all output)
+      std::size_t j = i + 1;
+      while (j < bytes.size() && layout(static_cast<std::uint8_t>(bytes[j]))) ++j;
+      out.append(bytes.substr(i, j - i));
+      i = j;
+    } else if (const std::size_t c = byte == 0x1B && colour ? colour_code_length(bytes, i) : 0; c > 0) {
+      out.append(bytes.substr(i, c));
+      i += c;
+    } else if (byte < 0x20 || byte == 0x7F) {
+      append_escaped(out, byte);
+      ++i;
+    } else if (const std::size_t n = utf8_sequence_length(bytes, i); n > 0 && !is_c1_control(bytes, i, n)) {
+      out.append(bytes.substr(i, n));
+      i += n;
+    } else {
+      append_escaped(out, byte);
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::size_t incomplete_tail(std::string_view bytes) {
+  // A colour code is at most 5 bytes, a UTF-8 sequence 4: look at the last 4 bytes for an ESC or
+  // a lead byte whose sequence runs past the end.
+  const std::size_t from = bytes.size() > 4 ? bytes.size() - 4 : 0;
+  for (std::size_t i = from; i < bytes.size(); ++i) {
+    const auto b = static_cast<std::uint8_t>(bytes[i]);
+    const std::size_t left = bytes.size() - i;
+    if (b == 0x1B) return left;
+    const std::size_t need = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    if (need > left) return left;
+  }
+  return 0;
+}
+
 void make_printable(std::string& s) {
   if (!is_plain_printable(s)) s = printable(s);
 }

@@ -17,6 +17,15 @@ bool is_valid_utf8(std::string_view bytes);
 // well-formed UTF-8 sequence is written as "\xNN" (backslash as "\\"). Printable ASCII and valid
 // multi-byte UTF-8 pass through unchanged. The result is valid UTF-8 with no control characters.
 std::string printable(std::string_view bytes);
+// The text form for a terminal or a log file (RELIABILITY.md item 51): like printable(), but a
+// report's own layout passes: line feeds, tabs and backslashes (already-escaped fields must not be
+// escaped twice), and, when `colour` is true, the report's own colour codes (ESC '[' 0|1|2|31|32|33|36
+// 'm', nothing else: a stranger's ESC[8m would hide text, ESC[2J clear the screen), and when
+// `carriage_return` is true a CR (progress counters on a terminal's stderr).
+std::string terminal_text(std::string_view bytes, bool colour, bool carriage_return = false);
+// How many bytes at the end of `bytes` may be the start of a UTF-8 sequence or a colour code that
+// the next write completes (0-5): a stream filter keeps them back instead of escaping them early.
+std::size_t incomplete_tail(std::string_view bytes);
 // True when printable(bytes) == bytes: printable ASCII only, no backslash.
 bool is_plain_printable(std::string_view bytes);
 // `s = printable(s)`, with no copy when `s` is plain printable ASCII already (nearly always).

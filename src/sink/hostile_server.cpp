@@ -27,7 +27,7 @@ struct ScenarioName {
   HostileScenario scenario;
   std::string_view name;
 };
-constexpr std::array<ScenarioName, 21> kNames{{
+constexpr std::array<ScenarioName, 22> kNames{{
     {HostileScenario::valid, "valid"},
     {HostileScenario::silent, "silent"},
     {HostileScenario::drip_banner, "drip-banner"},
@@ -49,6 +49,7 @@ constexpr std::array<ScenarioName, 21> kNames{{
     {HostileScenario::eof_mid_reply, "eof-mid-reply"},
     {HostileScenario::quit_ignored, "quit-ignored"},
     {HostileScenario::implicit_tls, "implicit-tls"},
+    {HostileScenario::slow_banner, "slow-banner"},
 }};
 
 
@@ -147,6 +148,7 @@ awaitable<void> Connection::no_starttls_dialogue(std::string_view banner, std::s
 awaitable<void> Connection::starttls_then_tls_dialogue() {
   const std::string banner = "220 " + name_ + " ESMTP hostile\r\n";
   const std::string ehlo = "250-" + name_ + "\r\n250-PIPELINING\r\n250 STARTTLS\r\n";
+  if (scenario_ == HostileScenario::slow_banner) co_await sleep(std::chrono::seconds(1));
   const bool greeted = co_await write(socket_, banner);
   if (!greeted) co_return;
   const bool answered = co_await answer_ehlo(socket_, ehlo);
@@ -276,6 +278,7 @@ awaitable<void> Connection::run() {
       break;
     }
     case HostileScenario::valid:
+    case HostileScenario::slow_banner:
     case HostileScenario::starttls_refused:
     case HostileScenario::starttls_injection:
     case HostileScenario::handshake_stall:

@@ -43,6 +43,7 @@ enum class HostileScenario : std::uint8_t {
   eof_mid_reply,          // EOF in the middle of the multi-line EHLO reply (item 20)
   quit_ignored,           // no STARTTLS, and QUIT is never answered (item 22)
   implicit_tls,           // a correct server with implicit TLS, as on port 465 (RFC 8314 §3)
+  slow_banner,            // a correct server that waits 1 s before each banner (item 55)
 };
 
 std::string_view to_string(HostileScenario scenario);

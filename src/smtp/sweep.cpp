@@ -89,25 +89,48 @@ ProbeOptions offering(const ProbeOptions& base, int version, const std::vector<c
 // One handshake of the sweep. A server that defers us (421, RELIABILITY.md item 24) is given
 // time, with a doubling pause, a few times: Exim, for one, keeps a process per aborted handshake
 // for a while and answers 421 beyond smtp_accept_max.
-asio::awaitable<ProbeResult> polite_probe(ProbeOptions options, VersionSweep& out) {
+// nullopt when the sweep's deadline has passed: no handshake is started after it, and one that
+// starts gets only the time left (RELIABILITY.md item 55).
+using Clock = std::chrono::steady_clock;
+std::optional<std::chrono::milliseconds> time_left(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  if (left < limits::kSweepMinimumHandshake) return std::nullopt;
+  return left;
+}
+
+asio::awaitable<std::optional<ProbeResult>> polite_probe(ProbeOptions options, VersionSweep& out,
+                                                         Clock::time_point deadline) {
   auto pause = limits::kSweepBackoffFirst;
   for (int attempt = 0;; ++attempt) {
+    const auto left = time_left(deadline);
+    if (!left) {
+      out.cut_short = true;
+      co_return std::nullopt;
+    }
+    options.deadlines.total = std::min(options.deadlines.total, *left);
     ProbeResult r = co_await probe(options);
     ++out.connections;
     if (r.outcome != ProbeOutcome::rate_limited || attempt == limits::kSweepBackoffRetries) co_return r;
     ++out.deferrals;
-    asio::steady_timer timer(co_await asio::this_coro::executor, pause);
+    asio::steady_timer timer(co_await asio::this_coro::executor, std::min(Clock::now() + pause, deadline));
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     pause *= 2;
   }
 }
 
-asio::awaitable<void> sweep_one_version(ProbeOptions base, VersionInfo version, VersionSweep& out) {
+asio::awaitable<void> sweep_one_version(ProbeOptions base, VersionInfo version, VersionSweep& out,
+                                        Clock::time_point deadline) {
   std::vector<const SSL_CIPHER*> remaining = offerable(version.id);
   std::vector<const SSL_CIPHER*> accepted;
   while (!remaining.empty()) {
-    const ProbeResult r = co_await polite_probe(offering(base, version.id, remaining), out);
+    const auto attempt = co_await polite_probe(offering(base, version.id, remaining), out, deadline);
+    if (!attempt) {
+      out.error = "deadline: the probe's --timeout ran out during the sweep";
+      if (accepted.empty()) co_return;
+      break;
+    }
+    const ProbeResult& r = *attempt;
     if (r.outcome == ProbeOutcome::tls_handshake_failed) break;  // none of `remaining` is taken
     if (r.outcome != ProbeOutcome::ok || !r.tls) {
       // Could not test (timeout, refused, no STARTTLS, ...): never read that as "not supported".
@@ -131,14 +154,17 @@ asio::awaitable<void> sweep_one_version(ProbeOptions base, VersionInfo version, 
     // Offer the accepted suites in reverse: a server that still picks its first choice
     // imposes its own order.
     std::vector<const SSL_CIPHER*> reversed(accepted.rbegin(), accepted.rend());
-    const ProbeResult r = co_await polite_probe(offering(base, version.id, reversed), out);
-    if (r.outcome == ProbeOutcome::ok && r.tls) out.server_order = r.tls->cipher == SSL_CIPHER_get_name(accepted.front());
+    const auto r = co_await polite_probe(offering(base, version.id, reversed), out, deadline);
+    if (r && r->outcome == ProbeOutcome::ok && r->tls) {
+      out.server_order = r->tls->cipher == SSL_CIPHER_get_name(accepted.front());
+    }
   }
 }
 
-asio::awaitable<void> sweep_version(ProbeOptions base, VersionInfo version, VersionSweep& out) {
+asio::awaitable<void> sweep_version(ProbeOptions base, VersionInfo version, VersionSweep& out,
+                                    Clock::time_point deadline) {
   out.version = version.name;
-  co_await sweep_one_version(std::move(base), version, out);
+  co_await sweep_one_version(std::move(base), version, out, deadline);
   out.done = true;
 }
 
@@ -150,11 +176,12 @@ int SweepResult::connections() const {
   return n;
 }
 
-void spawn_sweep(const asio::any_io_executor& executor, const ProbeOptions& base, SweepResult& out) {
+void spawn_sweep(const asio::any_io_executor& executor, const ProbeOptions& base, SweepResult& out,
+                 Clock::time_point deadline) {
   static_assert(kVersions.size() <= limits::kSweepConnectionsPerHost, "one connection per version at a time");
   out.versions.assign(kVersions.size(), VersionSweep{});
   for (std::size_t i = 0; i < kVersions.size(); ++i) {
-    asio::co_spawn(executor, sweep_version(base, kVersions[i], out.versions[i]), asio::detached);
+    asio::co_spawn(executor, sweep_version(base, kVersions[i], out.versions[i], deadline), asio::detached);
   }
 }
 

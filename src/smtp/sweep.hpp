@@ -6,9 +6,15 @@
 // order. Every handshake is a full SMTP STARTTLS dialogue (or implicit TLS), through the probe
 // engine with all its deadlines. Versions run concurrently: at most one connection per version
 // at a time (limits::kSweepConnectionsPerHost).
+// The sweep has a deadline (RELIABILITY.md item 55): it shares what remains of the probe's
+// --timeout after the main probe. Versions run concurrently against that one instant; each
+// handshake gets at most the time left, a back-off pause never outlasts it, and a version cut short
+// keeps the suites it found and says "deadline" in its error (supported stays unknown if none).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
 
 #include <optional>
 #include <string>
@@ -32,6 +38,7 @@ struct VersionSweep {
   std::optional<bool> server_order;   // nullopt with fewer than two suites
   int connections = 0;
   int deferrals = 0;                  // 421s answered by pausing and trying again
+  bool cut_short = false;             // the probe's deadline ended it before it was complete
   bool done = false;  // this version's handshakes are over (whatever they found)
 };
 
@@ -40,8 +47,9 @@ struct SweepResult {
   int connections() const;
 };
 
-// Spawns the sweep of the server in `base` on `executor`; `out` (which must outlive the run) is
-// complete when its io_context runs out of work.
-void spawn_sweep(const boost::asio::any_io_executor& executor, const ProbeOptions& base, SweepResult& out);
+// Spawns the sweep of the server in `base` on `executor`, to end by `deadline`; `out` (which must
+// outlive the run) is complete when its io_context runs out of work.
+void spawn_sweep(const boost::asio::any_io_executor& executor, const ProbeOptions& base, SweepResult& out,
+                 std::chrono::steady_clock::time_point deadline);
 
 }  // namespace intransit::smtp

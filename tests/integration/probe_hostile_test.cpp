@@ -13,6 +13,7 @@
 #include <map>
 
 #include "core/text.hpp"
+#include "report/json_text.hpp"
 #include "report/probe_report.hpp"
 #include "sink/hostile_server.hpp"
 #include "smtp/probe.hpp"
@@ -61,6 +62,7 @@ const std::map<HostileScenario, Expected>& expectations() {
       {HostileScenario::eof_mid_reply, {ProbeOutcome::connection_lost, Phase::ehlo, {}}},
       {HostileScenario::quit_ignored, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
       {HostileScenario::implicit_tls, {ProbeOutcome::ok, Phase::ehlo_tls, {}}},
+      {HostileScenario::slow_banner, {ProbeOutcome::ok, Phase::ehlo_tls, {}}},
   };
   return table;
 }
@@ -160,6 +162,21 @@ TEST(HostileProbeDetails, NulAndEscapesInTheBannerAreEscaped) {
   EXPECT_EQ(r.banner, "ho\\x00st \\xff\\xfe \\x1b[31mred\\x1b[0m ok");
 }
 
+// RELIABILITY.md item 51 (issue 14 item 1): a certificate whose dNSName holds 0xFF. nlohmann's
+// dump() throws type_error 316 on it (probe --format json aborted, exit 134); the one JSON output
+// boundary writes the byte as \xff and the document parses back.
+TEST(HostileProbeDetails, NonUtf8CertificateNameReachesJsonEscaped) {
+  asio::io_context io;
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::valid, "bad\xff.test");
+  server.start();
+  const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
+  ASSERT_TRUE(r.tls.has_value());
+  const std::string json = intransit::report::json_text(intransit::report::probe_to_json(r), 2);
+  EXPECT_TRUE(intransit::text::is_valid_utf8(json));
+  const auto parsed = nlohmann::json::parse(json);
+  EXPECT_NE(parsed.dump().find("bad\\\\xff.test"), std::string::npos) << json;
+}
+
 TEST(HostileProbeDetails, HugeChainIsRefusedBySize) {
   const ProbeResult r = probe_scenario(HostileScenario::huge_chain);
   EXPECT_NE(r.detail.find("excessive message size"), std::string::npos) << r.detail;
@@ -180,12 +197,14 @@ TEST(HostileProbeDetails, ClosedPortIsRefused) {
 
 namespace {
 
-intransit::smtp::SweepResult sweep_scenario(HostileScenario scenario) {
+intransit::smtp::SweepResult sweep_scenario(HostileScenario scenario,
+                                            std::chrono::seconds budget = std::chrono::seconds(600)) {
   asio::io_context io;
   HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, scenario);
   server.start();
   intransit::smtp::SweepResult sweep;
-  intransit::smtp::spawn_sweep(io.get_executor(), short_options(server.local_endpoint()), sweep);
+  intransit::smtp::spawn_sweep(io.get_executor(), short_options(server.local_endpoint()), sweep,
+                               std::chrono::steady_clock::now() + budget);
   // The server's accept loop never runs out of work: stop once every version has reported.
   asio::steady_timer poll(io);
   std::function<void()> check = [&] {
@@ -239,6 +258,24 @@ TEST(HostileSweep, ValidServerSupportsTls13WithTheEliminationMinimum) {
 }  // namespace
 
 namespace {
+
+// RELIABILITY.md item 55: the probe's deadline covers the sweep. Each handshake with this server
+// takes at least 1 s (its banner), so a 3 s budget allows at most three per version, 12 in all;
+// without the deadline the elimination needs well over 20 (every TLS 1.2 suite of the server).
+// Counts connections, not seconds: no wall-clock assertion.
+TEST(HostileSweep, DeadlineCoversTheWholeSweep) {
+  const auto sweep = sweep_scenario(HostileScenario::slow_banner, std::chrono::seconds(3));
+  EXPECT_LE(sweep.connections(), 12);
+  bool cut = false;
+  for (const auto& v : sweep.versions) {
+    EXPECT_TRUE(v.done);
+    if (v.cut_short) {
+      cut = true;
+      EXPECT_NE(v.error.find("deadline"), std::string::npos) << v.version;
+    }
+  }
+  EXPECT_TRUE(cut);
+}
 
 TEST(HostileSweep, RateLimitedServerIsGivenTimeThenReportedUntested) {
   const auto sweep = sweep_scenario(HostileScenario::rate_limited);

@@ -1,5 +1,9 @@
 // Unit tests for core/text.hpp: escaping of hostile bytes and UTF-8 validation (RFC 3629 §4).
 #include "core/text.hpp"
+#include "core/safe_output.hpp"
+
+#include <ostream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -60,3 +64,30 @@ TEST(Text, PlainPrintableSeesEveryEscapedByteAtEveryPosition) {
 }
 }  // namespace
 }  // namespace intransit::text
+
+// RELIABILITY.md item 51 (issue 14 item 1): the text output boundary.
+TEST(TerminalText, KeepsLayoutEscapesStrangersControls) {
+  using intransit::text::terminal_text;
+  EXPECT_EQ(terminal_text("a\tb\nc\\xff", false), "a\tb\nc\\xff");  // layout and prior escapes pass
+  EXPECT_EQ(terminal_text("caf\xe9 \xff", false), "caf\\xe9 \\xff");
+  EXPECT_EQ(terminal_text("x\ry\x07", false), "x\\x0dy\\x07");
+  EXPECT_EQ(terminal_text("x\ry", false, true), "x\ry");
+  EXPECT_EQ(terminal_text("\x1b[31mred\x1b[0m", true), "\x1b[31mred\x1b[0m");   // own colour codes
+  EXPECT_EQ(terminal_text("\x1b[31mred\x1b[0m", false), "\\x1b[31mred\\x1b[0m");  // not on a file
+  EXPECT_EQ(terminal_text("\x1b[8mhidden\x1b[2J", true), "\\x1b[8mhidden\\x1b[2J");  // not ours
+  EXPECT_EQ(terminal_text("\xC2\x9B" "2J", true), "\\xc2\\x9b2J");
+}
+
+TEST(SafeOutputBuf, EscapesAcrossWritesWithoutSplittingCharacters) {
+  std::stringbuf target;
+  {
+    intransit::text::SafeOutputBuf filter(&target, false);
+    std::ostream out(&filter);
+    out << "gr\xC3";  // a UTF-8 sequence split across two writes stays whole
+    out.flush();
+    out << "\xBC\xC3\x9F " << "bad \xff\x01" << std::endl;
+    out << "tail \xE2\x82";  // an incomplete sequence at the very end is escaped at destruction
+  }
+  EXPECT_EQ(target.str(), "gr\xC3\xBC\xC3\x9F bad \\xff\\x01\ntail \\xe2\\x82");
+  EXPECT_TRUE(is_valid_utf8(target.str()));
+}
