@@ -1,4 +1,5 @@
-// sink_command.cpp — see sink_command.hpp. The sink runs until SIGINT or SIGTERM; the store is
+// sink_command.cpp — see sink_command.hpp. The sink runs until SIGINT or SIGTERM; then it stops
+// accepting, ends every open session and queues its row (RELIABILITY item 57), and the store is
 // flushed before exit. Every listener is printed on stdout ("listening SCENARIO ADDR:PORT") once
 // bound, so scripts that pass port 0 learn the port.
 #include "cli/sink_command.hpp"
@@ -7,6 +8,7 @@
 
 #include <boost/asio/signal_set.hpp>
 
+#include <cmath>
 #include <iostream>
 
 #include "cli/endpoint_arg.hpp"
@@ -43,6 +45,11 @@ SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
                   "seconds a client may take per command, per TLS handshake and per DATA (plus 1 s per 500 bytes received); "
                   "10 when busy")
       ->check(CLI::Range(1, 3600));
+  cmd->add_option("--greet-wait", args.greet_wait_seconds,
+                  "seconds between the banner's first line (220-) and its last; a client that "
+                  "talks in between is answered 554 and reported (pregreet test, as Postfix's "
+                  "postscreen); 0 turns it off")
+      ->check(CLI::Range(0.0, 60.0));
   cmd->footer(
       "Each scenario gets its own address:port; in a real deployment give each its own MX host name (README).\n"
       "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen, open the store or load a certificate.\n"
@@ -83,6 +90,12 @@ int run_sink(const SinkArgs& args) {
   sink::SinkOptions options;
   options.hostname = args.hostname;
   options.request_timeout = std::chrono::seconds(args.timeout_seconds);
+  // CLI::Range lets NaN through (RELIABILITY item 60).
+  if (!std::isfinite(args.greet_wait_seconds)) {
+    std::cerr << "intransit sink: --greet-wait must be a number of seconds from 0 to 60\n";
+    return 2;
+  }
+  options.greet_wait = std::chrono::milliseconds(static_cast<long>(args.greet_wait_seconds * 1000));
   if (!args.certificate.empty() || !args.key.empty()) {
     if (args.certificate.empty() || args.key.empty()) {
       std::cerr << "intransit sink: --cert and --key go together\n";
@@ -116,8 +129,8 @@ int run_sink(const SinkArgs& args) {
     std::cerr << "intransit sink: recording to " << args.store << "; stop with Ctrl-C\n";
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {
-      server.stop();
-      io.stop();
+      // Not io.stop() at once: that dropped the rows of the sessions still open (item 57).
+      server.shutdown([&io] { io.stop(); });
     });
     server.start();
     io.run();

@@ -17,6 +17,7 @@ struct SinkArgs {
   std::string key;
   std::vector<std::string> scenario_certificates;  // SCENARIO=CERT,KEY
   int timeout_seconds = 300;
+  double greet_wait_seconds = 0.5;  // the pregreet test (RELIABILITY item 39); 0: none
   // report
   std::string format = "text";
 };

@@ -6,7 +6,8 @@
 //    checked (RFC 8461 §4.2 and RFC 7672 §3 define what checking is);
 //  - dane-mismatch / mtasts-mismatch: accepted means the policy was not honoured (RFC 7672 §2.2,
 //    RFC 8461 §5) — or the sender does not use DANE / MTA-STS at all;
-//  - requiretls: REQUIRETLS on MAIL FROM (RFC 8689 §4.1).
+//  - requiretls: REQUIRETLS on MAIL FROM (RFC 8689 §4.1);
+//  - any scenario: a command before the greeting (RFC 5321 §3.1, RELIABILITY item 39).
 #include "sink/judgement.hpp"
 
 #include <algorithm>
@@ -47,6 +48,7 @@ class Judge {
     requiretls_rule();
     tls_version_rule();
     baseline_rule();
+    pregreet_rule();
     std::stable_sort(j_.behaviours.begin(), j_.behaviours.end(),
                      [](const Behaviour& a, const Behaviour& b) { return a.severity < b.severity; });
     verdict();
@@ -161,6 +163,24 @@ class Judge {
     }
   }
 
+  // Postfix's postscreen and similar pregreet tests reject such a sender as a bot: its mail is
+  // refused by those receivers, whatever its TLS does.
+  void pregreet_rule() {
+    std::vector<std::string> where;
+    for (const auto& s : j_.scenarios) {
+      const bool early = std::any_of(s.attempts.begin(), s.attempts.end(),
+                                     [](const Attempt& a) { return a.pregreet; });
+      if (early) where.push_back(s.scenario);
+    }
+    if (where.empty()) return;
+    add("talks-before-greeting", Severity::medium,
+        "talks before the server's greeting (sent a command before the 220 banner was complete, "
+        "against RFC 5321 "
+        "§3.1): receivers with a pregreet test, such as Postfix's postscreen, refuse it as a spam "
+        "bot",
+        where);
+  }
+
   void verdict() {
     const auto has = [&](std::string_view id) {
       return std::any_of(j_.behaviours.begin(), j_.behaviours.end(), [&](const Behaviour& b) { return b.id == id; });
@@ -218,6 +238,7 @@ std::vector<SenderJudgement> judge_senders(const StoreContents& contents) {
     a.sni = s.sni;
     a.starttls_offered = s.starttls_offered;
     a.end_reason = s.end_reason;
+    a.pregreet = s.pregreet;
     if (!s.ehlo.empty()) ehlo[s.client_ip].insert(s.ehlo);
   }
   for (const auto& d : contents.deliveries) {

@@ -29,6 +29,7 @@ struct Attempt {
   // This session delivered without TLS after an earlier session of the same sender on the same
   // scenario had its TLS refused or broken: the fallback "retry in plaintext".
   bool plaintext_retry = false;
+  bool pregreet = false;  // talked before the greeting (RELIABILITY item 39)
   std::string end_reason;
 };
 

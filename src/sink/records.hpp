@@ -35,9 +35,11 @@ struct SessionRecord {
   std::string sni;          // server name the client asked for, empty when none
   std::string client_certificate;  // subject of a certificate the client presented, if any
   bool starttls_injection = false;  // plaintext pipelined after STARTTLS (RELIABILITY item 40)
+  bool pregreet = false;  // talked before the greeting was complete, answered 554 (item 39)
   int messages_accepted = 0;
   int errors = 0;
-  std::string end_reason;  // quit, eof, timeout, error-limit, too-many-connections, shutdown, ...
+  std::string
+      end_reason;  // quit, eof, timeout, error-limit, pregreet, shutdown, internal-error, ...
 };
 
 struct DeliveryRecord {

@@ -2,7 +2,14 @@
 // deadline (a watchdog timer closes the socket), the command dialogue of RFC 5321 §4.1 with
 // STARTTLS (RFC 3207 §4) and the DATA reader (§4.1.4, §4.5.2 dot-stuffing). The scenario decides
 // only what is offered around TLS; everything else is one well-behaved receiver.
+// Around the sessions: the pregreet test before the banner (RELIABILITY item 39), accept() at the
+// descriptor limit answered 421 from a spare descriptor with a back-off (item 56), an exception
+// ending only its session (item 52), and a shutdown that records every open session (item 57).
 #include "sink/server.hpp"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -18,12 +25,15 @@
 #include <boost/asio/write.hpp>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
+#include <set>
 #include <stdexcept>
 
 #include "core/limits.hpp"
 #include "core/text.hpp"
 #include "sink/command.hpp"
+#include "sink/coroutine_guard.hpp"
 #include "sink/net_text.hpp"
 #include "sink/test_certificate.hpp"
 
@@ -70,10 +80,26 @@ std::string find_message_id(std::string_view headers) {
 // is sent so clients with a certificate present it).
 int accept_any_client_certificate(int /*preverified*/, X509_STORE_CTX* /*ctx*/) { return 1; }
 
+int open_spare_descriptor() {
+  return ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+class Session;
+
 }  // namespace
 
 struct SinkServer::State {
-  State(asio::io_context& io_context, Store& s, SinkOptions o) : io(io_context), store(s), options(std::move(o)) {}
+  State(asio::io_context& io_context, Store& s, SinkOptions o)
+      : io(io_context),
+        store(s),
+        options(std::move(o)),
+        spare_fd(open_spare_descriptor()),
+        drain_deadline(io_context) {}
+  ~State() {
+    if (spare_fd >= 0) ::close(spare_fd);
+  }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
   asio::io_context& io;
   Store& store;
   SinkOptions options;
@@ -81,6 +107,36 @@ struct SinkServer::State {
   std::map<SinkScenario, std::shared_ptr<asio::ssl::context>> tls;
   std::size_t active = 0;
   bool stopped = false;
+  // Item 56: a descriptor kept in reserve, given up for a moment to answer 421 at the limit.
+  int spare_fd = -1;
+  // Item 57: the sessions running now, and what to do once they have all ended.
+  std::set<Session*> sessions;
+  bool draining = false;
+  std::function<void()> drained;
+  asio::steady_timer drain_deadline;
+  // Item 39: clients that passed the pregreet test lately are not made to wait again (as
+  // postscreen_greet_ttl): a sender's later sessions, and a load test, run at full speed.
+  std::map<asio::ip::address, Clock::time_point> greet_passed;
+
+  bool passed_greet_test(const asio::ip::address& client) const {
+    const auto it = greet_passed.find(client);
+    return it != greet_passed.end() && Clock::now() - it->second < kGreetPassTtl;
+  }
+  void note_greet_passed(const asio::ip::address& client) {
+    if (greet_passed.size() >= kGreetPassEntries) greet_passed.clear();  // bounded; all retested
+    greet_passed[client] = Clock::now();
+  }
+  static constexpr std::chrono::hours kGreetPassTtl{24};
+  static constexpr std::size_t kGreetPassEntries = 100'000;
+
+  void session_ended() {
+    --active;
+    if (draining && active == 0) finish_drain();
+  }
+  void finish_drain() {
+    drain_deadline.cancel();
+    if (auto done = std::exchange(drained, nullptr)) done();
+  }
 
   bool under_stress() const { return active * 4 >= limits::kSinkConnections * 3; }
   std::chrono::seconds request_timeout() const {
@@ -100,6 +156,11 @@ class Session : public std::enable_shared_from_this<Session> {
       : state_(std::move(state)), scenario_(scenario), socket_(std::move(socket)), timer_(socket_.get_executor()) {}
 
   awaitable<void> run();
+  // Shutdown (item 57): end the session at its next wait; a reply being committed is sent first.
+  void stop();
+  // Queue the session row as it stands (shutdown deadline, internal error); idempotent in the
+  // store (INSERT OR REPLACE by id).
+  void record_now(std::string_view reason);
 
  private:
   // --- transport ---
@@ -119,6 +180,9 @@ class Session : public std::enable_shared_from_this<Session> {
   awaitable<bool> on_starttls();
   awaitable<bool> on_data();
   awaitable<bool> commit(DeliveryRecord record);
+  awaitable<bool> greet();
+  awaitable<bool> talks_before(std::chrono::milliseconds wait);
+  void note_early_greeting();
   void reset_transaction();
   void note_tls(SSL* ssl);
 
@@ -129,6 +193,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
   unsigned generation_ = 0;
   bool timed_out_ = false;
+  bool stopping_ = false;
+  bool committing_ = false;  // a delivery is being made durable and answered: not to be cut
   std::string buffer_;
   SessionRecord record_;
   int junk_ = 0;
@@ -179,6 +245,18 @@ void Session::close() {
   boost::system::error_code ignored;
   socket_.cancel(ignored);
   socket_.close(ignored);
+}
+
+void Session::stop() {
+  stopping_ = true;
+  if (!committing_) close();
+}
+
+void Session::record_now(std::string_view reason) {
+  SessionRecord copy = record_;
+  copy.end_reason = std::string(reason);
+  copy.ended = now_rfc3339();
+  state_->store.record_session(std::move(copy));
 }
 
 awaitable<ReadStatus> Session::read_line(std::string& line) {
@@ -278,6 +356,7 @@ awaitable<bool> Session::on_starttls() {
   boost::system::error_code ec;
   co_await tls_->async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
+    if (stopping_) co_return false;  // cut by the shutdown, not a handshake failure of the client's
     record_.tls = TlsOutcome::failed;
     record_.tls_error = timed_out_ ? "handshake deadline passed" : text::printable(ec.message());
     record_.end_reason = "handshake-failed";
@@ -418,7 +497,9 @@ awaitable<bool> Session::on_data() {
     const std::size_t n = co_await read_some(asio::buffer(chunk), ec);
     if (ec) {
       // RELIABILITY item 46: no final dot, no 250, not accepted; the attempt is still evidence.
-      d.reply = timed_out_ ? "none: the DATA deadline passed (minimum rate 500 B/s)" : "none: the client left during DATA";
+      d.reply = stopping_    ? "none: the sink was stopped during DATA"
+                : timed_out_ ? "none: the DATA deadline passed (minimum rate 500 B/s)"
+                             : "none: the client left during DATA";
       d.size = static_cast<std::int64_t>(size);
       d.message_id = find_message_id(d.headers);
       d.time = now_rfc3339();
@@ -448,14 +529,18 @@ awaitable<bool> Session::on_data() {
   }
   d.reply = answer;
   const bool accepted = d.accepted;
+  // From here to the reply a shutdown waits (item 57): the record is committed, then answered.
+  committing_ = true;
   const bool durable = co_await commit(std::move(d));
   reset_transaction();
   if (accepted && !durable) {
     const bool sent = co_await reply("451 4.3.0 Error: could not record the message, try again later");
+    committing_ = false;
     co_return sent;
   }
   if (accepted) ++record_.messages_accepted;
   const bool sent = co_await reply(answer);
+  committing_ = false;
   co_return sent;
 }
 
@@ -500,8 +585,77 @@ awaitable<bool> Session::handle(std::string_view line) {
   co_return ok;
 }
 
+// True when the client sends something within `wait` (it talks before the greeting is done).
+// A client that only closes is not an early talker: it is readable, with nothing to read.
+awaitable<bool> Session::talks_before(std::chrono::milliseconds wait) {
+  struct Race {
+    explicit Race(const asio::any_io_executor& ex) : timer(ex) {}
+    asio::steady_timer timer;
+    bool readable = false;
+  };
+  auto race = std::make_shared<Race>(socket_.get_executor());
+  race->timer.expires_after(wait);
+  socket_.async_wait(tcp::socket::wait_read, [race](const boost::system::error_code& ec) {
+    if (ec) return;
+    race->readable = true;
+    race->timer.cancel();
+  });
+  boost::system::error_code ec;
+  co_await race->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  if (!race->readable) {
+    socket_.cancel(ec);  // the wait for readability, nothing else is pending
+    co_return false;
+  }
+  co_return socket_.available(ec) > 0 && !ec;
+}
+
+// What an early talker said, when it is an EHLO or HELO with a valid name: the sender's name for
+// `sink report`. Only bytes already received are read (the socket is readable: no wait).
+void Session::note_early_greeting() {
+  std::array<char, 512> early{};
+  boost::system::error_code ec;
+  const std::size_t n = socket_.read_some(asio::buffer(early), ec);
+  if (ec) return;
+  std::string_view line(early.data(), n);
+  line = line.substr(0, line.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  const Command command = parse_command(line);
+  if ((command.verb == Verb::ehlo || command.verb == Verb::helo) &&
+      valid_helo_name(command.argument)) {
+    record_.ehlo = text::printable(command.argument.substr(0, limits::kSmtpDomain));
+  }
+}
+
+// The banner (RFC 5321 §4.3.1 220), with the pregreet test of item 39 when greet_wait is set:
+// the client must wait for the greeting (§3.1) and only its last line ends it (§4.2.1).
+awaitable<bool> Session::greet() {
+  const std::string text = state_->options.hostname + " ESMTP intransit sink";
+  const auto wait = state_->options.greet_wait;
+  boost::system::error_code ec;
+  const auto client = socket_.remote_endpoint(ec).address();
+  if (wait.count() <= 0 || ec || state_->passed_greet_test(client)) co_return co_await reply("220 " + text);
+  if (!co_await send("220-" + text + "\r\n")) co_return false;
+  if (co_await talks_before(wait)) {
+    record_.pregreet = true;
+    note_early_greeting();
+    record_.end_reason = "pregreet";
+    co_await reply("554 5.5.0 Error: SMTP protocol synchronization (talked before the greeting)");
+    co_return false;
+  }
+  state_->note_greet_passed(client);
+  co_return co_await reply("220 " + text);
+}
+
 awaitable<void> Session::run() {
   auto& s = *state_;
+  // Item 57: listed while running, so that a shutdown can end it; unlisted however it ends.
+  struct Listed {
+    StatePtr state;  // owned: the frame may outlive the server when the io_context is torn down
+    Session* session;
+    ~Listed() { state->sessions.erase(session); }
+  } listed{state_, this};
+  s.sessions.insert(this);
+  if (s.draining) stopping_ = true;
   record_.id = s.store.next_session_id();
   record_.started = now_rfc3339();
   record_.scenario = std::string(to_string(scenario_));
@@ -513,7 +667,7 @@ awaitable<void> Session::run() {
   record_.client_port = remote.port();
 
   arm_request();
-  bool open = co_await reply("220 " + s.options.hostname + " ESMTP intransit sink");
+  bool open = !stopping_ && co_await greet();
   while (open) {
     if (record_.errors >= limits::kSinkHardErrors || junk_ >= limits::kSinkJunkCommands) {
       co_await reply("421 4.7.0 " + s.options.hostname + " Error: too many errors");
@@ -532,7 +686,13 @@ awaitable<void> Session::run() {
       continue;
     }
     open = co_await handle(line);
+    if (open && stopping_) {
+      // A shutdown waited for this reply (a delivery being committed): now the session ends.
+      co_await reply("421 4.3.2 " + s.options.hostname + " Service shutting down");
+      break;
+    }
   }
+  if (stopping_ && record_.end_reason != "quit") record_.end_reason = "shutdown";
   if (record_.end_reason.empty()) record_.end_reason = timed_out_ ? "timeout" : "closed";
   timer_.cancel();
   ++generation_;
@@ -578,14 +738,52 @@ void configure_tls(asio::ssl::context& context, SinkScenario scenario, const Sin
   SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any_client_certificate);
 }
 
+// accept() failed for want of a descriptor or memory: the connection stays in the backlog, so
+// accepting again at once fails again at once (a busy loop; item 56).
+bool out_of_resources(const boost::system::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory || ec == boost::system::errc::too_many_files_open_in_system;
+}
+
+// The classic spare-descriptor answer to EMFILE (libevent, Envoy): give up the spare, take one
+// waiting connection off the backlog, tell it 421, close it, take the spare back; until the
+// backlog is empty or no descriptor comes free. A client that is told 421 retries later; one
+// left in the backlog hears nothing until it times out.
+void refuse_backlog(SinkServer::State& state, tcp::acceptor& acceptor) {
+  static constexpr std::string_view kNoDescriptors =
+      "421 4.3.2 Service busy (out of descriptors), try again later\r\n";
+  for (int i = 0; i < 64; ++i) {  // bounded: the loop must get back to the sessions
+    if (state.spare_fd >= 0) ::close(state.spare_fd);
+    const int fd =
+        ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd >= 0) {
+      (void)::send(fd, kNoDescriptors.data(), kNoDescriptors.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::close(fd);
+    }
+    state.spare_fd = open_spare_descriptor();
+    if (fd < 0 || state.spare_fd < 0) return;
+  }
+}
+
 awaitable<void> accept_loop(StatePtr state, SinkScenario scenario, tcp::acceptor* acceptor) {
+  using namespace std::chrono_literals;
+  constexpr Clock::duration kFirstBackOff = 10ms;
+  constexpr Clock::duration kLongestBackOff = 1s;
+  Clock::duration back_off = kFirstBackOff;
+  asio::steady_timer pause(acceptor->get_executor());
   for (;;) {
     boost::system::error_code ec;
     tcp::socket socket = co_await acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (state->stopped || ec == asio::error::operation_aborted) co_return;
-      continue;  // EMFILE and friends: this connection is lost, the listener is not
+      if (out_of_resources(ec)) refuse_backlog(*state, *acceptor);
+      // Whatever the error, wait before the next accept, longer each time it fails again.
+      pause.expires_after(back_off);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      back_off = std::min(back_off * 2, kLongestBackOff);
+      continue;
     }
+    back_off = kFirstBackOff;
     if (state->active >= limits::kSinkConnections) {
       // RELIABILITY item 42: over the cap, a clear 421 and nothing more.
       static constexpr std::string_view kBusy = "421 4.3.2 Too many connections, try again later\r\n";
@@ -595,13 +793,15 @@ awaitable<void> accept_loop(StatePtr state, SinkScenario scenario, tcp::acceptor
     }
     auto session = std::make_shared<Session>(state, scenario, std::move(socket));
     ++state->active;
-    asio::co_spawn(
-        acceptor->get_executor(),
-        [](std::shared_ptr<Session> s, StatePtr st) -> awaitable<void> {
-          co_await s->run();
-          --st->active;
-        }(session, state),
-        asio::detached);
+    // Item 52: an exception ends this session only: logged, its row recorded, the sink goes on.
+    asio::co_spawn(acceptor->get_executor(), session->run(),
+                   [session, state](const std::exception_ptr& error) {
+                     if (error) {
+                       log_session_exception(error, "intransit sink: a session");
+                       session->record_now("internal-error");
+                     }
+                     state->session_ended();
+                   });
   }
 }
 
@@ -652,6 +852,26 @@ void SinkServer::stop() {
     boost::system::error_code ec;
     acceptor->close(ec);
   }
+}
+
+void SinkServer::shutdown(std::function<void()> drained) {
+  stop();
+  auto& s = *state_;
+  s.draining = true;
+  s.drained = std::move(drained);
+  const std::set<Session*> open = s.sessions;  // stop() may end a session's listing
+  for (Session* session : open) session->stop();
+  if (s.active == 0) {
+    s.finish_drain();
+    return;
+  }
+  s.drain_deadline.expires_after(s.options.shutdown_grace);
+  s.drain_deadline.async_wait([state = state_](const boost::system::error_code& ec) {
+    if (ec || !state->drained) return;
+    // Sessions that did not end in time (a reply the client does not read): their rows now.
+    for (Session* session : state->sessions) session->record_now("shutdown");
+    state->finish_drain();
+  });
 }
 
 }  // namespace intransit::sink

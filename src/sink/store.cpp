@@ -1,5 +1,6 @@
-// store.cpp — see store.hpp. Schema version 1 (PRAGMA user_version); recipients are stored one
-// per line (the command parser refuses control bytes in addresses, so a line feed cannot occur).
+// store.cpp — see store.hpp. Schema version 2 (PRAGMA user_version; version 1 lacked
+// sessions.pregreet and is upgraded in place); recipients are stored one per line (the command
+// parser refuses control bytes in addresses, so a line feed cannot occur).
 #include "sink/store.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -9,7 +10,7 @@
 namespace intransit::sink {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 constexpr const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS sessions (
@@ -18,7 +19,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   starttls_offered INTEGER NOT NULL, tls TEXT NOT NULL, tls_version TEXT NOT NULL,
   tls_cipher TEXT NOT NULL, tls_error TEXT NOT NULL, sni TEXT NOT NULL,
   client_certificate TEXT NOT NULL, starttls_injection INTEGER NOT NULL,
-  messages_accepted INTEGER NOT NULL, errors INTEGER NOT NULL, end_reason TEXT NOT NULL);
+  messages_accepted INTEGER NOT NULL, errors INTEGER NOT NULL, end_reason TEXT NOT NULL,
+  pregreet INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS deliveries (
   id INTEGER PRIMARY KEY AUTOINCREMENT, session_id INTEGER NOT NULL, time TEXT NOT NULL,
   scenario TEXT NOT NULL, client_ip TEXT NOT NULL, ehlo TEXT NOT NULL, tls INTEGER NOT NULL,
@@ -77,11 +79,13 @@ Store::Store(const std::string& path) {
     db_->exec("PRAGMA synchronous=FULL");
     db_->setBusyTimeout(5000);  // `sink report` may read while the sink writes
     const int version = db_->execAndGet("PRAGMA user_version").getInt();
-    if (version != 0 && version != kSchemaVersion) {
+    if (version != 0 && version != 1 && version != kSchemaVersion) {
       throw std::runtime_error("schema version " + std::to_string(version) + " is not one this intransit writes (" +
                                std::to_string(kSchemaVersion) + ")");
     }
     db_->exec(kSchema);
+    if (version == 1)
+      db_->exec("ALTER TABLE sessions ADD COLUMN pregreet INTEGER NOT NULL DEFAULT 0");
     db_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
     next_id_ = db_->execAndGet("SELECT COALESCE(MAX(m), 0) + 1 FROM (SELECT MAX(id) AS m FROM sessions "
                                "UNION ALL SELECT MAX(session_id) FROM deliveries)")
@@ -141,7 +145,12 @@ void Store::writer_loop() {
 bool Store::write_batch(std::vector<Item>& batch) {
   try {
     SQLite::Transaction transaction(*db_);
-    SQLite::Statement session(*db_, "INSERT OR REPLACE INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement session(
+        *db_,
+        "INSERT OR REPLACE INTO sessions (id, started, ended, scenario, listener, client_ip, "
+        "client_port, ehlo, starttls_offered, tls, tls_version, tls_cipher, tls_error, sni, "
+        "client_certificate, starttls_injection, messages_accepted, errors, end_reason, pregreet) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     SQLite::Statement delivery(*db_,
                                "INSERT INTO deliveries (session_id, time, scenario, client_ip, ehlo, tls, tls_version, "
                                "tls_cipher, mail_from, rcpt_to, size, message_id, requiretls, bare_line_ends, accepted, reply, "
@@ -168,6 +177,7 @@ bool Store::write_batch(std::vector<Item>& batch) {
         session.bind(17, s->messages_accepted);
         session.bind(18, s->errors);
         session.bind(19, s->end_reason);
+        session.bind(20, s->pregreet ? 1 : 0);
         session.exec();
       } else {
         const auto& d = std::get<PendingDelivery>(item).record;
@@ -204,7 +214,14 @@ StoreContents read_store(const std::string& path) {
   try {
     SQLite::Database db(path, SQLite::OPEN_READONLY);
     db.setBusyTimeout(5000);
-    SQLite::Statement sessions(db, "SELECT * FROM sessions ORDER BY id");
+    // A version 1 file (read-only here, so not upgraded) has no pregreet column.
+    const bool has_pregreet = db.execAndGet("PRAGMA user_version").getInt() >= 2;
+    SQLite::Statement sessions(
+        db, std::string(
+                "SELECT id, started, ended, scenario, listener, client_ip, client_port, ehlo, "
+                "starttls_offered, tls, tls_version, tls_cipher, tls_error, sni, "
+                "client_certificate, starttls_injection, messages_accepted, errors, end_reason, ") +
+                (has_pregreet ? "pregreet" : "0") + " FROM sessions ORDER BY id");
     while (sessions.executeStep()) {
       SessionRecord s;
       s.id = sessions.getColumn(0).getInt64();
@@ -226,6 +243,7 @@ StoreContents read_store(const std::string& path) {
       s.messages_accepted = sessions.getColumn(16).getInt();
       s.errors = sessions.getColumn(17).getInt();
       s.end_reason = sessions.getColumn(18).getString();
+      s.pregreet = sessions.getColumn(19).getInt() != 0;
       out.sessions.push_back(std::move(s));
     }
     SQLite::Statement deliveries(db,

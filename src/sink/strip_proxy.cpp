@@ -3,6 +3,9 @@
 // client reads whole replies (RFC 5321 §4.2.1) and filters EHLO's. Everything written to the
 // client goes through one outbox, so the proxy's own 502 never interleaves with a relayed reply.
 // Bounded: 64 KiB per line or reply, 1 MiB queued for a client that does not read, 300 s idle.
+// Everything captured is made printable, valid UTF-8 here (RELIABILITY item 51), and no
+// exception leaves a relay's coroutines: the relay is logged and closed, the proxy goes on (item
+// 52).
 #include "sink/strip_proxy.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -22,6 +25,7 @@
 #include "core/limits.hpp"
 #include "core/text.hpp"
 #include "sink/command.hpp"
+#include "sink/coroutine_guard.hpp"
 #include "sink/net_text.hpp"
 
 namespace intransit::sink {
@@ -31,6 +35,11 @@ using asio::awaitable;
 
 namespace {
 
+// `text` with each line made printable (RFC 3629 valid UTF-8, controls escaped) and the line
+// structure kept: a capture must be readable as header lines, and printable as JSON.
+std::string printable_line(std::string_view text) {
+  return text::printable(text) + "\n";
+}
 
 bool is_starttls_line(std::string_view line) {
   if (line.size() < 12) return false;
@@ -72,6 +81,7 @@ class Relay : public std::enable_shared_from_this<Relay> {
       : state_(std::move(state)), client_(std::move(client)), upstream_(client_.get_executor()), idle_(client_.get_executor()) {}
 
   awaitable<void> run();
+  void close();
 
  private:
   awaitable<void> client_to_upstream();
@@ -79,8 +89,8 @@ class Relay : public std::enable_shared_from_this<Relay> {
   awaitable<void> write_outbox();
   void to_client(std::string bytes);
   void touch();
-  void close();
   void finish_message(std::optional<std::string> reply);
+  void spawn(awaitable<void> work, const char* what);
   static awaitable<bool> read_line(tcp::socket& s, std::string& buffer, std::string& line);
 
   std::shared_ptr<StripProxy::State> state_;
@@ -128,8 +138,9 @@ void Relay::to_client(std::string bytes) {
   outbox_.push_back(std::move(bytes));
   if (!writing_) {
     writing_ = true;
-    asio::co_spawn(client_.get_executor(), [](std::shared_ptr<Relay> self) -> awaitable<void> { co_await self->write_outbox(); }(shared_from_this()),
-                   asio::detached);
+    spawn([](std::shared_ptr<Relay> self) -> awaitable<void> { co_await self->write_outbox(); }(
+                                              shared_from_this()),
+          "writing to the client");
   }
 }
 
@@ -165,10 +176,28 @@ awaitable<bool> Relay::read_line(tcp::socket& s, std::string& buffer, std::strin
   }
 }
 
+// Runs `work` on this relay's strand of execution; an exception in it is logged and closes this
+// relay only (RELIABILITY item 52).
+void Relay::spawn(awaitable<void> work, const char* what) {
+  asio::co_spawn(client_.get_executor(), std::move(work),
+                 [self = shared_from_this(), what](const std::exception_ptr& error) {
+                   if (!error) return;
+                   log_session_exception(error, "strip-proxy: relay from " + self->capture_.client +
+                                                    " (" + what + ")");
+                   self->close();
+                 });
+}
+
 void Relay::finish_message(std::optional<std::string> reply) {
   capture_.upstream_reply = std::move(reply);
   capture_.time = now_rfc3339();
-  state_->on_capture(capture_);
+  try {
+    state_->on_capture(capture_);
+  } catch (...) {
+    // The capture is the proxy's, the message is the sender's: its reply is relayed regardless.
+    log_session_exception(std::current_exception(),
+                          "strip-proxy: writing the capture of a message from " + capture_.client);
+  }
   capture_.mail_from.clear();
   capture_.rcpt_to.clear();
   capture_.headers.clear();
@@ -194,10 +223,11 @@ awaitable<void> Relay::client_to_upstream() {
         if (in_headers_ && unstuffed.empty()) {
           in_headers_ = false;
         } else if (in_headers_) {
-          if (capture_.headers.size() + unstuffed.size() < limits::kRelayCapturedHeaderBytes) capture_.headers += std::string(unstuffed) + "\n";
+          if (capture_.headers.size() + unstuffed.size() < limits::kRelayCapturedHeaderBytes)
+            capture_.headers += printable_line(unstuffed);
         } else if (capture_.body_preview.size() < state_->options.body_preview_bytes) {
-          capture_.body_preview += std::string(unstuffed.substr(0, state_->options.body_preview_bytes - capture_.body_preview.size()));
-          capture_.body_preview += "\n";
+          capture_.body_preview += printable_line(unstuffed.substr(
+              0, state_->options.body_preview_bytes - capture_.body_preview.size()));
         }
       }
     } else {
@@ -214,11 +244,13 @@ awaitable<void> Relay::client_to_upstream() {
       if (command.verb == Verb::ehlo || command.verb == Verb::helo) capture_.ehlo = text::printable(command.argument.substr(0, 255));
       if (command.verb == Verb::mail) {
         auto parsed = parse_path(command.argument, "FROM:");
-        if (const auto* p = std::get_if<MailPath>(&parsed)) capture_.mail_from = p->address;
+        if (const auto* p = std::get_if<MailPath>(&parsed))
+          capture_.mail_from = text::printable(p->address);
       }
       if (command.verb == Verb::rcpt) {
         auto parsed = parse_path(command.argument, "TO:");
-        if (const auto* p = std::get_if<MailPath>(&parsed)) capture_.rcpt_to.push_back(p->address);
+        if (const auto* p = std::get_if<MailPath>(&parsed))
+          capture_.rcpt_to.push_back(text::printable(p->address));
       }
     }
     boost::system::error_code ec;
@@ -248,28 +280,29 @@ awaitable<void> Relay::upstream_to_client() {
       in_data_ = true;  // set before the client can see the 354 and start sending data
       in_headers_ = true;
     }
-    if (asked == Asked::end_of_data) finish_message(text::printable(line));
     std::string out;
     for (const auto& l : reply) out += l + "\r\n";
     reply.clear();
     to_client(std::move(out));
+    // After the reply is on its way: the sender's answer never waits for (or on) the capture.
+    if (asked == Asked::end_of_data) finish_message(text::printable(line));
   }
   close();
 }
 
 awaitable<void> Relay::run() {
-  capture_.client = endpoint_text(client_.remote_endpoint());
-  capture_.upstream = endpoint_text(state_->options.upstream);
   boost::system::error_code ec;
+  capture_.client = endpoint_text(client_.remote_endpoint(ec));  // the client may have gone already
+  capture_.upstream = endpoint_text(state_->options.upstream);
   touch();
   co_await upstream_.async_connect(state_->options.upstream, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     to_client("421 4.4.1 strip-proxy: upstream " + capture_.upstream + " unreachable\r\n");
     co_return;
   }
-  auto self = shared_from_this();
-  asio::co_spawn(client_.get_executor(), [](std::shared_ptr<Relay> r) -> awaitable<void> { co_await r->upstream_to_client(); }(self),
-                 asio::detached);
+  spawn([](std::shared_ptr<Relay> r) -> awaitable<void> { co_await r->upstream_to_client(); }(
+                                         shared_from_this()),
+        "upstream replies");
   co_await client_to_upstream();
   const bool unanswered = std::find(pending_.begin(), pending_.end(), Asked::end_of_data) != pending_.end();
   if (in_data_ || unanswered) finish_message(std::nullopt);
@@ -305,8 +338,14 @@ void StripProxy::start() {
         continue;
       }
       auto relay = std::make_shared<Relay>(state, std::move(socket));
-      asio::co_spawn(state->acceptor.get_executor(), [](std::shared_ptr<Relay> r) -> awaitable<void> { co_await r->run(); }(relay),
-                     asio::detached);
+      asio::co_spawn(
+          state->acceptor.get_executor(),
+          [](std::shared_ptr<Relay> r) -> awaitable<void> { co_await r->run(); }(relay),
+          [relay](const std::exception_ptr& error) {
+            if (!error) return;
+            log_session_exception(error, "strip-proxy: a relay");
+            relay->close();
+          });
     }
   };
   asio::co_spawn(state_->acceptor.get_executor(), loop(state_), asio::detached);

@@ -119,3 +119,28 @@ TEST(SinkJudgement, SendersAreJudgedApart) {
 
 }  // namespace
 }  // namespace intransit::sink
+
+// Issue 14 (sink helper), RELIABILITY item 39: a session that talked before the greeting is a
+// finding on that sender, and only on that sender; it does not change the TLS verdict.
+namespace intransit::sink {
+namespace {
+
+TEST(SinkJudgement, EarlyTalkerIsAFindingOnThatSender) {
+  Builder b;
+  b.session("192.0.2.1", "valid", TlsOutcome::ok, 1).session("192.0.2.1", "no-starttls", TlsOutcome::none, 0);
+  b.c.sessions.back().pregreet = true;
+  b.c.sessions.back().end_reason = "pregreet";
+  b.session("192.0.2.2", "valid", TlsOutcome::ok, 1);
+  const auto senders = judge_senders(b.c);
+  ASSERT_EQ(senders.size(), 2U);
+  EXPECT_TRUE(has(senders[0], "talks-before-greeting"));
+  EXPECT_FALSE(has(senders[1], "talks-before-greeting"));
+  const auto it = std::find_if(senders[0].behaviours.begin(), senders[0].behaviours.end(),
+                               [](const Behaviour& x) { return x.id == "talks-before-greeting"; });
+  ASSERT_NE(it, senders[0].behaviours.end());
+  EXPECT_EQ(it->scenarios, std::vector<std::string>{"no-starttls"});
+  EXPECT_EQ(senders[0].verdict, "untested");
+}
+
+}  // namespace
+}  // namespace intransit::sink
