@@ -50,11 +50,13 @@ def run_once(start):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+# --greet-wait 0: the pre-greeting test (RELIABILITY item 39) holds each new client address 0.5 s once;
+# smtp-sink has no such test, so the comparison leaves it out.
 targets = [
     ("`intransit sink` (SQLite on disk, fsync before 250)",
-     {"cmd": [intransit, "sink", "--listen", "no-starttls@127.0.0.1:{port}", "--store", "{dir}/s.db"], "dir": None}),
+     {"cmd": [intransit, "sink", "--listen", "no-starttls@127.0.0.1:{port}", "--store", "{dir}/s.db", "--greet-wait", "0"], "dir": None}),
     ("`intransit sink` (SQLite on tmpfs)",
-     {"cmd": [intransit, "sink", "--listen", "no-starttls@127.0.0.1:{port}", "--store", "{dir}/s.db"], "dir": "/dev/shm"}),
+     {"cmd": [intransit, "sink", "--listen", "no-starttls@127.0.0.1:{port}", "--store", "{dir}/s.db", "--greet-wait", "0"], "dir": "/dev/shm"}),
     ("Postfix `smtp-sink` (discards)", {"cmd": ["/usr/sbin/smtp-sink", *RUN_AS, "127.0.0.1:{port}", "256"], "dir": None}),
     ("Postfix `smtp-sink -D` (appends to a file, no fsync)",
      {"cmd": ["/usr/sbin/smtp-sink", *RUN_AS, "-D", "{dir}/dump", "127.0.0.1:{port}", "256"], "dir": None}),
