@@ -13,9 +13,13 @@ from checklist import check, exit_status  # tests/integration/checklist.py
 INTRANSIT = sys.argv[1]
 
 
-def run(*args, timeout=20):
-    p = subprocess.run([INTRANSIT, *args], capture_output=True, text=True, timeout=timeout,
-                       stdin=subprocess.DEVNULL)
+def run(*args, timeout=120):
+    # Generous: every case ends at argument parsing; the bound only turns a hang into a FAIL line.
+    try:
+        p = subprocess.run([INTRANSIT, *args], capture_output=True, text=True, timeout=timeout,
+                           stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return None, f"no exit within {timeout} s"
     return p.returncode, p.stdout + p.stderr
 
 
