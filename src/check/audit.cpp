@@ -38,7 +38,7 @@ asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& 
   slot = co_await smtp::probe(options);
   if (sweep != nullptr && slot.outcome == ProbeOutcome::ok && slot.tls) {
     options.tlsa.clear();
-    smtp::spawn_sweep(co_await asio::this_coro::executor, options, *sweep, deadline);
+    co_await smtp::sweep(std::move(options), *sweep, deadline);  // the audit ends when its sweeps do
   }
   group.done();
 }

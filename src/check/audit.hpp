@@ -31,8 +31,7 @@ struct AuditOptions {
   bool sweep = false;
 };
 
-// Fills `out`, which must outlive the io_context's run: with --sweep the sweeps keep writing
-// into it after this coroutine returns, and are complete when the run ends.
+// Fills `out` (sweeps included, with --sweep) by the time it returns.
 boost::asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& options, DomainFacts& out);
 
 // A domain name as the user wrote it, normalised: lower case, no trailing dot. nullopt when

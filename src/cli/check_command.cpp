@@ -10,11 +10,11 @@
 #include <iostream>
 
 #include "check/audit.hpp"
+#include "check/engine.hpp"
 #include "check/verdict.hpp"
 #include "cli/usage.hpp"
 #include "report/json_text.hpp"
 #include "report/check_report.hpp"
-#include "tls/client_context.hpp"
 
 namespace intransit::cli {
 namespace asio = boost::asio;
@@ -33,6 +33,11 @@ int rank(check::Verdict v) {
     case check::Verdict::untested: return 0;
   }
   return 0;
+}
+
+// A coroutine's parameters live in its frame (a lambda's captures would not): hence a function.
+asio::awaitable<void> audit_into(check::Engine& engine, std::string domain, check::DomainReport& slot) {
+  slot = co_await engine.audit(std::move(domain));
 }
 
 int required_rank(const std::string& level) {
@@ -91,34 +96,25 @@ int run_check(const CheckArgs& args) {
     }
     domains.push_back(*normalised);
   }
-  std::string error;
-  const auto trust = tls::TrustStore::load(args.ca_file, error);
-  if (!trust) {
-    std::cerr << "intransit check: " << error << "\n";
-    return 2;
-  }
-  asio::io_context io;
-  dns::ResolverOptions resolver_options;
-  resolver_options.forward = args.resolver;
-  resolver_options.root_hints = args.root_hints;
-  resolver_options.trust_anchor = args.trust_anchor;
-  resolver_options.deadline = std::chrono::milliseconds(static_cast<long long>(args.dns_timeout * 1000));
-  auto resolver = dns::Resolver::create(io.get_executor(), resolver_options, error);
-  if (!resolver) {
-    std::cerr << "intransit check: " << error << "\n";
-    return 2;
-  }
-  check::AuditOptions options;
-  options.resolver = resolver.get();
-  options.trust = trust;
-  options.tls_context = tls::make_client_context(tls::TlsOffer{});
+  check::EngineOptions options;
+  options.dns.forward = args.resolver;
+  options.dns.root_hints = args.root_hints;
+  options.dns.trust_anchor = args.trust_anchor;
+  options.dns.deadline = std::chrono::milliseconds(static_cast<long long>(args.dns_timeout * 1000));
+  options.ca_file = args.ca_file;
   options.helo_name = args.helo;
   options.deadlines.total = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
   options.sweep = args.sweep;
-
-  std::vector<check::DomainFacts> facts(domains.size());
+  asio::io_context io;
+  std::string error;
+  const auto engine = check::Engine::create(io.get_executor(), options, error);
+  if (!engine) {
+    std::cerr << "intransit check: " << error << "\n";
+    return 2;
+  }
+  std::vector<check::DomainReport> reports(domains.size());
   for (std::size_t i = 0; i < domains.size(); ++i) {
-    asio::co_spawn(io, check::audit_domain(domains[i], options, facts[i]), asio::detached);
+    asio::co_spawn(io, audit_into(*engine, domains[i], reports[i]), asio::detached);
   }
   if (args.format == "text" && isatty(STDERR_FILENO) != 0) {
     std::cerr << "checking " << domains.size() << " domain(s)" << (args.sweep ? " with TLS sweeps" : "") << "...\n";
@@ -131,19 +127,20 @@ int run_check(const CheckArgs& args) {
   report::TextStyle style;
   style.colour = isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nullptr;
   style.verbose = args.verbose;
-  for (std::size_t i = 0; i < facts.size(); ++i) {
-    const auto assessment = check::assess(facts[i]);
+  for (std::size_t i = 0; i < reports.size(); ++i) {
+    const auto& facts = reports[i].facts;
+    const auto& assessment = reports[i].assessment;
     if (assessment.verdict == check::Verdict::untested) {
       untested = true;
     } else if (rank(assessment.verdict) < required) {
       below = true;
     }
     if (args.format == "json") {
-      const auto j = report::check_to_json(facts[i], assessment);
-      std::cout << report::json_text(j, facts.size() == 1 ? 2 : -1) << "\n";
+      const auto j = report::check_to_json(facts, assessment);
+      std::cout << report::json_text(j, reports.size() == 1 ? 2 : -1) << "\n";
     } else {
       if (i > 0) std::cout << "\n";
-      report::write_check_text(std::cout, facts[i], assessment, style);
+      report::write_check_text(std::cout, facts, assessment, style);
     }
   }
   if (below) return kCheckBelow;

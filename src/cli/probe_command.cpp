@@ -1,5 +1,6 @@
-// probe_command.cpp — see probe_command.hpp. A name resolves (through the system resolver) to
-// all its addresses; each is probed concurrently on one io_context.
+// probe_command.cpp — see probe_command.hpp. Arguments in, report out: a name resolves through
+// the audit engine's validating resolver (the DNS options of check) to all its addresses, and the
+// engine probes each concurrently on one io_context.
 #include "cli/probe_command.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -14,8 +15,7 @@
 #include "cli/usage.hpp"
 #include "report/json_text.hpp"
 #include "report/probe_report.hpp"
-#include "smtp/probe.hpp"
-#include "smtp/sweep.hpp"
+#include "check/engine.hpp"
 
 namespace intransit::cli {
 namespace asio = boost::asio;
@@ -53,16 +53,36 @@ std::optional<Target> parse_target(const std::string& s, std::string& error) {
   return t.host.empty() ? std::nullopt : std::optional<Target>(t);
 }
 
-// A coroutine's parameters live in its frame; a capturing lambda's captures would not (the
-// lambda object dies after co_spawn calls it), hence a function. The sweep starts only after
-// the main probe found TLS, so the server never sees more than the sweep's own connections.
-asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot,
-                                 smtp::SweepResult* sweep) {
-  const auto deadline = std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
-  slot = co_await smtp::probe(options);
-  if (sweep != nullptr && slot.outcome == ProbeOutcome::ok && slot.tls) {
-    smtp::spawn_sweep(co_await asio::this_coro::executor, options, *sweep, deadline);
+// A coroutine's parameters live in its frame (a lambda's captures would not): hence functions.
+asio::awaitable<void> resolve_into(check::Engine& engine, std::string host, check::HostAddresses& slot) {
+  slot = co_await engine.addresses(std::move(host));
+}
+
+asio::awaitable<void> probe_into(check::Engine& engine, tcp::endpoint endpoint, std::string name, smtp::TlsMode mode,
+                                 check::ProbeReport& slot) {
+  slot = co_await engine.probe(endpoint, std::move(name), mode);
+}
+
+// The addresses to probe: the literal itself, or the name's A and AAAA answers through the
+// engine's validating resolver (the same code and DNS options as check). Empty with `why` set
+// when there are none or the lookup failed.
+std::vector<tcp::endpoint> endpoints_of(asio::io_context& io, check::Engine& engine, const Target& target,
+                                        unsigned short port, std::string& why) {
+  boost::system::error_code ec;
+  const auto literal = asio::ip::make_address(target.host, ec);
+  if (!ec) return {tcp::endpoint(literal, port)};
+  check::HostAddresses found;
+  asio::co_spawn(io, resolve_into(engine, target.host, found), asio::detached);
+  io.run();
+  io.restart();
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& ip : found.ips) endpoints.emplace_back(asio::ip::make_address(ip, ec), port);
+  if (endpoints.empty()) {
+    why = !found.conclusive() ? "the lookup failed (" + std::string(dns::to_string(found.a.status)) + ", " +
+                                    std::string(dns::to_string(found.aaaa.status)) + ")"
+                              : "no A or AAAA record";
   }
+  return endpoints;
 }
 
 }  // namespace
@@ -83,6 +103,16 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
   cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one address, --sweep included, seconds")
       ->check(seconds_between(1.0, 3600.0));
   cmd->add_flag("-v,--verbose", args.verbose, "show the SMTP transcript");
+  // A name is resolved by the same validating code as check, with the same DNS options.
+  cmd->add_option("--resolver", args.resolver, "forward DNS to this recursive resolver's IP (still validated here)");
+  cmd->add_option("--root-hints", args.root_hints, "root hints file for own recursion from a private root")
+      ->envname("INTRANSIT_ROOT_HINTS")
+      ->check(option_file());
+  cmd->add_option("--trust-anchor", args.trust_anchor, "DNSSEC trust anchor file")
+      ->envname("INTRANSIT_TRUST_ANCHOR")
+      ->check(option_file());
+  cmd->add_option("--dns-timeout", args.dns_timeout, "deadline for one DNS lookup, seconds")
+      ->check(seconds_between(0.5, 120.0));
   cmd->add_flag("--sweep", args.sweep,
                 "also learn every TLS version and accepted suite (rated after NCSC-NL) and the server's order");
   cmd->footer(
@@ -100,69 +130,50 @@ int run_probe(const ProbeArgs& args) {
     return 2;
   }
   const unsigned short port = args.port != 0 ? static_cast<unsigned short>(args.port) : target->port.value_or(25);
-  boost::system::error_code ip_ec;
-  const auto literal = asio::ip::make_address(target->host, ip_ec);
-
+  check::EngineOptions options;
+  options.dns.forward = args.resolver;
+  options.dns.root_hints = args.root_hints;
+  options.dns.trust_anchor = args.trust_anchor;
+  options.dns.deadline = std::chrono::milliseconds(static_cast<long long>(args.dns_timeout * 1000));
+  options.ca_file = args.ca_file;
+  options.helo_name = args.helo;
+  options.deadlines.total = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
+  options.sweep = args.sweep;
   asio::io_context io;
-  std::vector<tcp::endpoint> endpoints;
-  if (!ip_ec) {
-    endpoints.emplace_back(literal, port);
-  } else {
-    tcp::resolver resolver(io);
-    boost::system::error_code ec;
-    for (const auto& entry : resolver.resolve(target->host, std::to_string(port), ec)) {
-      endpoints.push_back(entry.endpoint());
-    }
-    if (ec || endpoints.empty()) {
-      std::cerr << "intransit probe: " << target->host << " has no address (" << ec.message() << ")\n";
-      return kProbeNoAddress;
-    }
-  }
-
-  // Trust anchors load once for every address (the system store alone costs more than a
-  // handshake); a file that does not load is a usage error, not a finding about the server.
-  std::string trust_error;
-  const auto trust = tls::TrustStore::load(args.ca_file, trust_error);
-  if (!trust) {
-    std::cerr << "intransit probe: " << trust_error << "\n";
+  std::string error;
+  const auto engine = check::Engine::create(io.get_executor(), options, error);
+  if (!engine) {
+    std::cerr << "intransit probe: " << error << "\n";
     return 2;
   }
-  const auto tls_context = tls::make_client_context(tls::TlsOffer{});
-
-  std::vector<smtp::ProbeResult> results(endpoints.size());
-  std::vector<smtp::SweepResult> sweeps(endpoints.size());
+  const auto endpoints = endpoints_of(io, *engine, *target, port, error);
+  if (endpoints.empty()) {
+    std::cerr << "intransit probe: " << target->host << " has no address: " << error << "\n";
+    return kProbeNoAddress;
+  }
+  boost::system::error_code literal_ec;
+  asio::ip::make_address(target->host, literal_ec);
+  const bool is_name = literal_ec.failed();
+  const std::string name = !args.name.empty() ? args.name : (is_name ? target->host : std::string{});
+  const auto mode = port == 465 ? smtp::TlsMode::implicit : smtp::TlsMode::starttls;
+  std::vector<check::ProbeReport> reports(endpoints.size());
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
-    smtp::ProbeOptions options;
-    options.endpoint = endpoints[i];
-    options.server_name = !args.name.empty() ? args.name : (ip_ec ? target->host : std::string{});
-    options.helo_name = args.helo;
-    options.ca_file = args.ca_file;
-    options.trust = trust;
-    options.tls_context = tls_context;
-    options.mode = port == 465 ? smtp::TlsMode::implicit : smtp::TlsMode::starttls;
-    options.deadlines.total = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
-    asio::co_spawn(io, probe_into(std::move(options), results[i], args.sweep ? &sweeps[i] : nullptr),
-                   asio::detached);
+    asio::co_spawn(io, probe_into(*engine, endpoints[i], name, mode, reports[i]), asio::detached);
   }
   if (args.format == "text" && (endpoints.size() > 1 || args.sweep)) {
     std::cerr << "probing " << endpoints.size() << " address(es) of " << target->host
-              << (args.sweep ? " with a TLS version and cipher sweep" : "") << "...\n";
+              << (args.sweep ? " with a TLS version and suite sweep" : "") << "...\n";
   }
   io.run();
 
   bool all_tested = true;
-  for (const auto& r : results) all_tested = all_tested && is_conclusive(r.outcome);
+  for (const auto& r : reports) all_tested = all_tested && is_conclusive(r.result.outcome);
   if (args.format == "json") {
     nlohmann::json out = nlohmann::json::array();
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      out.push_back(report::probe_to_json(results[i], args.sweep && !sweeps[i].versions.empty() ? &sweeps[i] : nullptr));
-    }
-    std::cout << report::json_text(results.size() == 1 ? out.front() : out, 2) << "\n";
+    for (const auto& r : reports) out.push_back(report::probe_to_json(r.result, r.sweep ? &*r.sweep : nullptr));
+    std::cout << report::json_text(reports.size() == 1 ? out.front() : out, 2) << "\n";
   } else {
-    for (std::size_t i = 0; i < results.size(); ++i) {
-      report::write_probe_text(std::cout, results[i], args.verbose,
-                               args.sweep && !sweeps[i].versions.empty() ? &sweeps[i] : nullptr);
-    }
+    for (const auto& r : reports) report::write_probe_text(std::cout, r.result, args.verbose, r.sweep ? &*r.sweep : nullptr);
   }
   return all_tested ? kProbeAllTested : kProbeSomeUntested;
 }

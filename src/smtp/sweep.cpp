@@ -16,6 +16,7 @@
 #include <string_view>
 
 #include "core/limits.hpp"
+#include "core/wait_group.hpp"
 
 namespace intransit::smtp {
 namespace asio = boost::asio;
@@ -162,10 +163,11 @@ asio::awaitable<void> sweep_one_version(ProbeOptions base, VersionInfo version, 
 }
 
 asio::awaitable<void> sweep_version(ProbeOptions base, VersionInfo version, VersionSweep& out,
-                                    Clock::time_point deadline) {
+                                    Clock::time_point deadline, WaitGroup* group) {
   out.version = version.name;
   co_await sweep_one_version(std::move(base), version, out, deadline);
   out.done = true;
+  if (group != nullptr) group->done();
 }
 
 }  // namespace
@@ -176,13 +178,23 @@ int SweepResult::connections() const {
   return n;
 }
 
+asio::awaitable<void> sweep(ProbeOptions base, SweepResult& out, Clock::time_point deadline) {
+  static_assert(kVersions.size() <= limits::kSweepConnectionsPerHost, "one connection per version at a time");
+  const auto executor = co_await asio::this_coro::executor;
+  out.versions.assign(kVersions.size(), VersionSweep{});
+  WaitGroup versions(executor);
+  versions.add(kVersions.size());
+  for (std::size_t i = 0; i < kVersions.size(); ++i) {
+    asio::co_spawn(executor, sweep_version(base, kVersions[i], out.versions[i], deadline, &versions), asio::detached);
+  }
+  co_await versions.wait();
+}
+
 void spawn_sweep(const asio::any_io_executor& executor, const ProbeOptions& base, SweepResult& out,
                  Clock::time_point deadline) {
-  static_assert(kVersions.size() <= limits::kSweepConnectionsPerHost, "one connection per version at a time");
+  // The versions exist (not done) from now on, so a caller polling `done` never sees an empty sweep.
   out.versions.assign(kVersions.size(), VersionSweep{});
-  for (std::size_t i = 0; i < kVersions.size(); ++i) {
-    asio::co_spawn(executor, sweep_version(base, kVersions[i], out.versions[i], deadline), asio::detached);
-  }
+  asio::co_spawn(executor, sweep(base, out, deadline), asio::detached);
 }
 
 }  // namespace intransit::smtp

@@ -12,7 +12,10 @@
 // keeps the suites it found and says "deadline" in its error (supported stays unknown if none).
 #pragma once
 
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
+
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 #include <chrono>
 
@@ -47,8 +50,12 @@ struct SweepResult {
   int connections() const;
 };
 
-// Spawns the sweep of the server in `base` on `executor`, to end by `deadline`; `out` (which must
-// outlive the run) is complete when its io_context runs out of work.
+// The sweep of the server in `base`, to end by `deadline`: its versions run concurrently and this
+// returns when all are done. `out` must outlive it.
+boost::asio::awaitable<void> sweep(ProbeOptions base, SweepResult& out, std::chrono::steady_clock::time_point deadline);
+
+// Spawns sweep() on `executor`; `out` (which must outlive the run) is complete when its
+// io_context runs out of work.
 void spawn_sweep(const boost::asio::any_io_executor& executor, const ProbeOptions& base, SweepResult& out,
                  std::chrono::steady_clock::time_point deadline);
 

@@ -1,0 +1,86 @@
+// engine.cpp — see engine.hpp.
+#include "check/engine.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "tls/client_context.hpp"
+#include "tls/trust_store.hpp"
+
+namespace intransit::check {
+namespace asio = boost::asio;
+
+std::unique_ptr<Engine> Engine::create(const asio::any_io_executor& executor, EngineOptions options,
+                                       std::string& error) {
+  // Trust anchors load once for every probe: the system store alone costs more than a handshake.
+  auto trust = tls::TrustStore::load(options.ca_file, error);
+  if (!trust) return nullptr;
+  auto resolver = dns::Resolver::create(executor, options.dns, error);
+  if (!resolver) return nullptr;
+  AuditOptions audit;
+  audit.resolver = resolver.get();
+  audit.trust = std::move(trust);
+  audit.tls_context = tls::make_client_context(tls::TlsOffer{});
+  audit.helo_name = options.helo_name;
+  audit.deadlines = options.deadlines;
+  audit.smtp_port = options.smtp_port;
+  audit.https_port = options.https_port;
+  audit.sweep = options.sweep;
+  return std::unique_ptr<Engine>(new Engine(std::move(options), std::move(resolver), std::move(audit), executor));
+}
+
+Engine::Engine(EngineOptions options, std::unique_ptr<dns::Resolver> resolver, AuditOptions audit,
+               const asio::any_io_executor& executor)
+    : options_(std::move(options)),
+      resolver_(std::move(resolver)),
+      audit_options_(std::move(audit)),
+      audit_slot_freed_(executor) {
+  audit_options_.resolver = resolver_.get();
+  audit_slot_freed_.expires_at(asio::steady_timer::time_point::max());
+}
+
+Engine::~Engine() = default;
+
+asio::awaitable<DomainReport> Engine::audit(std::string domain) {
+  // A counting gate on the one event-loop thread: wait while the engine is full, woken (by a
+  // cancelled timer) each time an audit ends.
+  while (audits_in_flight_ >= std::max<std::size_t>(options_.max_audits_in_flight, 1)) {
+    boost::system::error_code ec;
+    co_await audit_slot_freed_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  ++audits_in_flight_;
+  DomainReport report;
+  co_await audit_domain(std::move(domain), audit_options_, report.facts);
+  --audits_in_flight_;
+  audit_slot_freed_.cancel();
+  audit_slot_freed_.expires_at(asio::steady_timer::time_point::max());
+  report.assessment = assess(report.facts);
+  co_return report;
+}
+
+asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint, std::string server_name,
+                                           smtp::TlsMode mode) {
+  smtp::ProbeOptions options;
+  options.endpoint = endpoint;
+  options.server_name = std::move(server_name);
+  options.helo_name = audit_options_.helo_name;
+  options.ca_file = options_.ca_file;
+  options.trust = audit_options_.trust;
+  options.tls_context = audit_options_.tls_context;
+  options.mode = mode;
+  options.deadlines = audit_options_.deadlines;
+  const auto deadline = std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
+  ProbeReport report;
+  report.result = co_await smtp::probe(options);
+  if (options_.sweep && report.result.outcome == ProbeOutcome::ok && report.result.tls) {
+    report.sweep.emplace();
+    co_await smtp::sweep(std::move(options), *report.sweep, deadline);
+  }
+  co_return report;
+}
+
+asio::awaitable<HostAddresses> Engine::addresses(std::string host) {
+  co_return co_await lookup_addresses(*resolver_, std::move(host));
+}
+
+}  // namespace intransit::check

@@ -1,0 +1,88 @@
+// engine.hpp — the audit engine: the one implementation behind `check`, `probe` and, later,
+// `scan`, `serve`, `outbound --check` and `tlsrpt --verify` (DESIGN.md §4). It owns what every
+// front end would otherwise set up for itself — the validating resolver (libunbound, DNSSEC per
+// RFC 4033-4035), the certificate trust store, the TLS client context, the deadlines — and runs
+// audits and probes on the caller's io_context. A front end parses its arguments, creates one
+// Engine, awaits audit() or probe() as often and as concurrently as it likes, and prints.
+#pragma once
+
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "check/addresses.hpp"
+#include "check/audit.hpp"
+#include "check/domain_facts.hpp"
+#include "check/verdict.hpp"
+#include "dns/resolver.hpp"
+#include "smtp/probe.hpp"
+#include "smtp/sweep.hpp"
+
+namespace intransit::check {
+
+struct EngineOptions {
+  dns::ResolverOptions dns;                        // forward resolver, root hints, trust anchor, deadline
+  std::string ca_file;                             // certificate trust anchors; empty: the system store
+  std::string helo_name = "intransit.invalid";     // EHLO name (a scanner's should identify it)
+  smtp::PhaseDeadlines deadlines;                  // per probe of one address; total includes the sweep
+  bool sweep = false;                              // also sweep TLS versions and suites
+  unsigned short smtp_port = 25;
+  unsigned short https_port = 443;                 // MTA-STS policy hosts
+  std::size_t max_audits_in_flight = 64;           // domains audited at once; the rest wait their turn
+};
+
+// One domain's audit: the facts and the verdict drawn from them (DESIGN.md §3).
+struct DomainReport {
+  DomainFacts facts;
+  Assessment assessment;
+};
+
+// One address's probe, with its sweep when one was asked for and the main probe reached TLS.
+struct ProbeReport {
+  smtp::ProbeResult result;
+  std::optional<smtp::SweepResult> sweep;
+};
+
+class Engine {
+ public:
+  // nullptr with `error` set when the options cannot work: a trust anchor, root hints or CA file
+  // that does not load is the user's mistake (exit 2), not a finding about anyone's mail.
+  static std::unique_ptr<Engine> create(const boost::asio::any_io_executor& executor, EngineOptions options,
+                                        std::string& error);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Audits `domain` (normalised: lower case, no trailing dot). At most max_audits_in_flight run
+  // at once; the others wait here.
+  boost::asio::awaitable<DomainReport> audit(std::string domain);
+
+  // Probes one address, reached by `server_name` (SNI and the certificate name check; empty for
+  // none). `mode` is STARTTLS or implicit TLS. The sweep, if enabled, shares the probe's deadline.
+  boost::asio::awaitable<ProbeReport> probe(boost::asio::ip::tcp::endpoint endpoint, std::string server_name,
+                                            smtp::TlsMode mode = smtp::TlsMode::starttls);
+
+  // A host's addresses through the validating resolver (the same answers an audit would use).
+  boost::asio::awaitable<HostAddresses> addresses(std::string host);
+
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  Engine(EngineOptions options, std::unique_ptr<dns::Resolver> resolver, AuditOptions audit,
+         const boost::asio::any_io_executor& executor);
+
+  EngineOptions options_;
+  std::unique_ptr<dns::Resolver> resolver_;
+  AuditOptions audit_options_;
+  std::size_t audits_in_flight_ = 0;
+  boost::asio::steady_timer audit_slot_freed_;  // cancelled whenever an audit ends
+};
+
+}  // namespace intransit::check
