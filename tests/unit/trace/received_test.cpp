@@ -175,6 +175,56 @@ const Case kCases[] = {
      HopVerdict::tls, nullptr, "TLS_AES_128_GCM_SHA256", true},
     {"webmail-http", "from 192.0.2.1 by mta1234.mail.gq1.yahoo.com with HTTP; Sat, 28 Nov 2026 10:00:00 +0000",
      HopVerdict::unknown, nullptr, "", false},
+    // RELIABILITY.md item 61: "local" only by the connecting address literal the receiver wrote
+    // (127.0.0.0/8, ::1, a local socket) or an LMTP/same-host handoff; a sender's HELO or PTR name
+    // of "localhost", or an IPv6 address that merely ends in "::1", is a network hop.
+    {"item61-postfix-helo-localhost", "from localhost (unknown [203.0.113.5]) by mx.example.net (Postfix) with ESMTP id 4Q; date",
+     HopVerdict::plaintext, nullptr, "", false},
+    {"item61-postfix-helo-loopback-literal",
+     "from [127.0.0.1] (unknown [203.0.113.5]) by mx.example.net (Postfix) with ESMTP id 4Q; date", HopVerdict::plaintext,
+     nullptr, "", false},
+    {"item61-exim-helo-localhost", "from [203.0.113.5] (helo=localhost) by mx.example.net with esmtp (Exim 4.96) id 1q; date",
+     HopVerdict::plaintext, nullptr, "", false},
+    {"item61-exim-helo-literal", "from [203.0.113.5] (helo=[127.0.0.1]) by mx.example.net with esmtp (Exim 4.96) id 1q; date",
+     HopVerdict::plaintext, nullptr, "", false},
+    {"item61-exim-helo-version", "from [203.0.113.5] (helo=TLS1.3) by mx.example.net with esmtp (Exim 4.96) id 1q; date",
+     HopVerdict::plaintext, nullptr, "", false},
+    {"item61-qmail-helo-localhost", "from localhost (HELO localhost) (203.0.113.5) by mx.example.net with SMTP; date",
+     HopVerdict::plaintext, nullptr, "", false},
+    {"item61-ptr-localhost-no-literal", "from localhost by mx.example.net with ESMTP id 4Q; date", HopVerdict::plaintext,
+     nullptr, "", false},
+    {"item61-ipv6-ends-in-1", "from mail.example.org (mail.example.org [IPv6:2001:db8:1::1]) by mx.example.net (Postfix) "
+     "with ESMTP id 4Q; date", HopVerdict::plaintext, nullptr, "", false},
+    {"item61-exim-ipv6-ends-in-1", "from [2001:db8:1::1] (helo=mail.example.org) by mx.example.net with esmtp (Exim 4.96) id "
+     "1q; date", HopVerdict::plaintext, nullptr, "", false},
+    {"item61-microsoft-ipv6-ends-in-1", "from EX01.corp.example.com (2001:db8:1::1) by EX02.corp.example.com "
+     "(2001:db8:1::2) with Microsoft SMTP Server id 15.1.2507.6; date", HopVerdict::plaintext, nullptr, "", false},
+    {"item61-postfix-ipv6-loopback", "from localhost (localhost [IPv6:::1]) by mx.example.net (Postfix) with ESMTP id 4Q; date",
+     HopVerdict::local, nullptr, "", false},
+    {"item61-exim-ipv6-loopback", "from [::1] (port=40000 helo=localhost) by mx.example.net with esmtp (Exim 4.96) id 1q; date",
+     HopVerdict::local, nullptr, "", false},
+    {"item61-loopback-127-8", "from filter.example.net (filter.example.net [127.0.0.2]) by mx.example.net (Postfix) with "
+     "ESMTP id 4Q; date", HopVerdict::local, nullptr, "", false},
+    {"item61-v4-mapped-loopback", "from localhost (localhost [IPv6:::ffff:127.0.0.1]) by mx.example.net (Postfix) with "
+     "ESMTP id 4Q; date", HopVerdict::local, nullptr, "", false},
+    {"item61-opensmtpd-local-socket", "from localhost (mx.example.net [local]) by mx.example.net (OpenSMTPD) with ESMTP id "
+     "1a2b; date", HopVerdict::local, nullptr, "", false},
+    // Exchange 2013 and later state TLS without a version.
+    {"item61-exchange-2013-tls", "from EX01.corp.example.com (10.0.0.1) by EX02.corp.example.com (10.0.0.2) with Microsoft "
+     "SMTP Server (TLS) id 15.0.847.32; Sat, 28 Nov 2026 10:00:00 +0000", HopVerdict::tls, nullptr, "", false},
+    // WP-SMTPD and Symantec/MessageLabs put the cipher where the protocol goes.
+    {"item61-wp-smtpd-cipher-slot", "from mail.example.org (mail.example.org [192.0.2.1]) by mx.example.net (WP-SMTPD) with "
+     "ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP; Sat, 28 Nov 2026 10:00:00 +0000", HopVerdict::tls, nullptr,
+     "ECDHE-RSA-AES256-GCM-SHA384", false},
+    {"item61-messagelabs-cipher-slot", "from mail.example.org (HELO mail.example.org) (192.0.2.1) by "
+     "server-12.tower-21.messagelabs.com with DHE-RSA-AES256-GCM-SHA384 encrypted SMTP; 28 Nov 2026 10:00:00 -0000",
+     HopVerdict::tls, nullptr, "DHE-RSA-AES256-GCM-SHA384", false},
+    // MAPI between two hosts is a client's submission: unknown, not local.
+    {"item61-mapi-two-hosts", "from CLIENT01.corp.example.com (10.0.0.5) by EX01.corp.example.com (10.0.0.1) with mapi id "
+     "15.0.1497.2; Sat, 28 Nov 2026 10:00:00 +0000", HopVerdict::unknown, nullptr, "", false},
+    // QMQP has no TLS.
+    {"item61-qmqp", "from unknown (HELO relay.example.org) (192.0.2.1) by mx.example.net with QMQP; 28 Nov 2026 10:00:00 -0000",
+     HopVerdict::plaintext, nullptr, "", false},
 };
 
 class ReceivedFormats : public ::testing::TestWithParam<Case> {};
