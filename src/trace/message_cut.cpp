@@ -110,7 +110,7 @@ std::size_t find_mbox_start(std::string_view bytes, std::size_t from, bool after
 
 MboxSplitter::MboxSplitter(Read read, std::string_view prefix)
     : read_(std::move(read)), buffer_(std::make_unique_for_overwrite<char[]>(kSplitterChunkBytes + prefix.size())) {
-  std::memcpy(buffer_.get(), prefix.data(), prefix.size());
+  if (!prefix.empty()) std::memcpy(buffer_.get(), prefix.data(), prefix.size());
   end_ = prefix.size();
 }
 

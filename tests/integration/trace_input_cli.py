@@ -186,7 +186,9 @@ try:
                                 stderr=subprocess.PIPE, env={**os.environ, "INTRANSIT_TRACE_CHUNK_BYTES": "65536"})
         first = proc.stdout.readline()
         change(f"{tmp}/live.mbox")
-        rest, err = proc.communicate(timeout=600)
+        rest = proc.stdout.read()  # not communicate(): it would skip what readline() buffered
+        err = proc.stderr.read()
+        proc.wait(timeout=600)
         lines = docs(first + rest)
         got = [d for d in lines if d.get("schema") == "intransit.trace/1"]
         check(proc.returncode == 3 and b"changed while it was read" in err,
