@@ -22,9 +22,12 @@ CLI::App* add_trace_command(CLI::App& app, TraceArgs& args) {
   cmd->add_option("--trusted-host", args.trusted_hosts, "one of your own servers, by the name it writes after 'by'");
   cmd->add_flag("--summary", args.summary_only, "mailboxes: print only the summary");
   cmd->footer(
-      "Hop verdicts: tls, plaintext, local, unknown. Message verdicts: all-tls, plaintext-hop, no-evidence.\n"
-      "Exit codes: 0 no message had a plaintext hop, 1 some message had one, 2 usage error, 3 the input could not be read\n"
-      "or not all of it (no readable message in it, a directory that cannot be listed, a file that changed while it was read).");
+      "Hop verdicts: tls, plaintext, local, unknown. Message verdicts: all-tls, plaintext-hop, "
+      "no-evidence.\n"
+      "Exit codes: 0 no message had a plaintext hop, 1 some message had one, 2 usage error, 3 the "
+      "input could not be read\n"
+      "or not all of it (no readable message in it, a directory that cannot be listed, a file that "
+      "changed while it was read).");
   return cmd;
 }
 
@@ -84,8 +87,9 @@ int run_trace(const TraceArgs& args) {
   // all of it (RELIABILITY.md items 53 and 54).
   for (const auto& problem : outcome.problems) std::cerr << "intransit trace: " << problem << "\n";
   if (!outcome.changed.empty()) {
-    std::cerr << "intransit trace: " << args.input << " changed while it was read (" << outcome.changed << "): "
-              << summary.messages() << " messages read from it as it was; read it again\n";
+    std::cerr << "intransit trace: " << args.input << " changed while it was read ("
+              << outcome.changed << "): " << summary.messages()
+              << " messages read from it as it was; read it again\n";
   }
   if (summary.messages() == summary.unreadable()) {
     std::cerr << "intransit trace: " << nothing_read(summary) << "\n";

@@ -53,11 +53,12 @@ namespace {
 // What the header caps took away (RELIABILITY.md item 37), when they took anything.
 void write_header_cut(std::ostream& out, const trace::HeaderCut& cut) {
   if (cut.long_lines > 0) {
-    out << "  (" << cut.long_lines << " header line(s) over " << limits::kHeaderLineBytes << " bytes: "
-        << cut.long_line_bytes << " bytes of them not read)\n";
+    out << "  (" << cut.long_lines << " header line(s) over " << limits::kHeaderLineBytes
+        << " bytes: " << cut.long_line_bytes << " bytes of them not read)\n";
   }
   if (cut.block_cut) {
-    out << "  (header block over " << limits::kHeaderBlockBytes << " bytes: the rest of the message not read)\n";
+    out << "  (header block over " << limits::kHeaderBlockBytes
+        << " bytes: the rest of the message not read)\n";
   }
 }
 }  // namespace
@@ -207,7 +208,8 @@ void TraceSummary::write_text(std::ostream& out) const {
   if (header_cut_ > 0) out << " (" << header_cut_ << " with a header cut at a cap)";
   out << ": " << total_.all_tls << " (" << std::fixed << std::setprecision(1) << 100 * share(total_.all_tls, total_.messages)
       << "%) travelled over TLS on every hop with evidence, " << total_.plaintext << " had a plaintext hop.\n";
-  if (!outcome_.changed.empty()) out << "  The file changed while it was read (" << outcome_.changed << "): read it again.\n";
+  if (!outcome_.changed.empty())
+    out << "  The file changed while it was read (" << outcome_.changed << "): read it again.\n";
   for (const auto& problem : outcome_.problems) out << "  Not read: " << problem << "\n";
   out << "\n  hops by protection\n";
   for (const auto& [v, n] : by_label(hop_versions_)) out << "    " << std::left << std::setw(28) << v << std::right << n << "\n";

@@ -68,9 +68,14 @@ std::size_t read_upto(int fd, char* buf, std::size_t size, std::size_t offset) {
 
 class RangeReader {
  public:
-  RangeReader(int fd, std::size_t size, const Geometry& g, const TrustOptions& trust, bool gmime_only,
-              std::atomic<bool>& shrank)
-      : fd_(fd), size_(size), g_(g), trust_(trust), gmime_only_(gmime_only), shrank_(shrank),
+  RangeReader(int fd, std::size_t size, const Geometry& g, const TrustOptions& trust,
+              bool gmime_only, std::atomic<bool>& shrank)
+      : fd_(fd),
+        size_(size),
+        g_(g),
+        trust_(trust),
+        gmime_only_(gmime_only),
+        shrank_(shrank),
         buffer_(std::make_unique_for_overwrite<char[]>(g.range + g.slack + 1)) {}
 
   // Every message that starts in [begin, end), in order; sources are set by the caller.
@@ -129,12 +134,13 @@ class RangeReader {
 
 }  // namespace
 
-bool read_mbox_file(int fd, std::size_t size, const std::string& path, const TrustOptions& trust, const Render& render,
-                    const RenderedSink& sink) {
+bool read_mbox_file(int fd, std::size_t size, const std::string& path, const TrustOptions& trust,
+                    const Render& render, const RenderedSink& sink) {
   // GMime alone: one thread, as the reference the differential tests compare with.
   const bool reference = gmime_only();
   const Geometry g = geometry();
-  const std::size_t workers = reference ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  const std::size_t workers =
+      reference ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   std::atomic<bool> shrank = false;
 
   struct Finished {

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <utility>
 
@@ -144,7 +144,8 @@ MessageTrace parse_copy(std::string_view copy, bool from_line, const TrustOption
   MessageTrace t;
   if (message == nullptr) {
     t.error = "not a message GMime could parse";
-  } else if (g_mime_header_list_get_count(g_mime_object_get_header_list(GMIME_OBJECT(message))) == 0) {
+  } else if (g_mime_header_list_get_count(g_mime_object_get_header_list(GMIME_OBJECT(message))) ==
+             0) {
     t.error = kNoHeaderFields;
   } else {
     t = trace_message(message, "", trust);
@@ -162,10 +163,12 @@ void ensure_gmime() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
-bool gmime_only() { return getenv("INTRANSIT_TRACE_GMIME_ONLY") != nullptr; }
+bool gmime_only() {
+  return getenv("INTRANSIT_TRACE_GMIME_ONLY") != nullptr;
+}
 
-void trace_copy(const MessageCutter& cutter, bool from_line, const TrustOptions& trust, bool gmime_only,
-                std::vector<MessageTrace>& out) {
+void trace_copy(const MessageCutter& cutter, bool from_line, const TrustOptions& trust,
+                bool gmime_only, std::vector<MessageTrace>& out) {
   const std::string_view copy = cutter.copy();
   if (copy.empty()) return;
   if (!gmime_only && from_line && !cutter.cut().any()) {
@@ -181,8 +184,8 @@ void trace_copy(const MessageCutter& cutter, bool from_line, const TrustOptions&
   out.back().header_cut = cutter.cut();
 }
 
-void trace_slice(std::string_view message, MessageCutter& cutter, const TrustOptions& trust, bool gmime_only,
-                 std::vector<MessageTrace>& out) {
+void trace_slice(std::string_view message, MessageCutter& cutter, const TrustOptions& trust,
+                 bool gmime_only, std::vector<MessageTrace>& out) {
   if (!gmime_only) {
     // A plain message is never cut (header_scan.cpp): its slices are read where they lie.
     const HeaderScan scan = scan_headers(message);
@@ -246,7 +249,9 @@ void judge(MessageTrace& t, const TrustOptions& trust) {
   t.verdict = any_plain ? PathVerdict::plaintext_hop : any_tls ? PathVerdict::all_tls : PathVerdict::no_evidence;
 }
 
-Input::Input(Input&& other) noexcept { *this = std::move(other); }
+Input::Input(Input&& other) noexcept {
+  *this = std::move(other);
+}
 
 Input& Input::operator=(Input&& other) noexcept {
   if (this != &other) {
@@ -313,7 +318,8 @@ std::optional<Input> open_input(const std::string& path, std::string& error) {
     in.kind = InputKind::maildir;
     return in;
   }
-  in.fd = path == "-" ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  in.fd = path == "-" ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+                      : open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (in.fd < 0) {
     error = "cannot open " + path + ": " + std::strerror(errno);
     return std::nullopt;
@@ -352,7 +358,8 @@ using Sink = std::function<void(MessageTrace&&)>;
 // compacts a mailbox writes a new one and renames it over the old). Empty when it did not.
 std::string file_change(const Input& in, bool shrank) {
   struct stat now {};
-  if (shrank || (fstat(in.fd, &now) == 0 && static_cast<std::uint64_t>(now.st_size) < in.size)) return "it shrank";
+  if (shrank || (fstat(in.fd, &now) == 0 && static_cast<std::uint64_t>(now.st_size) < in.size))
+    return "it shrank";
   if (static_cast<std::uint64_t>(now.st_size) > in.size) return "it grew";
   if (mtime_ns(now) != in.mtime_ns) return "it was written to";
   struct stat named {};
@@ -364,8 +371,8 @@ std::string file_change(const Input& in, bool shrank) {
 
 // One message from a stream read from its start, only as far as trace needs it (a pipe, a
 // device, a message file): /dev/zero ends at the header block's cap.
-void read_one(const std::function<std::size_t(char*, std::size_t)>& read, std::string_view head, const std::string& source,
-              const TrustOptions& trust, const Sink& sink) {
+void read_one(const std::function<std::size_t(char*, std::size_t)>& read, std::string_view head,
+              const std::string& source, const TrustOptions& trust, const Sink& sink) {
   MessageCutter cutter;
   cutter.reset(false);
   bool more = cutter.feed(head);
@@ -384,8 +391,9 @@ void read_one(const std::function<std::size_t(char*, std::size_t)>& read, std::s
 }
 
 // An mbox from a stream read once from its start (standard input, a pipe), one message at a time.
-void read_mbox_stream(const std::function<std::size_t(char*, std::size_t)>& read, std::string_view head,
-                      const std::string& path, const TrustOptions& trust, const Sink& sink) {
+void read_mbox_stream(const std::function<std::size_t(char*, std::size_t)>& read,
+                      std::string_view head, const std::string& path, const TrustOptions& trust,
+                      const Sink& sink) {
   MboxSplitter splitter(read, head);
   MessageCutter cutter;
   const bool reference = gmime_only();
@@ -410,7 +418,8 @@ std::vector<std::string> maildir_folders(const std::string& path, ReadOutcome& o
   for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     const std::string folder = it->path().string();
-    if (name.size() > 1 && name[0] == '.' && name != ".." && (is_dir(folder + "/cur") || is_dir(folder + "/new"))) {
+    if (name.size() > 1 && name[0] == '.' && name != ".." &&
+        (is_dir(folder + "/cur") || is_dir(folder + "/new"))) {
       subfolders.push_back(folder);
     }
   }
@@ -423,14 +432,16 @@ std::vector<std::string> maildir_folders(const std::string& path, ReadOutcome& o
 // Every message file of a Maildir and its folders, cur/ before new/, by name (Maildir names start
 // with the delivery time). A directory that cannot be listed is a problem of the read, never
 // silently nothing (RELIABILITY.md item 54).
-void read_maildir(const std::string& path, const TrustOptions& trust, const Sink& sink, ReadOutcome& outcome) {
+void read_maildir(const std::string& path, const TrustOptions& trust, const Sink& sink,
+                  ReadOutcome& outcome) {
   for (const auto& folder : maildir_folders(path, outcome)) {
     std::vector<std::string> files;
     for (const char* sub : {"/cur", "/new"}) {
       const std::string dir = folder + sub;
       if (!is_dir(dir)) continue;
       std::error_code ec;
-      for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+           it.increment(ec)) {
         std::error_code type_ec;
         if (it->is_regular_file(type_ec)) files.push_back(it->path().string());
       }
@@ -448,11 +459,13 @@ void read_maildir(const std::string& path, const TrustOptions& trust, const Sink
       }
       std::string error;
       std::size_t offset = 0;
-      read_one([&](char* buf, std::size_t n) {
-        const std::size_t got = pread_some(fd, buf, n, offset, error);
-        offset += got;
-        return got;
-      }, {}, file, trust, sink);
+      read_one(
+          [&](char* buf, std::size_t n) {
+            const std::size_t got = pread_some(fd, buf, n, offset, error);
+            offset += got;
+            return got;
+          },
+          {}, file, trust, sink);
       close(fd);
       if (!error.empty()) outcome.problems.push_back("cannot read " + file + ": " + error);
     }
@@ -462,10 +475,12 @@ void read_maildir(const std::string& path, const TrustOptions& trust, const Sink
 }  // namespace
 
 ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Sink& sink) {
-  return read_messages(input, trust, Render{}, [&](MessageTrace&& t, std::string&&) { sink(std::move(t)); });
+  return read_messages(input, trust, Render{},
+                       [&](MessageTrace&& t, std::string&&) { sink(std::move(t)); });
 }
 
-ReadOutcome read_messages(Input& in, const TrustOptions& trust, const Render& render, const RenderedSink& rendered_sink) {
+ReadOutcome read_messages(Input& in, const TrustOptions& trust, const Render& render,
+                          const RenderedSink& rendered_sink) {
   ensure_gmime();
   ReadOutcome outcome;
   // Outside the threaded mbox reader, rendering happens right here, one message at a time.

@@ -75,9 +75,9 @@ class Input {
 
   std::string path;
   InputKind kind = InputKind::message;
-  int fd = -1;                 // -1 for a Maildir
-  bool regular = false;        // a regular file: read with pread(2), an mbox on every core
-  std::string head;            // bytes already read from an input that is not a regular file
+  int fd = -1;           // -1 for a Maildir
+  bool regular = false;  // a regular file: read with pread(2), an mbox on every core
+  std::string head;      // bytes already read from an input that is not a regular file
   // A regular file as opened, to tell afterwards whether it changed while it was read.
   std::uint64_t device = 0, inode = 0, size = 0;
   std::int64_t mtime_ns = 0;
@@ -88,20 +88,23 @@ std::optional<Input> open_input(const std::string& path, std::string& error);
 
 // How a read went, besides its messages (each of which is reported, unreadable ones included).
 struct ReadOutcome {
-  std::string changed;                // not empty: the file changed while it was read, and how
-  std::vector<std::string> problems;  // parts that could not be read: a Maildir directory, a read error
+  std::string changed;  // not empty: the file changed while it was read, and how
+  std::vector<std::string>
+      problems;  // parts that could not be read: a Maildir directory, a read error
 };
 
 // Reads every message of `input` and hands each to `sink` as soon as it is traced, so memory does
 // not grow with the mailbox. Each message is read only as far as trace needs (message_cut.hpp).
-ReadOutcome read_messages(Input& input, const TrustOptions& trust, const std::function<void(MessageTrace&&)>& sink);
+ReadOutcome read_messages(Input& input, const TrustOptions& trust,
+                          const std::function<void(MessageTrace&&)>& sink);
 
 // Work per message that needs nothing but the message (formatting it for output, which costs
 // more than tracing it): a mailbox's reader threads run it in any order once the message's
 // source is set, and its result reaches the sink with the message, in mailbox order.
 using Render = std::function<std::string(const MessageTrace&)>;
 using RenderedSink = std::function<void(MessageTrace&&, std::string&&)>;
-ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Render& render, const RenderedSink& sink);
+ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Render& render,
+                          const RenderedSink& sink);
 
 // The error of a message with no header field at all: garbage, or an empty header block.
 inline constexpr std::string_view kNoHeaderFields = "no header fields: not a message";

@@ -47,13 +47,16 @@ bool MessageCutter::feed(std::string_view bytes) {
 // all of `bytes` when the line goes on past them; returns how many it took.
 std::size_t MessageCutter::take_line_piece(std::string_view bytes) {
   const auto* nl = static_cast<const char*>(std::memchr(bytes.data(), '\n', bytes.size()));
-  const std::size_t piece = nl == nullptr ? bytes.size() : static_cast<std::size_t>(nl - bytes.data()) + 1;
+  const std::size_t piece =
+      nl == nullptr ? bytes.size() : static_cast<std::size_t>(nl - bytes.data()) + 1;
   // The block cap counts bytes read, not bytes kept: so reading ends even in a header that is
   // one endless line (/dev/zero, a pipe).
   const bool over = header_read_ + piece > limits::kHeaderBlockBytes;
   const std::size_t take = over ? limits::kHeaderBlockBytes - header_read_ : piece;
-  const std::size_t content = nl != nullptr && !over ? take - 1 : take;  // the line end is kept apart
-  const std::size_t room = line_read_ < limits::kHeaderLineBytes ? limits::kHeaderLineBytes - line_read_ : 0;
+  const std::size_t content =
+      nl != nullptr && !over ? take - 1 : take;  // the line end is kept apart
+  const std::size_t room =
+      line_read_ < limits::kHeaderLineBytes ? limits::kHeaderLineBytes - line_read_ : 0;
   const std::size_t keep = std::min(room, content);
   copy_.append(bytes.substr(0, keep));
   if (content > keep) {
@@ -88,7 +91,8 @@ void MessageCutter::end_line() {
   line_start_ = copy_.size();
 }
 
-std::size_t find_mbox_start(std::string_view bytes, std::size_t from, bool after_newline, std::size_t& undecided) {
+std::size_t find_mbox_start(std::string_view bytes, std::size_t from, bool after_newline,
+                            std::size_t& undecided) {
   undecided = bytes.size();
   // One memchr per 'F' (rarer than line ends in bodies), then a look at its neighbours.
   for (std::size_t pos = from; pos < bytes.size();) {
@@ -109,7 +113,8 @@ std::size_t find_mbox_start(std::string_view bytes, std::size_t from, bool after
 }
 
 MboxSplitter::MboxSplitter(Read read, std::string_view prefix)
-    : read_(std::move(read)), buffer_(std::make_unique_for_overwrite<char[]>(kSplitterChunkBytes + prefix.size())) {
+    : read_(std::move(read)),
+      buffer_(std::make_unique_for_overwrite<char[]>(kSplitterChunkBytes + prefix.size())) {
   if (!prefix.empty()) std::memcpy(buffer_.get(), prefix.data(), prefix.size());
   end_ = prefix.size();
 }

@@ -20,10 +20,10 @@ namespace intransit::trace {
 
 // What the cap on a header took away from one message (all zero for nearly every message).
 struct HeaderCut {
-  std::size_t long_lines = 0;        // header lines over kHeaderLineBytes, kept up to it
-  std::size_t long_line_bytes = 0;   // the bytes of those lines not kept
-  bool block_cut = false;            // the header block ran over kHeaderBlockBytes: the rest of
-                                     // the message (its header from there, its body) was not read
+  std::size_t long_lines = 0;       // header lines over kHeaderLineBytes, kept up to it
+  std::size_t long_line_bytes = 0;  // the bytes of those lines not kept
+  bool block_cut = false;           // the header block ran over kHeaderBlockBytes: the rest of
+                                    // the message (its header from there, its body) was not read
   [[nodiscard]] bool any() const { return long_lines > 0 || block_cut; }
   bool operator==(const HeaderCut&) const = default;
 };
@@ -85,6 +85,7 @@ class MboxSplitter {
 // end; `after_newline`: the byte before bytes[0] ended a line). Returns bytes.size() when none,
 // and sets `undecided` to the first place where "From " may start but is cut by the end of
 // `bytes` (bytes.size() if there is none).
-std::size_t find_mbox_start(std::string_view bytes, std::size_t from, bool after_newline, std::size_t& undecided);
+std::size_t find_mbox_start(std::string_view bytes, std::size_t from, bool after_newline,
+                            std::size_t& undecided);
 
 }  // namespace intransit::trace

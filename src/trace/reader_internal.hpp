@@ -33,19 +33,19 @@ std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptio
 // One message's bounded copy to its trace (source unset): the fast path when nothing was cut, the
 // copy starts with a From_ line (`from_line`) and its header block is plain; GMime otherwise.
 // Nothing for an empty copy (an empty input).
-void trace_copy(const MessageCutter& cutter, bool from_line, const TrustOptions& trust, bool gmime_only,
-                std::vector<MessageTrace>& out);
+void trace_copy(const MessageCutter& cutter, bool from_line, const TrustOptions& trust,
+                bool gmime_only, std::vector<MessageTrace>& out);
 
 // One mbox message (From_ line included) as it lies in a buffer: the fast path straight from the
 // buffer when it is plain, else its bounded copy through GMime (made in `cutter`). The same
 // result as trace_copy on the same bytes.
-void trace_slice(std::string_view message, MessageCutter& cutter, const TrustOptions& trust, bool gmime_only,
-                 std::vector<MessageTrace>& out);
+void trace_slice(std::string_view message, MessageCutter& cutter, const TrustOptions& trust,
+                 bool gmime_only, std::vector<MessageTrace>& out);
 
 // An mbox in a regular file of `size` bytes on every core, in mailbox order, memory bounded
 // (mailbox_reader.cpp); `render` (when set) runs on the reader threads. True when the file
 // turned out shorter than `size` while it was read.
-bool read_mbox_file(int fd, std::size_t size, const std::string& path, const TrustOptions& trust, const Render& render,
-                    const RenderedSink& sink);
+bool read_mbox_file(int fd, std::size_t size, const std::string& path, const TrustOptions& trust,
+                    const Render& render, const RenderedSink& sink);
 
 }  // namespace intransit::trace

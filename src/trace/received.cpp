@@ -284,7 +284,8 @@ Clause keyword(std::string_view w) {
 constexpr std::array<std::string_view, 9> kTlsProtocols{"ESMTPS", "ESMTPSA", "LMTPS", "LMTPSA", "UTF8SMTPS",
                                                          "UTF8SMTPSA", "UTF8LMTPS", "UTF8LMTPSA", "SMTPS"};
 // qmail's QMQP and QMTP (cr.yp.to/proto/qmqp.html, qmtp.html) have no TLS at all.
-constexpr std::array<std::string_view, 7> kPlainProtocols{"SMTP", "ESMTP", "ESMTPA", "UTF8SMTP", "UTF8SMTPA", "QMQP", "QMTP"};
+constexpr std::array<std::string_view, 7> kPlainProtocols{
+    "SMTP", "ESMTP", "ESMTPA", "UTF8SMTP", "UTF8SMTPA", "QMQP", "QMTP"};
 constexpr std::array<std::string_view, 6> kAuthProtocols{"ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA"};
 
 template <std::size_t N>
@@ -316,16 +317,23 @@ std::optional<Origin> literal_origin(std::string_view word) {
     const auto close = word.find(']');
     if (close == std::string_view::npos) return std::nullopt;
     const std::string_view after = word.substr(close + 1);  // nothing, or ":port"
-    if (!after.empty() && (after.front() != ':' || !std::all_of(after.begin() + 1, after.end(), is_digit))) return std::nullopt;
+    if (!after.empty() &&
+        (after.front() != ':' || !std::all_of(after.begin() + 1, after.end(), is_digit)))
+      return std::nullopt;
     word = word.substr(1, close - 1);
     bracketed = true;
   }
-  if (bracketed && (text::equals_lower(word, "local") || text::equals_lower(word, "unix socket"))) return Origin::same_host;
+  if (bracketed && (text::equals_lower(word, "local") || text::equals_lower(word, "unix socket")))
+    return Origin::same_host;
   if (word.size() > 5 && text::equals_lower(word.substr(0, 5), "ipv6:")) word.remove_prefix(5);
   word = word.substr(0, word.find('%'));  // an IPv6 zone
   // Most words are host names: only hex digits, dots and colons can make an address.
-  const auto address_char = [](char c) { return is_digit(c) || c == '.' || c == ':' || (lower(c) >= 'a' && lower(c) <= 'f'); };
-  if (word.empty() || word.size() >= INET6_ADDRSTRLEN || !std::all_of(word.begin(), word.end(), address_char)) return std::nullopt;
+  const auto address_char = [](char c) {
+    return is_digit(c) || c == '.' || c == ':' || (lower(c) >= 'a' && lower(c) <= 'f');
+  };
+  if (word.empty() || word.size() >= INET6_ADDRSTRLEN ||
+      !std::all_of(word.begin(), word.end(), address_char))
+    return std::nullopt;
   std::array<char, INET6_ADDRSTRLEN> address{};
   std::memcpy(address.data(), word.data(), word.size());  // NUL-terminated for inet_pton
   in_addr v4{};
@@ -334,14 +342,17 @@ std::optional<Origin> literal_origin(std::string_view word) {
   }
   in6_addr v6{};
   if (inet_pton(AF_INET6, address.data(), &v6) != 1) return std::nullopt;
-  const bool loopback = IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+  const bool loopback =
+      IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
   return loopback ? Origin::same_host : Origin::network;
 }
 
 // The words of a from-clause's TCP-info; a bracketed literal is one word even with a space in it.
 template <typename Each>
 void info_words(std::string_view s, Each each) {
-  const auto separator = [](char c) { return is_space(c) || c == ',' || c == ';' || c == '(' || c == ')'; };
+  const auto separator = [](char c) {
+    return is_space(c) || c == ',' || c == ';' || c == '(' || c == ')';
+  };
   for (std::size_t i = 0; i < s.size();) {
     if (separator(s[i])) {
       ++i;
@@ -373,8 +384,9 @@ Origin connection_origin(std::string_view from, std::string_view from_info) {
   bool all_same_host = true;
   bool helo_next = false;
   info_words(from_info, [&](std::string_view w) {
-    const bool claim = helo_next || (w.size() >= 5 && (text::equals_lower(w.substr(0, 5), "helo=") ||
-                                                       text::equals_lower(w.substr(0, 5), "ehlo=")));
+    const bool claim =
+        helo_next || (w.size() >= 5 && (text::equals_lower(w.substr(0, 5), "helo=") ||
+                                        text::equals_lower(w.substr(0, 5), "ehlo=")));
     helo_next = text::equals_lower(w, "helo") || text::equals_lower(w, "ehlo");
     if (claim) return;
     if (const auto origin = literal_origin(w)) {
@@ -390,9 +402,12 @@ Origin connection_origin(std::string_view from, std::string_view from_info) {
 // cipher name has a '-' or '_' between its parts ("ECDHE-RSA-AES256-GCM-SHA384").
 bool cipher_in_protocol_slot(std::string_view with) {
   const std::string_view cipher = first_word(with);
-  if (cipher.size() == with.size() || with.substr(cipher.size() + 1).rfind("ENCRYPTED", 0) != 0) return false;
+  if (cipher.size() == with.size() || with.substr(cipher.size() + 1).rfind("ENCRYPTED", 0) != 0)
+    return false;
   return cipher.find_first_of("-_") != std::string_view::npos &&
-         std::all_of(cipher.begin(), cipher.end(), [](char c) { return (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '_'; });
+         std::all_of(cipher.begin(), cipher.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '_';
+         });
 }
 
 // The first word of the `with` clause as the MTA wrote it (Draft::with is upper-cased).
@@ -452,7 +467,8 @@ std::optional<std::string_view> tls_annotation(const std::vector<Token>& tokens)
     const bool colon_format = colon != std::string_view::npos && normalise_tls_version(t.text.substr(0, colon)).has_value();
     // Exim's "(helo=NAME)" holds the sender's own word: "helo=TLS1.3" is a claim, not evidence.
     const bool helo = t.lower.rfind("helo=", 0) == 0;
-    const bool bare_version = !helo && t.text.size() <= 12 && normalise_tls_version(t.text).has_value();  // Exim "(TLS1.3)"
+    const bool bare_version = !helo && t.text.size() <= 12 &&
+                              normalise_tls_version(t.text).has_value();  // Exim "(TLS1.3)"
     // Exchange 2013 and later: "with Microsoft SMTP Server (TLS)", no version stated.
     const bool bare_tls = t.lower == "tls";
     if (marker || colon_format || bare_version || bare_tls) return t.text;
@@ -610,9 +626,13 @@ Hop parse_received(std::string_view value) {
   // Exchange's MAPI is a mailbox server's own store when `from` and `by` name one host; between
   // two hosts it is a client's submission, whose protection the field does not say.
   const bool mapi = protocol == "MAPI";
-  const bool mapi_same_host = mapi && !d.from.empty() && text::equals_lower(text::strip_trailing_dot(d.from), text::lower(text::strip_trailing_dot(d.by)));
-  const bool local_protocol = lmtp || protocol == "LOCAL" || protocol.rfind("LOCAL-", 0) == 0 || mapi_same_host;
-  const bool loopback = !d.from.empty() && connection_origin(d.from, d.from_info) == Origin::same_host;
+  const bool mapi_same_host = mapi && !d.from.empty() &&
+                              text::equals_lower(text::strip_trailing_dot(d.from),
+                                                 text::lower(text::strip_trailing_dot(d.by)));
+  const bool local_protocol =
+      lmtp || protocol == "LOCAL" || protocol.rfind("LOCAL-", 0) == 0 || mapi_same_host;
+  const bool loopback =
+      !d.from.empty() && connection_origin(d.from, d.from_info) == Origin::same_host;
   const std::string_view by_low = lowered(sc.by_low, d.by_info);
   // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
   const bool content_filter = contains(by_low, "amavis") || contains(by_low, "from userid") || invoked_locally(low);
@@ -620,7 +640,8 @@ Hop parse_received(std::string_view value) {
   const auto slash_tls = d.with.find("/TLS");
   // WP-SMTPD and Symantec/MessageLabs: the cipher in the protocol slot,
   // "with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP".
-  const std::string_view slot_cipher = cipher_in_protocol_slot(d.with) ? with_word_as_written(sc.tokens) : std::string_view{};
+  const std::string_view slot_cipher =
+      cipher_in_protocol_slot(d.with) ? with_word_as_written(sc.tokens) : std::string_view{};
   if (local_protocol) {
     hop.verdict = HopVerdict::local;
     assign_concat(d.evidence, {"with ", d.with});
@@ -634,7 +655,8 @@ Hop parse_received(std::string_view value) {
   } else if (content_filter) {
     hop.verdict = HopVerdict::local;
     assign_concat(d.evidence, {"by ", d.by, " (", d.by_info, ")"});
-  } else if (tls_protocol || tls_clause || annotation || slash_tls != std::string::npos || !slot_cipher.empty()) {
+  } else if (tls_protocol || tls_clause || annotation || slash_tls != std::string::npos ||
+             !slot_cipher.empty()) {
     hop.verdict = HopVerdict::tls;
     const std::string_view with_part = d.with.empty() ? "" : "with ";
     const std::string_view tls_sep = !tls_clause ? "" : d.with.empty() ? "tls " : "; tls ";
@@ -650,7 +672,9 @@ Hop parse_received(std::string_view value) {
     if (d.with.empty()) {
       d.evidence = "no protocol stated";
     } else if (mapi) {
-      assign_concat(d.evidence, {"with ", d.with, " from another host: a client's submission, not stated as TLS or plaintext"});
+      assign_concat(d.evidence,
+                    {"with ", d.with,
+                     " from another host: a client's submission, not stated as TLS or plaintext"});
     } else {
       assign_concat(d.evidence, {"with ", d.with, ": not a mail transfer protocol we know"});
     }

@@ -42,9 +42,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         FUZZ_CHECK(m.hops.size() <= 100);
         FUZZ_CHECK(fuzz_no_control_bytes(m.message_id) && fuzz_no_control_bytes(m.from));
         std::string line = m.source + "|" + m.message_id + "|" + m.from + "|" + m.error + "|" +
-                           std::to_string(static_cast<int>(m.e2e)) + "|" + std::to_string(static_cast<int>(m.verdict)) +
-                           "|" + std::to_string(m.received_dropped) + "|" + std::to_string(m.header_cut.long_lines) +
-                           "/" + std::to_string(m.header_cut.long_line_bytes) + "/" + (m.header_cut.block_cut ? "cut" : "-");
+                           std::to_string(static_cast<int>(m.e2e)) + "|" +
+                           std::to_string(static_cast<int>(m.verdict)) + "|" +
+                           std::to_string(m.received_dropped) + "|" +
+                           std::to_string(m.header_cut.long_lines) + "/" +
+                           std::to_string(m.header_cut.long_line_bytes) + "/" +
+                           (m.header_cut.block_cut ? "cut" : "-");
         for (const auto& h : m.hops) {
           FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw()));
           line.append("|").append(h.hop.raw()).append("/").append(std::to_string(static_cast<int>(h.hop.verdict)));

@@ -23,8 +23,9 @@ std::string cut_copy(std::string_view message, bool from_line, HeaderCut* cut = 
 }
 
 TEST(MessageCut, PlainMessageIsKeptWhole) {
-  const std::string m = "From a@example.org Sat Nov 28 10:00:00 2026\nReceived: from a by b with ESMTPS; date\r\n"
-                        "Subject: x\n\nbody\nline\n";
+  const std::string m =
+      "From a@example.org Sat Nov 28 10:00:00 2026\nReceived: from a by b with ESMTPS; date\r\n"
+      "Subject: x\n\nbody\nline\n";
   HeaderCut cut;
   EXPECT_EQ(cut_copy(m, true, &cut), m);
   EXPECT_FALSE(cut.any());
@@ -40,7 +41,8 @@ TEST(MessageCut, LongLineIsCutAndCounted) {
   EXPECT_EQ(cut.long_lines, 1U);
   EXPECT_EQ(cut.long_line_bytes, 50'000 - limits::kHeaderLineBytes);
   EXPECT_FALSE(cut.block_cut);
-  EXPECT_EQ(copy, "From a\n" + line.substr(0, limits::kHeaderLineBytes) + "\nSubject: after\n\nbody\n");
+  EXPECT_EQ(copy,
+            "From a\n" + line.substr(0, limits::kHeaderLineBytes) + "\nSubject: after\n\nbody\n");
 }
 
 // Item 37: past kHeaderBlockBytes read, nothing more of the message is read; the copy ends with a
@@ -79,7 +81,8 @@ TEST(MessageCut, BodyIsKeptUpToItsCap) {
   MessageCutter cutter;
   cutter.reset(false);
   EXPECT_FALSE(cutter.feed(m));
-  EXPECT_EQ(cutter.copy().size(), std::string("Subject: x\n\n").size() + limits::kMessageBodyKeepBytes);
+  EXPECT_EQ(cutter.copy().size(),
+            std::string("Subject: x\n\n").size() + limits::kMessageBodyKeepBytes);
   EXPECT_FALSE(cutter.cut().any());
 }
 
@@ -119,8 +122,9 @@ TEST(MboxSplit, PiecesOfAnySizeGiveTheSameMessages) {
   const std::string mbox =
       "From a Sat\nSubject: 1\n\nbody From not a start\nFro\n>From quoted\n"
       "From b Sat\nSubject: 2\n\n\nFrom c Sat\nSubject: 3\n\nFrom";
-  const std::vector<std::string> expected{"From a Sat\nSubject: 1\n\nbody From not a start\nFro\n>From quoted\n",
-                                          "From b Sat\nSubject: 2\n\n\n", "From c Sat\nSubject: 3\n\nFrom"};
+  const std::vector<std::string> expected{
+      "From a Sat\nSubject: 1\n\nbody From not a start\nFro\n>From quoted\n",
+      "From b Sat\nSubject: 2\n\n\n", "From c Sat\nSubject: 3\n\nFrom"};
   for (std::size_t piece = 1; piece <= mbox.size(); ++piece) {
     EXPECT_EQ(split(mbox, piece, 5), expected) << "pieces of " << piece;
     EXPECT_EQ(split(mbox, piece, 0), expected) << "pieces of " << piece << ", no prefix";
