@@ -363,6 +363,7 @@ std::string file_change(const Input& in, bool shrank) {
   if (static_cast<std::uint64_t>(now.st_size) > in.size) return "it grew";
   if (mtime_ns(now) != in.mtime_ns) return "it was written to";
   struct stat named {};
+  if (in.path == "-") return {};  // standard input has no path that could name another file
   if (stat(in.path.c_str(), &named) != 0 || named.st_dev != in.device || named.st_ino != in.inode) {
     return "its path now names another file";
   }

@@ -76,6 +76,10 @@ try:
     check(len(got) == 4 and [d["message_id"] for d in got] == [d["message_id"] for d in messages(direct.stdout)]
           and [d["verdict"] for d in got] == [d["verdict"] for d in messages(direct.stdout)],
           f"item 54: an mbox on <(cat FILE) gives its 4 messages as the file does ({len(got)})")
+    with open(f"{data}/sample.mbox", "rb") as src:
+        r = subprocess.run([intransit, "trace", "--format", "json", "-"], stdin=src, capture_output=True, timeout=120)
+    check(r.returncode == 1 and len(messages(r.stdout)) == 4 and not r.stderr,
+          f"item 53: an mbox file as standard input is read whole and not taken for changed (exit {r.returncode})")
     code, out, err, _ = run(["--format", "json", "/dev/stdin"], stdin=GOOD)
     check(code == 0 and json.loads(out)["message_id"] == "tls-path@example.org",
           f"item 54: a message piped to /dev/stdin is read whole (exit {code})")
