@@ -9,6 +9,9 @@ exim_start() {
   local d=$STATE/exim
   mkdir -p "$d/spool" "$d/log"
   chown -R Debian-exim:Debian-exim "$d/spool" "$d/log"
+  # The heredoc is unquoted so that the lab's addresses and paths ($ADDR_EXIM, $STATE, ...) are
+  # filled in; everything else in it must not expand: Exim's own variables are written \$name,
+  # and no backquote or $( may appear, not even in a comment (it would run as a command).
   cat >"$d/exim.conf" <<CONF
 # intransit lab Exim instance
 exim_path = $EXIM_BIN
@@ -36,7 +39,7 @@ acl_check_rcpt:
   deny message = relay not permitted
 begin routers
 # trace.test: relayed over TLS to the modern Postfix, which writes it to an mbox — a real
-# two-hop path (Exim's Received header, then Postfix's) for `trace`.
+# two-hop path (Exim's Received header, then Postfix's) for intransit trace.
 trace_relay:
   driver = manualroute
   domains = trace.test

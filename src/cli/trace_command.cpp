@@ -23,21 +23,35 @@ CLI::App* add_trace_command(CLI::App& app, TraceArgs& args) {
   cmd->add_option("--trusted-host", args.trusted_hosts, "one of your own servers, by the name it writes after 'by'");
   cmd->add_flag("--summary", args.summary_only, "mailboxes: print only the summary");
   cmd->footer(
-      "Hop verdicts: tls, plaintext, local, unknown. Message verdicts: all-tls, plaintext-hop, no-evidence.\n"
-      "Exit codes: 0 no message had a plaintext hop, 1 some message had one, 2 usage error, 3 the input could not be read.");
+      "Hop verdicts: tls, plaintext, local, unknown. Message verdicts: all-tls, plaintext-hop, "
+      "no-evidence.\n"
+      "Exit codes: 0 no message had a plaintext hop, 1 some message had one, 2 usage error, 3 the "
+      "input could not be read\n"
+      "or not all of it (no readable message in it, a directory that cannot be listed, a file that "
+      "changed while it was read).");
   return cmd;
 }
 
+namespace {
+
+// Why nothing could be traced (RELIABILITY.md item 54): never "no plaintext hop".
+std::string nothing_read(const report::TraceSummary& summary) {
+  if (summary.messages() == 0) return "no message read: the input holds none";
+  return "no message read: " + std::to_string(summary.messages()) + " found, none readable";
+}
+
+}  // namespace
+
 int run_trace(const TraceArgs& args) {
   std::string error;
-  const auto kind = trace::detect_input(args.input, error);
-  if (!kind) {
+  auto input = trace::open_input(args.input, error);
+  if (!input) {
     std::cerr << "intransit trace: " << error << "\n";
     return kTraceInputError;
   }
   trace::TrustOptions trust{args.trusted_domains, args.trusted_hosts};
   const bool json = args.format == "json";
-  const bool mailbox = *kind != trace::InputKind::message;
+  const bool mailbox = input->kind != trace::InputKind::message;
   const bool colour = isatty(STDOUT_FILENO) != 0 && getenv("NO_COLOR") == nullptr;
   const bool progress = mailbox && !json && isatty(STDERR_FILENO) != 0;
   report::TraceSummary summary;
@@ -60,11 +74,9 @@ int run_trace(const TraceArgs& args) {
     }
     std::cout << rendered;
   };
-  if (!trace::read_messages(args.input, *kind, trust, render, sink, error)) {
-    std::cerr << "intransit trace: " << error << "\n";
-    return kTraceInputError;
-  }
+  const trace::ReadOutcome outcome = trace::read_messages(*input, trust, render, sink);
   if (progress && args.summary_only) std::cerr << "\r";
+  summary.set_read_outcome(outcome);
   if (mailbox) {
     if (json) {
       std::cout << report::json_text(summary.to_json()) << "\n";
@@ -72,6 +84,19 @@ int run_trace(const TraceArgs& args) {
       summary.write_text(std::cout);
     }
   }
+  // Not all of the input was read: say so, and do not let the messages that were read pass for
+  // all of it (RELIABILITY.md items 53 and 54).
+  for (const auto& problem : outcome.problems) std::cerr << "intransit trace: " << problem << "\n";
+  if (!outcome.changed.empty()) {
+    std::cerr << "intransit trace: " << args.input << " changed while it was read ("
+              << outcome.changed << "): " << summary.messages()
+              << " messages read from it as it was; read it again\n";
+  }
+  if (summary.messages() == summary.unreadable()) {
+    std::cerr << "intransit trace: " << nothing_read(summary) << "\n";
+    return kTraceInputError;
+  }
+  if (!outcome.problems.empty() || !outcome.changed.empty()) return kTraceInputError;
   return plaintext ? kTracePlaintextHop : kTraceAllTls;
 }
 

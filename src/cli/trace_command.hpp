@@ -20,7 +20,8 @@ struct TraceArgs {
 // Exit codes of `trace` (README "Exit codes").
 inline constexpr int kTraceAllTls = 0;        // every message's hops with evidence used TLS
 inline constexpr int kTracePlaintextHop = 1;  // some message had a plaintext hop
-inline constexpr int kTraceInputError = 3;    // the input could not be read
+inline constexpr int kTraceInputError =
+    3;  // the input (or part of it) could not be read, or held no message
 
 CLI::App* add_trace_command(CLI::App& app, TraceArgs& args);
 int run_trace(const TraceArgs& args);

@@ -119,12 +119,9 @@ inline constexpr int kCommentDepth = 32;
 // Bytes of a text body searched for inline PGP armour (RFC 4880 §6.2): armour starts the body;
 // reading whole bodies would cost more than the rest of a mailbox trace.
 inline constexpr std::size_t kInlinePgpScanBytes = 64 * 1024;
-// A mapped mailbox hands pages behind the parser back to the kernel every this many bytes, so
-// memory stays flat whatever the mailbox's size.
-inline constexpr std::size_t kMailboxReleaseBytes = 32U << 20U;
 // An mbox is read in ranges of this many bytes, one buffer per reader thread (1 MiB: buffer and
 // traces stay in cache; 8 MiB was ~15 % slower, bench/README.md), plus this much read past the
-// range for its last message; a message longer than that is read through the mapping instead.
+// range for its last message; a message longer than that is read on from the file in pieces.
 inline constexpr std::size_t kMailboxRangeBytes = 1U << 20U;
 inline constexpr std::size_t kMailboxRangeSlackBytes = 128U << 10U;
 // Reader threads may run this many ranges ahead of the one being handed to the output, so that a
@@ -183,8 +180,21 @@ inline constexpr std::size_t kRelayCapturedHeaderBytes = 16 * 1024;
 inline constexpr std::chrono::seconds kRelayIdle{300};
 
 // --- trace's fast path: beyond these a header block is not "plain" and GMime reads it ---
-// RFC 5322 §2.1.1's 998-octet line, doubled for real-world slack; Postfix's 100 KiB block.
+// RFC 5322 §2.1.1's 998-octet line, doubled for real-world slack. (A plain block is also within
+// kHeaderBlockBytes below, so that nothing of a plain message is ever cut.)
 inline constexpr std::size_t kPlainHeaderLineBytes = 2 * 998;
-inline constexpr std::size_t kPlainHeaderBlockBytes = 100 * 1024;
+
+// --- How much of one message `trace` reads (RELIABILITY.md items 37 and 54) ---
+// Each header line is kept up to this many bytes; the rest of the line is counted and skipped.
+// Twice kReceivedBytes, so a Received field is still read up to its own cap; RFC 5322 §2.1.1
+// allows 998. Without it a 200 MB Received line cost 845 MB in GMime (about 4x the line).
+inline constexpr std::size_t kHeaderLineBytes = 2 * kReceivedBytes;
+// A header block (with the mbox From_ line) is read up to this many bytes, counted as read, not
+// as kept: past it the rest of the message is not read, so /dev/zero or an endless pipe ends.
+// Postfix's header_size_limit (102400): mail that came through Postfix never has more.
+inline constexpr std::size_t kHeaderBlockBytes = 100 * 1024;
+// The start of a body kept for GMime: all that trace looks at is the first kInlinePgpScanBytes
+// (inline PGP armour), plus room for the line end GMime takes off before the next From_ line.
+inline constexpr std::size_t kMessageBodyKeepBytes = kInlinePgpScanBytes + 4096;
 
 }  // namespace intransit::limits

@@ -6,6 +6,7 @@
 #include <map>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "core/text.hpp"
 
 namespace intransit::report {
@@ -38,11 +39,29 @@ nlohmann::json trace_to_json(const trace::MessageTrace& m) {
           {"from", m.from},
           {"hops", std::move(hops)},
           {"received_dropped", m.received_dropped},
+          {"header_cut",
+           {{"long_lines", m.header_cut.long_lines},
+            {"long_line_bytes", m.header_cut.long_line_bytes},
+            {"block_cut", m.header_cut.block_cut}}},
           {"verdict", trace::to_string(m.verdict)},
           {"weakest_hop", m.weakest ? json(*m.weakest) : json()},
           {"e2e", trace::to_string(m.e2e)},
           {"error", m.error.empty() ? json() : json(m.error)}};
 }
+
+namespace {
+// What the header caps took away (RELIABILITY.md item 37), when they took anything.
+void write_header_cut(std::ostream& out, const trace::HeaderCut& cut) {
+  if (cut.long_lines > 0) {
+    out << "  (" << cut.long_lines << " header line(s) over " << limits::kHeaderLineBytes
+        << " bytes: " << cut.long_line_bytes << " bytes of them not read)\n";
+  }
+  if (cut.block_cut) {
+    out << "  (header block over " << limits::kHeaderBlockBytes
+        << " bytes: the rest of the message not read)\n";
+  }
+}
+}  // namespace
 
 void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colour) {
   const auto paint = [&](const char* code, const std::string& s) { return colour ? std::string(code) + s + "\033[0m" : s; };
@@ -51,6 +70,7 @@ void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colo
   out << "\n";
   if (!m.error.empty()) {
     out << "  could not read: " << m.error << "\n";
+    write_header_cut(out, m.header_cut);
     return;
   }
   switch (m.verdict) {
@@ -77,6 +97,7 @@ void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colo
     if (!h.parsed) out << "      unparsed: " << h.raw() << "\n";
   }
   if (m.received_dropped > 0) out << "  (" << m.received_dropped << " more Received fields not read)\n";
+  write_header_cut(out, m.header_cut);
 }
 
 namespace {
@@ -126,6 +147,7 @@ std::map<std::string_view, std::size_t> by_label(const std::array<std::size_t, 7
 
 void TraceSummary::add(const trace::MessageTrace& m) {
   ++messages_;
+  if (m.header_cut.any()) ++header_cut_;
   if (!m.error.empty()) {
     ++unreadable_;
     return;
@@ -167,6 +189,9 @@ nlohmann::json TraceSummary::to_json() const {
   return {{"schema", kTraceSummarySchema},
           {"messages", messages_},
           {"unreadable", unreadable_},
+          {"header_cut", header_cut_},
+          {"input_changed", outcome_.changed.empty() ? json() : json(outcome_.changed)},
+          {"not_read", outcome_.problems},
           {"all_tls", total_.all_tls},
           {"plaintext", total_.plaintext},
           {"no_evidence", total_.messages - total_.all_tls - total_.plaintext},
@@ -180,8 +205,12 @@ nlohmann::json TraceSummary::to_json() const {
 void TraceSummary::write_text(std::ostream& out) const {
   out << "\n" << messages_ << " messages";
   if (unreadable_ > 0) out << " (" << unreadable_ << " unreadable)";
+  if (header_cut_ > 0) out << " (" << header_cut_ << " with a header cut at a cap)";
   out << ": " << total_.all_tls << " (" << std::fixed << std::setprecision(1) << 100 * share(total_.all_tls, total_.messages)
       << "%) travelled over TLS on every hop with evidence, " << total_.plaintext << " had a plaintext hop.\n";
+  if (!outcome_.changed.empty())
+    out << "  The file changed while it was read (" << outcome_.changed << "): read it again.\n";
+  for (const auto& problem : outcome_.problems) out << "  Not read: " << problem << "\n";
   out << "\n  hops by protection\n";
   for (const auto& [v, n] : by_label(hop_versions_)) out << "    " << std::left << std::setw(28) << v << std::right << n << "\n";
   if (!plaintext_relays_.empty()) {

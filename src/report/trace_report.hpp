@@ -27,7 +27,10 @@ void write_trace_text(std::ostream& out, const trace::MessageTrace& message, boo
 class TraceSummary {
  public:
   void add(const trace::MessageTrace& message);
+  // What the reader said besides the messages: a file that changed, parts that could not be read.
+  void set_read_outcome(const trace::ReadOutcome& outcome) { outcome_ = outcome; }
   std::size_t messages() const { return messages_; }
+  std::size_t unreadable() const { return unreadable_; }
   nlohmann::json to_json() const;
   void write_text(std::ostream& out) const;
 
@@ -50,6 +53,8 @@ class TraceSummary {
   using ByName = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
   std::size_t messages_ = 0;
   std::size_t unreadable_ = 0;
+  std::size_t header_cut_ = 0;  // messages whose header a cap cut (message_cut.hpp)
+  trace::ReadOutcome outcome_;
   Counts total_;
   ByProtection hop_versions_{};
   ByName<std::size_t> plaintext_relays_;  // by-host of plaintext hops

@@ -58,11 +58,12 @@ HeaderScan scan_headers(std::string_view message) {
     open_received = false;
   };
   bool in_field = false;
+  // A From_ line or header block the reader would cut (message_cut.hpp) is never plain.
+  if (first > limits::kPlainHeaderLineBytes) return out;
   for (;;) {
     if (pos >= message.size()) return out;  // no empty line: GMime decides what this is
-    if (pos - headers_start > limits::kPlainHeaderBlockBytes) return out;
     const auto lf = message.find('\n', pos);
-    if (lf == std::string_view::npos) return out;
+    if (lf == std::string_view::npos || lf + 1 > limits::kHeaderBlockBytes) return out;
     std::string_view line = message.substr(pos, lf - pos);
     if (line.size() > limits::kPlainHeaderLineBytes) return out;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
@@ -85,6 +86,7 @@ HeaderScan scan_headers(std::string_view message) {
     if (colon == 0 || colon >= line.size() || line[colon] != ':') return out;  // not a field
     const std::string_view name = line.substr(0, colon);
     in_field = true;
+    ++out.fields;
     open_start = pos + colon + 1;
     if (text::equals_lower(name, "received")) {
       open_received = true;

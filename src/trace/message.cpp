@@ -4,14 +4,14 @@
 
 #include <fcntl.h>
 #include <gmime/gmime.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
+#include <utility>
 
 #include "core/limits.hpp"
 #include "core/text.hpp"
@@ -133,6 +133,29 @@ bool is_dir(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+// What GMime makes of one message's bounded copy. One result whatever happens: GMime, given a
+// last part whose header is cut by the end of input, reports a further message that is not
+// there (found by the differential fuzzer), so only the first is read.
+MessageTrace parse_copy(std::string_view copy, bool from_line, const TrustOptions& trust) {
+  GMimeStream* stream = g_mime_stream_mem_new_with_buffer(copy.data(), copy.size());
+  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
+  g_mime_parser_set_format(parser, from_line ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
+  GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
+  MessageTrace t;
+  if (message == nullptr) {
+    t.error = "not a message GMime could parse";
+  } else if (g_mime_header_list_get_count(g_mime_object_get_header_list(GMIME_OBJECT(message))) ==
+             0) {
+    t.error = kNoHeaderFields;
+  } else {
+    t = trace_message(message, "", trust);
+  }
+  if (message != nullptr) g_object_unref(message);
+  g_object_unref(parser);
+  g_object_unref(stream);
+  return t;
+}
+
 }  // namespace
 
 void ensure_gmime() {
@@ -140,33 +163,43 @@ void ensure_gmime() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
-void parse_stream(GMimeStream* stream, StreamHolds holds, const std::string& source, const TrustOptions& trust,
-                  const std::function<void(MessageTrace&&)>& sink) {
-  const bool mailbox = holds == StreamHolds::mailbox;
-  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
-  g_mime_parser_set_format(parser, holds == StreamHolds::message ? GMIME_FORMAT_MESSAGE : GMIME_FORMAT_MBOX);
-  std::size_t n = 0;
-  while (!g_mime_parser_eos(parser)) {
-    const gint64 before = g_mime_parser_tell(parser);
-    GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
-    ++n;
-    const std::string where = mailbox ? source + "#" + std::to_string(n) : source;
-    if (message == nullptr) {
-      MessageTrace t;
-      t.source = where;
-      t.error = "not a message GMime could parse";
-      // A parser that failed without moving would fail the same way forever (found by the
-      // fuzzer: a From_ line followed by bytes that are no header).
-      const bool stuck = g_mime_parser_tell(parser) <= before;
-      sink(std::move(t));
-      if (!mailbox || stuck) break;
-      continue;
+bool gmime_only() {
+  return getenv("INTRANSIT_TRACE_GMIME_ONLY") != nullptr;
+}
+
+void trace_copy(const MessageCutter& cutter, bool from_line, const TrustOptions& trust,
+                bool gmime_only, std::vector<MessageTrace>& out) {
+  const std::string_view copy = cutter.copy();
+  if (copy.empty()) return;
+  if (!gmime_only && from_line && !cutter.cut().any()) {
+    const HeaderScan scan = scan_headers(copy);
+    if (scan.plain) {
+      if (auto fast = trace_plain(scan, trust)) {
+        out.push_back(std::move(*fast));
+        return;
+      }
     }
-    sink(trace_message(message, where, trust));
-    g_object_unref(message);
-    if (!mailbox) break;
   }
-  g_object_unref(parser);
+  out.push_back(parse_copy(copy, from_line, trust));
+  out.back().header_cut = cutter.cut();
+}
+
+void trace_slice(std::string_view message, MessageCutter& cutter, const TrustOptions& trust,
+                 bool gmime_only, std::vector<MessageTrace>& out) {
+  if (!gmime_only) {
+    // A plain message is never cut (header_scan.cpp): its slices are read where they lie.
+    const HeaderScan scan = scan_headers(message);
+    if (scan.plain) {
+      if (auto fast = trace_plain(scan, trust)) {
+        out.push_back(std::move(*fast));
+        return;
+      }
+    }
+  }
+  cutter.reset(true);
+  cutter.feed(message);
+  out.push_back(parse_copy(cutter.copy(), true, trust));
+  out.back().header_cut = cutter.cut();
 }
 
 void judge(MessageTrace& t, const TrustOptions& trust) {
@@ -216,46 +249,206 @@ void judge(MessageTrace& t, const TrustOptions& trust) {
   t.verdict = any_plain ? PathVerdict::plaintext_hop : any_tls ? PathVerdict::all_tls : PathVerdict::no_evidence;
 }
 
-std::optional<InputKind> detect_input(const std::string& path, std::string& error) {
-  if (path == "-") return InputKind::message;
-  if (is_dir(path)) {
-    if (is_dir(path + "/cur") || is_dir(path + "/new")) return InputKind::maildir;
-    error = path + " is a directory but not a Maildir (no cur/ or new/)";
-    return std::nullopt;
+Input::Input(Input&& other) noexcept {
+  *this = std::move(other);
+}
+
+Input& Input::operator=(Input&& other) noexcept {
+  if (this != &other) {
+    if (fd >= 0) close(fd);
+    path = std::move(other.path);
+    kind = other.kind;
+    fd = std::exchange(other.fd, -1);
+    regular = other.regular;
+    head = std::move(other.head);
+    device = other.device;
+    inode = other.inode;
+    size = other.size;
+    mtime_ns = other.mtime_ns;
   }
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  return *this;
+}
+
+Input::~Input() {
+  if (fd >= 0) close(fd);
+}
+
+namespace {
+
+std::int64_t mtime_ns(const struct stat& st) {
+  return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+}
+
+// Reads up to `n` bytes from the current position; fewer only at the end or on an error, which
+// `error` then names.
+std::size_t read_some(int fd, char* buf, std::size_t n, std::string& error) {
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t got = read(fd, buf + done, n - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) error = std::strerror(errno);
+    if (got <= 0) break;
+    done += static_cast<std::size_t>(got);
+  }
+  return done;
+}
+
+std::size_t pread_some(int fd, char* buf, std::size_t n, std::size_t offset, std::string& error) {
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t got = pread(fd, buf + done, n - done, static_cast<off_t>(offset + done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) error = std::strerror(errno);
+    if (got <= 0) break;
+    done += static_cast<std::size_t>(got);
+  }
+  return done;
+}
+
+}  // namespace
+
+std::optional<Input> open_input(const std::string& path, std::string& error) {
+  Input in;
+  in.path = path;
+  if (path != "-" && is_dir(path)) {
+    if (!is_dir(path + "/cur") && !is_dir(path + "/new")) {
+      error = path + " is a directory but not a Maildir (no cur/ or new/)";
+      return std::nullopt;
+    }
+    in.kind = InputKind::maildir;
+    return in;
+  }
+  in.fd = path == "-" ? fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)
+                      : open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in.fd < 0) {
     error = "cannot open " + path + ": " + std::strerror(errno);
     return std::nullopt;
   }
-  char head[5] = {};
-  const ssize_t got = read(fd, head, sizeof head);
-  close(fd);
-  return got == 5 && std::string_view(head, 5) == "From " ? InputKind::mbox : InputKind::message;
+  struct stat st {};
+  if (fstat(in.fd, &st) != 0) {
+    error = "cannot read " + path + ": " + std::strerror(errno);
+    return std::nullopt;
+  }
+  in.regular = S_ISREG(st.st_mode);
+  // The first five bytes tell an mbox. A regular file is read again from its start; any other
+  // input only once, so they are kept and read again from `head`.
+  char first[5] = {};
+  std::string read_error;
+  const std::size_t got = in.regular ? pread_some(in.fd, first, sizeof first, 0, read_error)
+                                     : read_some(in.fd, first, sizeof first, read_error);
+  if (!read_error.empty()) {
+    error = "cannot read " + path + ": " + read_error;
+    return std::nullopt;
+  }
+  if (!in.regular) in.head.assign(first, got);
+  in.kind = std::string_view(first, got) == "From " ? InputKind::mbox : InputKind::message;
+  in.device = st.st_dev;
+  in.inode = st.st_ino;
+  in.size = static_cast<std::uint64_t>(st.st_size);
+  in.mtime_ns = mtime_ns(st);
+  return in;
 }
 
-bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust,
-                   const std::function<void(MessageTrace&&)>& sink, std::string& error) {
-  return read_messages(path, kind, trust, Render{}, [&](MessageTrace&& t, std::string&&) { sink(std::move(t)); }, error);
+namespace {
+
+using Sink = std::function<void(MessageTrace&&)>;
+
+// Whether a regular file changed while it was read (RELIABILITY.md item 53): it shrank (a read
+// came up short), grew, was written to, or its path now names another file (a mail server that
+// compacts a mailbox writes a new one and renames it over the old). Empty when it did not.
+std::string file_change(const Input& in, bool shrank) {
+  struct stat now {};
+  if (shrank || (fstat(in.fd, &now) == 0 && static_cast<std::uint64_t>(now.st_size) < in.size))
+    return "it shrank";
+  if (static_cast<std::uint64_t>(now.st_size) > in.size) return "it grew";
+  if (mtime_ns(now) != in.mtime_ns) return "it was written to";
+  struct stat named {};
+  if (in.path == "-") return {};  // standard input has no path that could name another file
+  if (stat(in.path.c_str(), &named) != 0 || named.st_dev != in.device || named.st_ino != in.inode) {
+    return "its path now names another file";
+  }
+  return {};
 }
 
-bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust, const Render& render,
-                   const RenderedSink& rendered_sink, std::string& error) {
-  ensure_gmime();
-  // Outside the threaded mbox reader, rendering happens right here, one message at a time.
-  const auto sink = [&](MessageTrace&& t) {
-    std::string text = render ? render(t) : std::string{};
-    rendered_sink(std::move(t), std::move(text));
-  };
-  if (kind == InputKind::maildir) {
+// One message from a stream read from its start, only as far as trace needs it (a pipe, a
+// device, a message file): /dev/zero ends at the header block's cap.
+void read_one(const std::function<std::size_t(char*, std::size_t)>& read, std::string_view head,
+              const std::string& source, const TrustOptions& trust, const Sink& sink) {
+  MessageCutter cutter;
+  cutter.reset(false);
+  bool more = cutter.feed(head);
+  std::vector<char> buffer(64 * 1024);
+  while (more) {
+    const std::size_t got = read(buffer.data(), buffer.size());
+    if (got == 0) break;
+    more = cutter.feed(std::string_view(buffer.data(), got));
+  }
+  std::vector<MessageTrace> out;
+  trace_copy(cutter, false, trust, gmime_only(), out);
+  for (auto& t : out) {
+    t.source = source;
+    sink(std::move(t));
+  }
+}
+
+// An mbox from a stream read once from its start (standard input, a pipe), one message at a time.
+void read_mbox_stream(const std::function<std::size_t(char*, std::size_t)>& read,
+                      std::string_view head, const std::string& path, const TrustOptions& trust,
+                      const Sink& sink) {
+  MboxSplitter splitter(read, head);
+  MessageCutter cutter;
+  const bool reference = gmime_only();
+  std::size_t n = 0;
+  std::vector<MessageTrace> out;
+  while (splitter.next(cutter)) {
+    out.clear();
+    trace_copy(cutter, true, trust, reference, out);
+    for (auto& t : out) {
+      t.source = path + "#" + std::to_string(++n);
+      sink(std::move(t));
+    }
+  }
+}
+
+// The folders of a Maildir: itself, then its Maildir++ folders (".Sent", ".Archive.2024": a
+// directory whose name starts with a dot and that has cur/ or new/), by name.
+std::vector<std::string> maildir_folders(const std::string& path, ReadOutcome& outcome) {
+  std::vector<std::string> folders{path};
+  std::error_code ec;
+  std::vector<std::string> subfolders;
+  for (std::filesystem::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::string folder = it->path().string();
+    if (name.size() > 1 && name[0] == '.' && name != ".." &&
+        (is_dir(folder + "/cur") || is_dir(folder + "/new"))) {
+      subfolders.push_back(folder);
+    }
+  }
+  if (ec) outcome.problems.push_back("cannot list " + path + ": " + ec.message());
+  std::sort(subfolders.begin(), subfolders.end());
+  folders.insert(folders.end(), subfolders.begin(), subfolders.end());
+  return folders;
+}
+
+// Every message file of a Maildir and its folders, cur/ before new/, by name (Maildir names start
+// with the delivery time). A directory that cannot be listed is a problem of the read, never
+// silently nothing (RELIABILITY.md item 54).
+void read_maildir(const std::string& path, const TrustOptions& trust, const Sink& sink,
+                  ReadOutcome& outcome) {
+  for (const auto& folder : maildir_folders(path, outcome)) {
     std::vector<std::string> files;
     for (const char* sub : {"/cur", "/new"}) {
+      const std::string dir = folder + sub;
+      if (!is_dir(dir)) continue;
       std::error_code ec;
-      for (const auto& entry : std::filesystem::directory_iterator(path + sub, ec)) {
-        if (entry.is_regular_file()) files.push_back(entry.path().string());
+      for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end;
+           it.increment(ec)) {
+        std::error_code type_ec;
+        if (it->is_regular_file(type_ec)) files.push_back(it->path().string());
       }
+      if (ec) outcome.problems.push_back("cannot list " + dir + ": " + ec.message());
     }
-    std::sort(files.begin(), files.end());  // Maildir names start with the delivery time
+    std::sort(files.begin(), files.end());
     for (const auto& file : files) {
       const int fd = open(file.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd < 0) {
@@ -265,33 +458,62 @@ bool read_messages(const std::string& path, InputKind kind, const TrustOptions& 
         sink(std::move(t));
         continue;
       }
-      GMimeStream* stream = g_mime_stream_fs_new(fd);  // owns fd
-      parse_stream(stream, StreamHolds::message, file, trust, sink);
-      g_object_unref(stream);
+      std::string error;
+      std::size_t offset = 0;
+      read_one(
+          [&](char* buf, std::size_t n) {
+            const std::size_t got = pread_some(fd, buf, n, offset, error);
+            offset += got;
+            return got;
+          },
+          {}, file, trust, sink);
+      close(fd);
+      if (!error.empty()) outcome.problems.push_back("cannot read " + file + ": " + error);
     }
-    return true;
   }
-  const int fd = path == "-" ? dup(STDIN_FILENO) : open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    error = "cannot open " + path + ": " + std::strerror(errno);
-    return false;
+}
+
+}  // namespace
+
+ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Sink& sink) {
+  return read_messages(input, trust, Render{},
+                       [&](MessageTrace&& t, std::string&&) { sink(std::move(t)); });
+}
+
+ReadOutcome read_messages(Input& in, const TrustOptions& trust, const Render& render,
+                          const RenderedSink& rendered_sink) {
+  ensure_gmime();
+  ReadOutcome outcome;
+  // Outside the threaded mbox reader, rendering happens right here, one message at a time.
+  const Sink sink = [&](MessageTrace&& t) {
+    std::string text = render ? render(t) : std::string{};
+    rendered_sink(std::move(t), std::move(text));
+  };
+  if (in.kind == InputKind::maildir) {
+    read_maildir(in.path, trust, sink, outcome);
+    return outcome;
   }
-  // Standard input may be a pipe, which an fs stream cannot seek in. A file is mapped: GMime's
-  // substreams then read by copying instead of a seek and a read(2) each (a third of the time).
-  GMimeStream* stream = nullptr;
-  if (path == "-") {
-    stream = g_mime_stream_pipe_new(fd);
+  if (in.kind == InputKind::mbox && in.regular) {
+    const bool shrank = read_mbox_file(in.fd, in.size, in.path, trust, render, rendered_sink);
+    outcome.changed = file_change(in, shrank);
+    return outcome;
+  }
+  // Read once from the start: a regular file by offset, anything else from where `head` left off.
+  std::string error;
+  std::size_t offset = 0;
+  const auto read = [&](char* buf, std::size_t n) -> std::size_t {
+    if (!in.regular) return read_some(in.fd, buf, n, error);
+    const std::size_t got = pread_some(in.fd, buf, n, offset, error);
+    offset += got;
+    return got;
+  };
+  if (in.kind == InputKind::mbox) {
+    read_mbox_stream(read, in.head, in.path, trust, sink);
   } else {
-    stream = g_mime_stream_mmap_new(fd, PROT_READ, MAP_PRIVATE);
-    if (stream == nullptr) stream = g_mime_stream_fs_new(fd);  // empty or unmappable file
+    read_one(read, in.head, in.path, trust, sink);
   }
-  if (kind == InputKind::mbox && GMIME_IS_STREAM_MMAP(stream)) {
-    read_mapped_mbox(GMIME_STREAM_MMAP(stream), path, trust, render, rendered_sink);
-  } else {
-    parse_stream(stream, kind == InputKind::mbox ? StreamHolds::mailbox : StreamHolds::message, path, trust, sink);
-  }
-  g_object_unref(stream);
-  return true;
+  if (!error.empty()) outcome.problems.push_back("cannot read " + in.path + ": " + error);
+  return outcome;
 }
 
 }  // namespace intransit::trace

@@ -4,15 +4,18 @@
 // weakest hop, the trust boundary) and end-to-end protection of the content: S/MIME (RFC 8551
 // application/pkcs7-mime, multipart/signed with pkcs7-signature), PGP/MIME (RFC 3156
 // multipart/encrypted, multipart/signed with pgp-signature) and inline PGP armour.
-// Messages are read with GMime 3: single files, mbox (From_-line scanning) and Maildir.
+// Messages are read with GMime 3: single files, mbox (From_-line scanning) and Maildir with its
+// Maildir++ folders (".Sent/").
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "trace/message_cut.hpp"
 #include "trace/received.hpp"
 
 namespace intransit::trace {
@@ -39,6 +42,7 @@ struct MessageTrace {
   std::string from;         // the From header, sanitised
   std::vector<TracedHop> hops;  // transit order
   std::size_t received_dropped = 0;  // Received fields over the per-message cap
+  HeaderCut header_cut;              // what the header caps took away (message_cut.hpp)
   PathVerdict verdict = PathVerdict::no_evidence;
   std::optional<std::size_t> weakest;  // index into hops: the first plaintext hop, else the oldest TLS version
   E2e e2e = E2e::none;
@@ -54,23 +58,55 @@ struct TrustOptions {
 void judge(MessageTrace& trace, const TrustOptions& trust);
 
 enum class InputKind : std::uint8_t { message, mbox, maildir };
-// "-" is a message on standard input; a directory with cur/ or new/ is a Maildir; a file whose
-// first line starts "From " is an mbox; anything else one message. nullopt with `error` when the
-// path cannot be read.
-std::optional<InputKind> detect_input(const std::string& path, std::string& error);
 
-// Reads every message of `path` and hands each to `sink` as soon as it is traced, so memory does
-// not grow with the mailbox. A malformed message is reported (error set) and skipped over.
-// Returns false with `error` when the input itself cannot be opened.
-bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust,
-                   const std::function<void(MessageTrace&&)>& sink, std::string& error);
+// An input opened once (RELIABILITY.md item 54): "-" is a message or mbox on standard input; a
+// directory with cur/ or new/ is a Maildir; anything else whose first five bytes are "From " an
+// mbox, else one message. The bytes looked at to tell are kept, so a pipe (`<(zcat box.gz)`,
+// /dev/stdin) loses none of them. A regular file is read with pread(2), never mapped: a file
+// that shrinks while it is read cannot fault (item 53).
+class Input {
+ public:
+  Input() = default;
+  Input(const Input&) = delete;
+  Input& operator=(const Input&) = delete;
+  Input(Input&& other) noexcept;
+  Input& operator=(Input&& other) noexcept;
+  ~Input();
+
+  std::string path;
+  InputKind kind = InputKind::message;
+  int fd = -1;           // -1 for a Maildir
+  bool regular = false;  // a regular file: read with pread(2), an mbox on every core
+  std::string head;      // bytes already read from an input that is not a regular file
+  // A regular file as opened, to tell afterwards whether it changed while it was read.
+  std::uint64_t device = 0, inode = 0, size = 0;
+  std::int64_t mtime_ns = 0;
+};
+
+// nullopt with `error` when the path cannot be opened or read, or is a directory but no Maildir.
+std::optional<Input> open_input(const std::string& path, std::string& error);
+
+// How a read went, besides its messages (each of which is reported, unreadable ones included).
+struct ReadOutcome {
+  std::string changed;  // not empty: the file changed while it was read, and how
+  std::vector<std::string>
+      problems;  // parts that could not be read: a Maildir directory, a read error
+};
+
+// Reads every message of `input` and hands each to `sink` as soon as it is traced, so memory does
+// not grow with the mailbox. Each message is read only as far as trace needs (message_cut.hpp).
+ReadOutcome read_messages(Input& input, const TrustOptions& trust,
+                          const std::function<void(MessageTrace&&)>& sink);
 
 // Work per message that needs nothing but the message (formatting it for output, which costs
 // more than tracing it): a mailbox's reader threads run it in any order once the message's
 // source is set, and its result reaches the sink with the message, in mailbox order.
 using Render = std::function<std::string(const MessageTrace&)>;
 using RenderedSink = std::function<void(MessageTrace&&, std::string&&)>;
-bool read_messages(const std::string& path, InputKind kind, const TrustOptions& trust, const Render& render,
-                   const RenderedSink& sink, std::string& error);
+ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Render& render,
+                          const RenderedSink& sink);
+
+// The error of a message with no header field at all: garbage, or an empty header block.
+inline constexpr std::string_view kNoHeaderFields = "no header fields: not a message";
 
 }  // namespace intransit::trace

@@ -54,6 +54,10 @@ E2e inline_pgp(std::string_view body, bool base64) {
 
 std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptions& trust) {
   MessageTrace t;
+  if (scan.fields == 0) {
+    t.error = kNoHeaderFields;  // as parse_copy says of GMime's message with no header
+    return t;
+  }
   // RFC 2045 §5.2: no Content-Type means text/plain, the part GMime would make a text part.
   std::string type = "text/plain";
   if (scan.content_type) {

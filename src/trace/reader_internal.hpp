@@ -1,35 +1,26 @@
-// reader_internal.hpp — inside `trace`, not its API: the pieces message.cpp (GMime),
-// plain_message.cpp (the fast path) and mailbox_reader.cpp (mapped mboxes on every core) share.
+// reader_internal.hpp — inside `trace`, not its API: the pieces message.cpp (GMime, inputs),
+// plain_message.cpp (the fast path) and mailbox_reader.cpp (mbox files on every core) share.
 #pragma once
 
 #include <gmime/gmime.h>
 
-#include <cstdint>
-#include <functional>
+#include <atomic>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "trace/header_scan.hpp"
 #include "trace/message.hpp"
+#include "trace/message_cut.hpp"
 
 namespace intransit::trace {
 
 void ensure_gmime();
 
-// What a stream given to GMime holds.
-enum class StreamHolds : std::uint8_t {
-  message,       // one message without a From_ line (a file, a Maildir entry, standard input)
-  mbox_message,  // one mbox message with its From_ line: read_mapped_mbox cut it at the next one
-  mailbox,       // a whole mailbox (one that cannot be mapped): "SOURCE#N", N from 1
-};
-
-// GMime over one stream. A malformed message is reported with `error` set; one GMime cannot get
-// past ends the stream. A stream that holds one message yields exactly one trace: GMime, given
-// a last part whose header is cut by the end of input, reports a further message that is not
-// there (found by the differential fuzzer).
-void parse_stream(GMimeStream* stream, StreamHolds holds, const std::string& source, const TrustOptions& trust,
-                  const std::function<void(MessageTrace&&)>& sink);
+// INTRANSIT_TRACE_GMIME_ONLY=1: every message through GMime — the reference the differential
+// tests compare the fast path with.
+bool gmime_only();
 
 // Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of a body as transmitted,
 // base64-decoded first when the part's Content-Transfer-Encoding is base64.
@@ -39,9 +30,22 @@ E2e inline_pgp(std::string_view body, bool base64);
 // when its type needs GMime after all (parameters decide: multipart/signed, S/MIME). Source unset.
 std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptions& trust);
 
-// A mapped mbox on every core, in mailbox order, memory bounded (mailbox_reader.cpp); `render`
-// (when set) runs on the reader threads.
-void read_mapped_mbox(GMimeStreamMmap* mapped, const std::string& path, const TrustOptions& trust,
-                      const Render& render, const RenderedSink& sink);
+// One message's bounded copy to its trace (source unset): the fast path when nothing was cut, the
+// copy starts with a From_ line (`from_line`) and its header block is plain; GMime otherwise.
+// Nothing for an empty copy (an empty input).
+void trace_copy(const MessageCutter& cutter, bool from_line, const TrustOptions& trust,
+                bool gmime_only, std::vector<MessageTrace>& out);
+
+// One mbox message (From_ line included) as it lies in a buffer: the fast path straight from the
+// buffer when it is plain, else its bounded copy through GMime (made in `cutter`). The same
+// result as trace_copy on the same bytes.
+void trace_slice(std::string_view message, MessageCutter& cutter, const TrustOptions& trust,
+                 bool gmime_only, std::vector<MessageTrace>& out);
+
+// An mbox in a regular file of `size` bytes on every core, in mailbox order, memory bounded
+// (mailbox_reader.cpp); `render` (when set) runs on the reader threads. True when the file
+// turned out shorter than `size` while it was read.
+bool read_mbox_file(int fd, std::size_t size, const std::string& path, const TrustOptions& trust,
+                    const Render& render, const RenderedSink& sink);
 
 }  // namespace intransit::trace

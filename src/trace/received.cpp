@@ -7,6 +7,9 @@
 // byte loops go eight bytes at a time (core/swar.hpp).
 #include "trace/received.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <array>
 #include <initializer_list>
@@ -95,7 +98,7 @@ struct Scratch {
   Buffer text;  // the value unfolded
   Buffer low;   // `text` lower-cased
   Buffer comments, comments_low;  // comment texts that needed unescaping, back to back
-  std::string from_low, by_low, where;
+  std::string by_low, where;
   std::vector<Token> tokens;
 };
 
@@ -280,7 +283,9 @@ Clause keyword(std::string_view w) {
 // "SMTPS" is not in RFC 3848 but Google and others write it for TLS (implicit or STARTTLS).
 constexpr std::array<std::string_view, 9> kTlsProtocols{"ESMTPS", "ESMTPSA", "LMTPS", "LMTPSA", "UTF8SMTPS",
                                                          "UTF8SMTPSA", "UTF8LMTPS", "UTF8LMTPSA", "SMTPS"};
-constexpr std::array<std::string_view, 5> kPlainProtocols{"SMTP", "ESMTP", "ESMTPA", "UTF8SMTP", "UTF8SMTPA"};
+// qmail's QMQP and QMTP (cr.yp.to/proto/qmqp.html, qmtp.html) have no TLS at all.
+constexpr std::array<std::string_view, 7> kPlainProtocols{
+    "SMTP", "ESMTP", "ESMTPA", "UTF8SMTP", "UTF8SMTPA", "QMQP", "QMTP"};
 constexpr std::array<std::string_view, 6> kAuthProtocols{"ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA"};
 
 template <std::size_t N>
@@ -297,13 +302,123 @@ std::string_view word_at(std::string_view s, std::size_t pos) {
   return s.substr(pos, end - pos);
 }
 
-// "localhost", "::1]", or "127." at the start or after '[', '(' or a space.
-bool loopback_or_localhost(std::string_view lowered_text) {
-  if (find_by(lowered_text, "localhost", 5) != std::string_view::npos || find_by(lowered_text, "::1]", 3) != std::string_view::npos) return true;
-  for (auto p = find_by(lowered_text, "127.", 2); p != std::string_view::npos; p = find_by(lowered_text, "127.", 2, p + 1)) {
-    if (p == 0 || lowered_text[p - 1] == '[' || lowered_text[p - 1] == '(' || lowered_text[p - 1] == ' ') return true;
+// What the connecting address of a from-clause says about where the hop came from (RFC 5321
+// §4.4: the TCP-info is the receiver's own record of the connection; the names around it are
+// the sender's claim and prove nothing).
+enum class Origin : std::uint8_t { same_host, network, not_stated };
+
+// An address literal as MTAs write it: "[192.0.2.1]", "[IPv6:2001:db8::1]", "[::1]:25", bare
+// "192.0.2.1" (qmail) or "2603:10a6:20b:1::11" (Microsoft), "[fe80::1%5]"; "[local]" (OpenSMTPD,
+// a local socket) and "[unix socket]" (Cyrus). nullopt when `word` is no literal. Addresses are
+// parsed with inet_pton(3), never matched by their text: "2001:db8:1::1" merely ends in "::1".
+std::optional<Origin> literal_origin(std::string_view word) {
+  bool bracketed = false;
+  if (!word.empty() && word.front() == '[') {
+    const auto close = word.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    const std::string_view after = word.substr(close + 1);  // nothing, or ":port"
+    if (!after.empty() &&
+        (after.front() != ':' || !std::all_of(after.begin() + 1, after.end(), is_digit)))
+      return std::nullopt;
+    word = word.substr(1, close - 1);
+    bracketed = true;
   }
-  return false;
+  if (bracketed && (text::equals_lower(word, "local") || text::equals_lower(word, "unix socket")))
+    return Origin::same_host;
+  if (word.size() > 5 && text::equals_lower(word.substr(0, 5), "ipv6:")) word.remove_prefix(5);
+  word = word.substr(0, word.find('%'));  // an IPv6 zone
+  // Most words are host names: only hex digits, dots and colons can make an address.
+  const auto address_char = [](char c) {
+    return is_digit(c) || c == '.' || c == ':' || (lower(c) >= 'a' && lower(c) <= 'f');
+  };
+  if (word.empty() || word.size() >= INET6_ADDRSTRLEN ||
+      !std::all_of(word.begin(), word.end(), address_char))
+    return std::nullopt;
+  std::array<char, INET6_ADDRSTRLEN> address{};
+  std::memcpy(address.data(), word.data(), word.size());  // NUL-terminated for inet_pton
+  in_addr v4{};
+  if (inet_pton(AF_INET, address.data(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24U) == 127 ? Origin::same_host : Origin::network;  // 127.0.0.0/8
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, address.data(), &v6) != 1) return std::nullopt;
+  const bool loopback =
+      IN6_IS_ADDR_LOOPBACK(&v6) || (IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127);
+  return loopback ? Origin::same_host : Origin::network;
+}
+
+// The words of a from-clause's TCP-info; a bracketed literal is one word even with a space in it.
+template <typename Each>
+void info_words(std::string_view s, Each each) {
+  const auto separator = [](char c) {
+    return is_space(c) || c == ',' || c == ';' || c == '(' || c == ')';
+  };
+  for (std::size_t i = 0; i < s.size();) {
+    if (separator(s[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < s.size() && !separator(s[end])) {
+      if (s[end] == '[') {
+        const auto close = s.find(']', end);
+        end = close == std::string_view::npos ? s.size() : close + 1;
+      } else {
+        ++end;
+      }
+    }
+    each(s.substr(i, end - i));
+    i = end;
+  }
+}
+
+// Where the connection came from, by the address literals the receiver wrote (RELIABILITY.md
+// item 61). Literals in the TCP-info (the comments after `from`) come first: Postfix and
+// Sendmail write the sender's HELO as the from word and the real address in the comment, so a
+// HELO of "[127.0.0.1]" is not the address. HELO claims in comments are skipped (Exim's
+// "helo=NAME", qmail's "HELO NAME"). With no literal there, the from word counts when it is one
+// (Exim writes "from [192.0.2.1] (helo=...)"). Names never count: a sender chooses its HELO and
+// the PTR record of its address, "localhost" included.
+Origin connection_origin(std::string_view from, std::string_view from_info) {
+  bool any = false;
+  bool all_same_host = true;
+  bool helo_next = false;
+  info_words(from_info, [&](std::string_view w) {
+    const bool claim =
+        helo_next || (w.size() >= 5 && (text::equals_lower(w.substr(0, 5), "helo=") ||
+                                        text::equals_lower(w.substr(0, 5), "ehlo=")));
+    helo_next = text::equals_lower(w, "helo") || text::equals_lower(w, "ehlo");
+    if (claim) return;
+    if (const auto origin = literal_origin(w)) {
+      any = true;
+      all_same_host = all_same_host && *origin == Origin::same_host;
+    }
+  });
+  if (any) return all_same_host ? Origin::same_host : Origin::network;
+  return literal_origin(from).value_or(Origin::not_stated);
+}
+
+// "<cipher> ENCRYPTED <protocol>" (upper-cased `with`): WP-SMTPD's and MessageLabs' form. A
+// cipher name has a '-' or '_' between its parts ("ECDHE-RSA-AES256-GCM-SHA384").
+bool cipher_in_protocol_slot(std::string_view with) {
+  const std::string_view cipher = first_word(with);
+  if (cipher.size() == with.size() || with.substr(cipher.size() + 1).rfind("ENCRYPTED", 0) != 0)
+    return false;
+  return cipher.find_first_of("-_") != std::string_view::npos &&
+         std::all_of(cipher.begin(), cipher.end(), [](char c) {
+           return (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' || c == '_';
+         });
+}
+
+// The first word of the `with` clause as the MTA wrote it (Draft::with is upper-cased).
+std::string_view with_word_as_written(const std::vector<Token>& tokens) {
+  bool after_with = false;
+  for (const auto& t : tokens) {
+    if (t.comment) continue;
+    if (after_with) return t.text;
+    after_with = keyword(t.text) == Clause::with;
+  }
+  return {};
 }
 
 // The cipher named by an annotation, in the order of how explicit the format is. `low` is
@@ -350,8 +465,13 @@ std::optional<std::string_view> tls_annotation(const std::vector<Token>& tokens)
     const bool marker = std::any_of(kMarkers.begin(), kMarkers.end(), [&](std::string_view m) { return contains(t.lower, m); });
     const auto colon = t.text.find(':');
     const bool colon_format = colon != std::string_view::npos && normalise_tls_version(t.text.substr(0, colon)).has_value();
-    const bool bare_version = t.text.size() <= 12 && normalise_tls_version(t.text).has_value();  // Exim "(TLS1.3)"
-    if (marker || colon_format || bare_version) return t.text;
+    // Exim's "(helo=NAME)" holds the sender's own word: "helo=TLS1.3" is a claim, not evidence.
+    const bool helo = t.lower.rfind("helo=", 0) == 0;
+    const bool bare_version = !helo && t.text.size() <= 12 &&
+                              normalise_tls_version(t.text).has_value();  // Exim "(TLS1.3)"
+    // Exchange 2013 and later: "with Microsoft SMTP Server (TLS)", no version stated.
+    const bool bare_tls = t.lower == "tls";
+    if (marker || colon_format || bare_version || bare_tls) return t.text;
   }
   return std::nullopt;
 }
@@ -503,14 +623,25 @@ Hop parse_received(std::string_view value) {
 
   // Local first: an LMTP or loopback handoff is inside one host whatever it says about TLS.
   const bool lmtp = protocol.find("LMTP") != std::string_view::npos;
-  const bool local_protocol = lmtp || protocol == "LOCAL" || protocol.rfind("LOCAL-", 0) == 0 || protocol == "MAPI";
-  sc.from_low.assign(d.from).append(" ").append(d.from_info);
-  const bool loopback = !d.from.empty() && loopback_or_localhost(lower_in_place(sc.from_low));
+  // Exchange's MAPI is a mailbox server's own store when `from` and `by` name one host; between
+  // two hosts it is a client's submission, whose protection the field does not say.
+  const bool mapi = protocol == "MAPI";
+  const bool mapi_same_host = mapi && !d.from.empty() &&
+                              text::equals_lower(text::strip_trailing_dot(d.from),
+                                                 text::lower(text::strip_trailing_dot(d.by)));
+  const bool local_protocol =
+      lmtp || protocol == "LOCAL" || protocol.rfind("LOCAL-", 0) == 0 || mapi_same_host;
+  const bool loopback =
+      !d.from.empty() && connection_origin(d.from, d.from_info) == Origin::same_host;
   const std::string_view by_low = lowered(sc.by_low, d.by_info);
   // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
   const bool content_filter = contains(by_low, "amavis") || contains(by_low, "from userid") || invoked_locally(low);
   // Cisco Secure Email (IronPort): "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384".
   const auto slash_tls = d.with.find("/TLS");
+  // WP-SMTPD and Symantec/MessageLabs: the cipher in the protocol slot,
+  // "with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP".
+  const std::string_view slot_cipher =
+      cipher_in_protocol_slot(d.with) ? with_word_as_written(sc.tokens) : std::string_view{};
   if (local_protocol) {
     hop.verdict = HopVerdict::local;
     assign_concat(d.evidence, {"with ", d.with});
@@ -524,7 +655,8 @@ Hop parse_received(std::string_view value) {
   } else if (content_filter) {
     hop.verdict = HopVerdict::local;
     assign_concat(d.evidence, {"by ", d.by, " (", d.by_info, ")"});
-  } else if (tls_protocol || tls_clause || annotation || slash_tls != std::string::npos) {
+  } else if (tls_protocol || tls_clause || annotation || slash_tls != std::string::npos ||
+             !slot_cipher.empty()) {
     hop.verdict = HopVerdict::tls;
     const std::string_view with_part = d.with.empty() ? "" : "with ";
     const std::string_view tls_sep = !tls_clause ? "" : d.with.empty() ? "tls " : "; tls ";
@@ -539,6 +671,10 @@ Hop parse_received(std::string_view value) {
     hop.verdict = HopVerdict::unknown;
     if (d.with.empty()) {
       d.evidence = "no protocol stated";
+    } else if (mapi) {
+      assign_concat(d.evidence,
+                    {"with ", d.with,
+                     " from another host: a client's submission, not stated as TLS or plaintext"});
     } else {
       assign_concat(d.evidence, {"with ", d.with, ": not a mail transfer protocol we know"});
     }
@@ -555,6 +691,7 @@ Hop parse_received(std::string_view value) {
     if (cipher.empty() && slash_tls != std::string::npos && d.with.compare(slash_tls, 5, "/TLS/") == 0) {
       cipher = first_word(std::string_view(d.with).substr(slash_tls + 5));
     }
+    if (cipher.empty()) cipher = slot_cipher;
     if (cipher.data() != d.cipher.data()) d.cipher.assign(cipher);  // else it is the `tls` clause
     if (!plain) text::make_printable(d.cipher);
   }

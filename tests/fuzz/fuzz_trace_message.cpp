@@ -28,19 +28,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   const std::string path = "/proc/self/fd/" + std::to_string(fd);
   std::string error;
-  const auto kind = intransit::trace::detect_input(path, error);
-  if (kind) {
+  const auto probe = intransit::trace::open_input(path, error);
+  if (probe) {
+    const auto kind = probe->kind;
     // One line per message with everything the reports show; compared between the two readers.
     const auto read = [&](bool gmime_only) {
       if (gmime_only) setenv("INTRANSIT_TRACE_GMIME_ONLY", "1", 1);
       std::vector<std::string> seen;
-      intransit::trace::read_messages(path, *kind, {}, [&](intransit::trace::MessageTrace&& m) {
+      auto input = intransit::trace::open_input(path, error);
+      FUZZ_CHECK(input.has_value());
+      intransit::trace::read_messages(*input, {}, [&](intransit::trace::MessageTrace&& m) {
         FUZZ_CHECK(!m.source.empty());
         FUZZ_CHECK(m.hops.size() <= 100);
         FUZZ_CHECK(fuzz_no_control_bytes(m.message_id) && fuzz_no_control_bytes(m.from));
         std::string line = m.source + "|" + m.message_id + "|" + m.from + "|" + m.error + "|" +
-                           std::to_string(static_cast<int>(m.e2e)) + "|" + std::to_string(static_cast<int>(m.verdict)) +
-                           "|" + std::to_string(m.received_dropped);
+                           std::to_string(static_cast<int>(m.e2e)) + "|" +
+                           std::to_string(static_cast<int>(m.verdict)) + "|" +
+                           std::to_string(m.received_dropped) + "|" +
+                           std::to_string(m.header_cut.long_lines) + "/" +
+                           std::to_string(m.header_cut.long_line_bytes) + "/" +
+                           (m.header_cut.block_cut ? "cut" : "-");
         for (const auto& h : m.hops) {
           FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw()));
           line.append("|").append(h.hop.raw()).append("/").append(std::to_string(static_cast<int>(h.hop.verdict)));
@@ -48,13 +55,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           line.append("/").append(h.hop.evidence());
         }
         seen.push_back(std::move(line));
-      }, error);
+      });
       unsetenv("INTRANSIT_TRACE_GMIME_ONLY");
       return seen;
     };
     const auto fast = read(false);
     FUZZ_CHECK(fast.size() <= size + 1);
-    if (*kind == intransit::trace::InputKind::mbox) {
+    if (kind == intransit::trace::InputKind::mbox) {
       const auto reference = read(true);
       // The same again with the mailbox cut into ranges of a few bytes, so that every message
       // boundary case of mailbox_reader.cpp is crossed: messages straddling ranges, ranges with
