@@ -10,8 +10,10 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "check/domain_facts.hpp"
 #include "dns/resolver.hpp"
@@ -34,6 +36,17 @@ struct AuditOptions {
 // Fills `out`, which must outlive the io_context's run: with --sweep the sweeps keep writing
 // into it after this coroutine returns, and are complete when the run ends.
 boost::asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& options, DomainFacts& out);
+
+// RELIABILITY item 58: the deadline of the one quick lookup that says whether any nameserver
+// answers this machine at all.
+inline constexpr std::chrono::milliseconds kNetworkCheckDeadline{5'000};
+
+// Audits every domain at once into `out` (sized like `domains`, outliving the run), after one
+// quick lookup of the root's NS RRset. When that gets no answer, no domain is looked up: each
+// one says `no_network` with the reason, at once, instead of every lookup failing after its own
+// deadline and blaming the domain's nameservers.
+boost::asio::awaitable<void> audit_domains(std::vector<std::string> domains, const AuditOptions& options,
+                                           std::vector<DomainFacts>& out);
 
 // A domain name as the user wrote it, normalised: lower case, no trailing dot. nullopt when
 // it cannot be a domain name (empty, a label over 63 octets, spaces, ...).

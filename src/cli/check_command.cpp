@@ -107,9 +107,7 @@ int run_check(const CheckArgs& args) {
   options.sweep = args.sweep;
 
   std::vector<check::DomainFacts> facts(domains.size());
-  for (std::size_t i = 0; i < domains.size(); ++i) {
-    asio::co_spawn(io, check::audit_domain(domains[i], options, facts[i]), asio::detached);
-  }
+  asio::co_spawn(io, check::audit_domains(domains, options, facts), asio::detached);
   if (args.format == "text" && isatty(STDERR_FILENO) != 0) {
     std::cerr << "checking " << domains.size() << " domain(s)" << (args.sweep ? " with TLS sweeps" : "") << "...\n";
   }
