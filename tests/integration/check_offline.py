@@ -42,8 +42,10 @@ def run(*args, timeout=60):
     return r, time.monotonic() - started
 
 
-# No nameserver answers: both domains untested (no-network), quickly, exit 3.
-r, took = run("--root-hints", dead_hints, "--format", "json", "example.test", "other.test")
+# No nameserver answers: both domains untested (no-network), quickly, exit 3. The lookup deadline
+# is 30 s, so only the quick check (5 s) can end it sooner; the slack is for a slow start (ASan).
+r, took = run("--root-hints", dead_hints, "--dns-timeout", "30", "--format", "json", "example.test", "other.test",
+              timeout=120)
 docs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
 check(len(docs) == 2, f"one JSON line per domain ({len(docs)}; stderr {r.stderr[-300:]!r})")
 for doc in docs:
@@ -55,7 +57,7 @@ for doc in docs:
     check(not any(f["id"] == "dns.mx-lookup-failed" for f in doc["findings"]),
           f"{d}: the domain's nameservers are not blamed (no dns.mx-lookup-failed)")
 check(r.returncode == 3, f"exit 3 (untested), got {r.returncode}")
-check(took < 8, f"found out in one quick check: {took:.1f} s (one lookup deadline is 10 s)")
+check(took < 20, f"found out in one quick check: {took:.1f} s (one lookup deadline is 30 s)")
 
 r, took = run("--root-hints", dead_hints, "example.test")
 check("untested (no-network)" in r.stdout and "this machine" in r.stdout,

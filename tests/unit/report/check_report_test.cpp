@@ -9,6 +9,7 @@
 
 #include "check/verdict.hpp"
 #include "report/check_report.hpp"
+#include "report/probe_report.hpp"
 
 namespace intransit::report {
 namespace {
