@@ -53,7 +53,8 @@ asio::awaitable<void> expand_tlsa_base(MxFacts& mx, bool mx_secure, dns::Resolve
   if (canonical.empty() || !mx_secure || !mx.addresses.secure()) co_return;
   mx.tlsa_expanded_answer = co_await resolver.lookup("_25._tcp." + canonical, dns::RrType::tlsa);
   const dns::Answer& expanded = *mx.tlsa_expanded_answer;
-  const bool secure_records = expanded.status == dns::Status::answer && expanded.security == dns::Security::secure;
+  const bool secure_records =
+      expanded.status == dns::Status::answer && expanded.security == dns::Security::secure;
   const bool failed = !expanded.conclusive();
   if (secure_records || failed) {
     mx.tlsa_answer = expanded;
@@ -224,7 +225,8 @@ asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& optio
 asio::awaitable<void> audit_domains(std::vector<std::string> domains, const AuditOptions& options,
                                     std::vector<DomainFacts>& out) {
   const auto ex = co_await asio::this_coro::executor;
-  const dns::Answer root = co_await options.resolver->lookup_within(".", dns::RrType::ns, kNetworkCheckDeadline);
+  const dns::Answer root =
+      co_await options.resolver->lookup_within(".", dns::RrType::ns, kNetworkCheckDeadline);
   // A bogus answer came from somewhere: the network works (the trust anchor may not).
   const bool no_network = !root.conclusive() && root.security != dns::Security::bogus;
   for (std::size_t i = 0; i < domains.size(); ++i) {
@@ -233,8 +235,9 @@ asio::awaitable<void> audit_domains(std::vector<std::string> domains, const Audi
       out[i].mx_answer.name = domains[i];
       out[i].mx_answer.type = dns::RrType::mx;
       out[i].mx_answer.why = "not looked up: no nameserver answered";
-      out[i].no_network = "the first lookup, . NS, failed: " + std::string(dns::to_string(root.status)) +
-                          (root.why.empty() ? "" : " (" + root.why + ")");
+      out[i].no_network =
+          "the first lookup, . NS, failed: " + std::string(dns::to_string(root.status)) +
+          (root.why.empty() ? "" : " (" + root.why + ")");
       continue;
     }
     asio::co_spawn(ex, audit_domain(domains[i], options, out[i]), asio::detached);

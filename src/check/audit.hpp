@@ -45,7 +45,8 @@ inline constexpr std::chrono::milliseconds kNetworkCheckDeadline{5'000};
 // quick lookup of the root's NS RRset. When that gets no answer, no domain is looked up: each
 // one says `no_network` with the reason, at once, instead of every lookup failing after its own
 // deadline and blaming the domain's nameservers.
-boost::asio::awaitable<void> audit_domains(std::vector<std::string> domains, const AuditOptions& options,
+boost::asio::awaitable<void> audit_domains(std::vector<std::string> domains,
+                                           const AuditOptions& options,
                                            std::vector<DomainFacts>& out);
 
 // A domain name as the user wrote it, normalised: lower case, no trailing dot. nullopt when

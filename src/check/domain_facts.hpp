@@ -26,7 +26,7 @@ struct MxFacts {
   bool implicit = false;          // no MX record: the domain itself (RFC 5321 §5.1)
   bool probed = true;             // false when over the per-domain cap
   HostAddresses addresses;
-  dns::Answer tlsa_answer;        // _25._tcp.<tlsa_base> TLSA: the answer DANE uses
+  dns::Answer tlsa_answer;  // _25._tcp.<tlsa_base> TLSA: the answer DANE uses
   // The TLSA base domain (RFC 7672 §2.2.2): the CNAME-expanded name when the host is an alias
   // and the chain is secure and has TLSA records there; the MX host name otherwise.
   std::string tlsa_base;

@@ -45,14 +45,14 @@ std::string answer_words(const dns::Answer& a) {
   return s;
 }
 
-
 // A server-chosen string (a certificate subject can be 10 kB) cut for evidence, with a marker
 // that says how much was left out (issue 14 item 24); the full text stays in the JSON chain.
 std::string clipped(const std::string& s) {
   constexpr std::size_t kEvidenceField = 200;
   if (s.size() <= kEvidenceField) return s;
   std::size_t cut = kEvidenceField;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 sequence
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+    --cut;  // not inside a UTF-8 sequence
   return s.substr(0, cut) + "... [" + std::to_string(s.size() - cut) + " more bytes]";
 }
 
@@ -61,7 +61,9 @@ std::string certificate_evidence(const smtp::TlsFacts& tls) {
   const auto& v = tls.verification;
   std::string e = v.trusted ? "chain trusted" : "not trusted: " + v.error;
   if (v.name_matches.has_value()) e += *v.name_matches ? "; name matches" : "; name " + v.checked_name + " not in the certificate";
-  if (!tls.chain.empty()) e += "; leaf " + clipped(tls.chain.front().subject) + ", valid until " + tls.chain.front().not_after;
+  if (!tls.chain.empty())
+    e += "; leaf " + clipped(tls.chain.front().subject) + ", valid until " +
+         tls.chain.front().not_after;
   if (tls.chain.size() > 1) e += "; " + std::to_string(tls.chain.size()) + " certificates sent";
   return e;
 }
@@ -105,10 +107,11 @@ class Judge {
   void no_network() {
     add("dns.no-network", "domain", f_.no_network);
     a_.untested_reason = "no-network";
-    set(Verdict::untested, "Could not check " + f_.domain + ": this machine got no answer from any nameserver (" +
-                               f_.no_network +
-                               "). Check its network connection and that DNS (UDP and TCP port 53) may leave it, "
-                               "or use --resolver with a resolver it can reach.");
+    set(Verdict::untested,
+        "Could not check " + f_.domain + ": this machine got no answer from any nameserver (" +
+            f_.no_network +
+            "). Check its network connection and that DNS (UDP and TCP port 53) may leave it, "
+            "or use --resolver with a resolver it can reach.");
   }
 
   // TLS-RPT and the MTA-STS record: domain-wide, independent of the MX hosts. A failed lookup
@@ -219,7 +222,8 @@ class Judge {
 
   // The sweep's suite ratings as findings (issue 14 item 15), not only as JSON: the suites the
   // server accepts with `rating`, per version.
-  void suites(const smtp::SweepResult& sweep, tls::Rating rating, std::string_view id, const std::string& scope) {
+  void suites(const smtp::SweepResult& sweep, tls::Rating rating, std::string_view id,
+              const std::string& scope) {
     std::string found;
     for (const auto& v : sweep.versions) {
       std::string names;
@@ -253,19 +257,25 @@ class Judge {
       std::string why = t.security != dns::Security::secure ? "the TLSA records are not DNSSEC-signed"
                         : !mx_secure                        ? "the MX records are not DNSSEC-signed"
                                                             : "the MX host's addresses are not DNSSEC-signed";
-      add("dane.tlsa-insecure", scope, why + " (" + std::to_string(mx.tlsa.size()) + " TLSA record(s) at _25._tcp." + tlsa_base(mx) + ")");
+      add("dane.tlsa-insecure", scope,
+          why + " (" + std::to_string(mx.tlsa.size()) + " TLSA record(s) at _25._tcp." +
+              tlsa_base(mx) + ")");
       return;
     }
     ++dane_hosts_;
     if (tlsa_base(mx) != mx.host) {
-      add("dane.cname-expanded", scope, "TLSA records at _25._tcp." + tlsa_base(mx) + " (" + mx.host + " is an alias for " + tlsa_base(mx) + ")");
+      add("dane.cname-expanded", scope,
+          "TLSA records at _25._tcp." + tlsa_base(mx) + " (" + mx.host + " is an alias for " +
+              tlsa_base(mx) + ")");
     }
     const auto pkix = std::count_if(mx.tlsa.begin(), mx.tlsa.end(), [](const dns::Tlsa& r) { return r.usage < 2; });
     if (pkix > 0) add("dane.pkix-usage", scope, std::to_string(pkix) + " TLSA record(s) with usage 0 or 1");
     if (mx.tlsa.size() == 1) add("dane.single-record", scope, "only " + mx.tlsa.front().to_string());
   }
 
-  static const std::string& tlsa_base(const MxFacts& mx) { return mx.tlsa_base.empty() ? mx.host : mx.tlsa_base; }
+  static const std::string& tlsa_base(const MxFacts& mx) {
+    return mx.tlsa_base.empty() ? mx.host : mx.tlsa_base;
+  }
 
   void address(const MxFacts& mx, const smtp::ProbeResult& p) {
     const std::string scope = "ip:" + mx.host + "/" + p.address;
@@ -410,10 +420,11 @@ class Judge {
     if (a_.addresses_plaintext == 0 && dane_unusable_ && dane_hosts_ == hosts_) {
       // RFC 7672 §2.2: with a secure TLSA RRset whose records are all unusable, a DANE sender
       // still insists on TLS (unauthenticated), so stripping STARTTLS gets no plaintext from it.
-      set(Verdict::opportunistic, "Mail to " + d +
-                                      " is encrypted but not authenticated: DANE senders insist on TLS (its TLSA records "
-                                      "are unusable), so an attacker cannot strip it for them, but can impersonate the "
-                                      "server; other senders can be stripped to plaintext.");
+      set(Verdict::opportunistic,
+          "Mail to " + d +
+              " is encrypted but not authenticated: DANE senders insist on TLS (its TLSA records "
+              "are unusable), so an attacker cannot strip it for them, but can impersonate the "
+              "server; other senders can be stripped to plaintext.");
     } else if (a_.addresses_plaintext == 0) {
       set(Verdict::opportunistic, "Mail to " + d + " is encrypted but not authenticated: an attacker on the path can strip STARTTLS and read it.");
     } else if (a_.addresses_tls == 0) {

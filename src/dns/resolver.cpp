@@ -137,7 +137,8 @@ class UnboundResolver final : public Resolver {
     return lookup_within(std::move(name), type, deadline_);
   }
 
-  asio::awaitable<Answer> lookup_within(std::string name, RrType type, std::chrono::milliseconds deadline) override {
+  asio::awaitable<Answer> lookup_within(std::string name, RrType type,
+                                        std::chrono::milliseconds deadline) override {
     Pending pending(ex_);
     pending.name = name;
     pending.type = type;
@@ -306,7 +307,8 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, cons
   // usage error here and not a failure of every lookup later.
   if (err == 0) err = ub_ctx_zone_remove(ctx, "intransit-setup-check.invalid.");
   if (err != 0) {
-    error = "trust anchor " + anchor + (options.root_hints.empty() ? "" : " or root hints " + options.root_hints) +
+    error = "trust anchor " + anchor +
+            (options.root_hints.empty() ? "" : " or root hints " + options.root_hints) +
             " not usable: " + ub_strerror(err);
     return nullptr;
   }

@@ -2,9 +2,9 @@
 // mode, its result descriptor (ub_fd) watched by Asio, so hundreds of lookups share one thread
 // with the probes. Every answer keeps its DNSSEC status (RFC 4035 §4.3: secure, insecure,
 // bogus with the validator's reason; `unknown` when the lookup failed, RFC 4035's
-// "indeterminate": nothing was learnt, so nothing is insecure either). A SERVFAIL or a lookup past its deadline is a failure of
-// the lookup, never "no record" (RELIABILITY.md item 28); CNAME chains are followed by
-// libunbound, which stops after 8 (item 25).
+// "indeterminate": nothing was learnt, so nothing is insecure either). A SERVFAIL or a lookup past
+// its deadline is a failure of the lookup, never "no record" (RELIABILITY.md item 28); CNAME chains
+// are followed by libunbound, which stops after 8 (item 25).
 #pragma once
 
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
@@ -71,7 +71,8 @@ class Resolver {
   virtual boost::asio::awaitable<Answer> lookup(std::string name, RrType type) = 0;
   // The same with its own deadline (the quick network check of RELIABILITY item 58); a
   // resolver without deadlines of its own ignores it.
-  virtual boost::asio::awaitable<Answer> lookup_within(std::string name, RrType type, std::chrono::milliseconds deadline) {
+  virtual boost::asio::awaitable<Answer> lookup_within(std::string name, RrType type,
+                                                       std::chrono::milliseconds deadline) {
     (void)deadline;
     return lookup(std::move(name), type);
   }

@@ -31,7 +31,9 @@ json mx_json(const check::MxFacts& mx) {
   }
   json tlsa = json::array();
   for (const auto& t : mx.tlsa) tlsa.push_back(t.to_string());
-  json dns = {{"a", answer_json(mx.addresses.a)}, {"aaaa", answer_json(mx.addresses.aaaa)}, {"tlsa", answer_json(mx.tlsa_answer)}};
+  json dns = {{"a", answer_json(mx.addresses.a)},
+              {"aaaa", answer_json(mx.addresses.aaaa)},
+              {"tlsa", answer_json(mx.tlsa_answer)}};
   if (mx.tlsa_expanded_answer) dns["tlsa_expanded"] = answer_json(*mx.tlsa_expanded_answer);
   return {{"host", mx.host},
           {"preference", mx.preference},
@@ -120,7 +122,8 @@ const char* colour_of(check::Verdict v) {
 }
 
 std::string lookup_failed(const dns::Answer& a) {
-  return "lookup failed (" + std::string(dns::to_string(a.status)) + (a.why.empty() ? "" : ": " + a.why) + ")";
+  return "lookup failed (" + std::string(dns::to_string(a.status)) +
+         (a.why.empty() ? "" : ": " + a.why) + ")";
 }
 
 std::string address_cell(const smtp::ProbeResult& p) {

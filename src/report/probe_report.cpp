@@ -165,7 +165,8 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
       const auto& leaf = t.chain.front();
       // A self-issued certificate's issuer is its subject: print it once (issue 14 item 24).
       out << "  certificate  " << clip_for_text(leaf.subject) << ", issued by "
-          << (leaf.issuer == leaf.subject ? std::string("itself") : clip_for_text(leaf.issuer)) << "\n";
+          << (leaf.issuer == leaf.subject ? std::string("itself") : clip_for_text(leaf.issuer))
+          << "\n";
       out << "               valid " << leaf.not_before << " to " << leaf.not_after << ", "
           << leaf.key_type << " " << leaf.key_bits << " bits\n";
       out << "               names:";

@@ -54,7 +54,9 @@ void add_facts(ProbeResult& r) {
       case X509_V_ERR_CERT_HAS_EXPIRED: f.emplace_back("cert.expired"); break;
       case X509_V_ERR_CERT_NOT_YET_VALID: f.emplace_back("cert.not-yet-valid"); break;
       case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: f.emplace_back("cert.self-signed"); break;
-      case X509_V_ERR_CERT_CHAIN_TOO_LONG: f.emplace_back("cert.chain-too-long"); break;  // RELIABILITY 59
+      case X509_V_ERR_CERT_CHAIN_TOO_LONG:
+        f.emplace_back("cert.chain-too-long");
+        break;  // RELIABILITY 59
       default: f.emplace_back("cert.untrusted"); break;
     }
   }

@@ -7,8 +7,8 @@
 
 namespace intransit::tls {
 
-int attach_tlsa(SSL* ssl, const std::string& base_domain, const std::vector<dns::Tlsa>& records, std::string& error,
-                const std::vector<std::string>& more_names) {
+int attach_tlsa(SSL* ssl, const std::string& base_domain, const std::vector<dns::Tlsa>& records,
+                std::string& error, const std::vector<std::string>& more_names) {
   // SSL_dane_enable needs DANE enabled on the context once; doing it here keeps every context
   // builder free of DANE knowledge (the call is idempotent).
   SSL_CTX_dane_enable(SSL_get_SSL_CTX(ssl));

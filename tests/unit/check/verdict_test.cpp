@@ -402,10 +402,12 @@ TEST(Verdict, SweepSuiteRatingsAreFindings) {
   m.sweeps = {sweep};
   const auto a = assess(domain({m}));
   const auto find = [&](const std::string& id) {
-    return std::find_if(a.findings.begin(), a.findings.end(), [&](const Finding& x) { return x.id == id; });
+    return std::find_if(a.findings.begin(), a.findings.end(),
+                        [&](const Finding& x) { return x.id == id; });
   };
   ASSERT_NE(find("tls.suite-phase-out"), a.findings.end());
-  EXPECT_EQ(find("tls.suite-phase-out")->evidence, "accepts TLSv1.2: AES256-GCM-SHA384, ECDHE-RSA-DES-CBC3-SHA (sweep)");
+  EXPECT_EQ(find("tls.suite-phase-out")->evidence,
+            "accepts TLSv1.2: AES256-GCM-SHA384, ECDHE-RSA-DES-CBC3-SHA (sweep)");
   ASSERT_NE(find("tls.suite-insufficient"), a.findings.end());
   EXPECT_EQ(find("tls.suite-insufficient")->evidence, "accepts TLSv1.2: NULL-SHA256 (sweep)");
   all_catalogued(a);
@@ -431,7 +433,8 @@ TEST(Verdict, UnusableTlsaSummaryDoesNotPromisePlaintextToStrippers) {
 // Issue 14 item 24: a finding raised several times in one scope is listed once, with a count.
 TEST(Verdict, RepeatedFindingsAreListedOnceWithACount) {
   auto p = probe_with(ProbeOutcome::no_starttls, "192.0.2.1:25");
-  p.findings = {"starttls.missing", "smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply"};
+  p.findings = {"starttls.missing", "smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply",
+                "smtp.bare-lf-in-reply"};
   const auto a = assess(domain({mx("mx.example.test", {p})}));
   const auto n = std::count_if(a.findings.begin(), a.findings.end(),
                                [](const Finding& x) { return x.id == "smtp.bare-lf-in-reply"; });

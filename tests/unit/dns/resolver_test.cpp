@@ -59,7 +59,8 @@ std::string temp_file(const std::string& name, const std::string& content) {
 // --ca-file, not a resolver that silently validates nothing.
 TEST(Resolver, GarbageTrustAnchorIsAnError) {
   boost::asio::io_context io;
-  for (const std::string content : {"", "this is not a trust anchor\n", ". IN DS 20326 8 2 nothex!\n"}) {
+  for (const std::string content :
+       {"", "this is not a trust anchor\n", ". IN DS 20326 8 2 nothex!\n"}) {
     std::string error;
     ResolverOptions options;
     options.trust_anchor = temp_file("anchor", content);
@@ -87,7 +88,8 @@ TEST(Resolver, FailedLookupHasUnknownDnssecStatus) {
   boost::asio::io_context io;
   std::string error;
   ResolverOptions options;
-  options.root_hints = temp_file("dead-hints", ". 3600 IN NS a.dead.\na.dead. 3600 IN A 127.77.77.77\n");
+  options.root_hints =
+      temp_file("dead-hints", ". 3600 IN NS a.dead.\na.dead. 3600 IN A 127.77.77.77\n");
   options.deadline = std::chrono::milliseconds(3000);
   auto resolver = Resolver::create(io.get_executor(), options, error);
   ASSERT_NE(resolver, nullptr) << error;

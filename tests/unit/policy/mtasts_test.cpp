@@ -34,7 +34,7 @@ TEST(StsRecord, ExtensionGrammarRfc8461Section31) {
   std::string error;
   EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x=", error));  // empty value
   EXPECT_NE(error.find("extension"), std::string::npos) << error;
-  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x==", error));   // "=" is not allowed
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x==", error));  // "=" is not allowed
   EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x=a=b", error));
   EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x=a b", error));  // SP
   EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x=a\x7f", error));
@@ -43,7 +43,9 @@ TEST(StsRecord, ExtensionGrammarRfc8461Section31) {
   EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; " + std::string(33, 'n') + "=1", error));
   EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x\xc3\xa9=1", error));
   EXPECT_TRUE(parse_sts_record("v=STSv1; id=a; " + std::string(32, 'n') + "=1", error)) << error;
-  EXPECT_TRUE(parse_sts_record("v=STSv1; id=a; ext.v-1_x=!\"#$%&'()*+,-./09:<>?@AZ[]^_`az{|}~", error)) << error;
+  EXPECT_TRUE(
+      parse_sts_record("v=STSv1; id=a; ext.v-1_x=!\"#$%&'()*+,-./09:<>?@AZ[]^_`az{|}~", error))
+      << error;
 }
 
 TEST(StsRecord, SelectionNeedsExactlyOne) {

@@ -87,9 +87,11 @@ namespace {
 TEST(Findings, RepeatedIdsAreListedOnce) {
   ProbeResult r;
   r.outcome = ProbeOutcome::no_starttls;
-  r.findings = {"smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply", "smtp.unsolicited-data", "smtp.bare-lf-in-reply"};
+  r.findings = {"smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply", "smtp.unsolicited-data",
+                "smtp.bare-lf-in-reply"};
   add_fact_findings(r);
-  EXPECT_EQ(r.findings, (std::vector<std::string>{"smtp.bare-lf-in-reply", "smtp.unsolicited-data", "starttls.missing"}));
+  EXPECT_EQ(r.findings, (std::vector<std::string>{"smtp.bare-lf-in-reply", "smtp.unsolicited-data",
+                                                  "starttls.missing"}));
 }
 
 // RELIABILITY item 59: a chain over the verify depth is its own finding, not "untrusted".
