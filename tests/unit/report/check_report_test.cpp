@@ -126,7 +126,9 @@ TEST(CheckReport, RepeatedFindingIsPrintedOnceWithACount) {
   EXPECT_NE(text.find("(seen 2 times)"), std::string::npos) << text;
   const auto j = check_to_json(f, check::assess(f));
   for (const auto& x : j["findings"]) {
-    if (x["id"] == "smtp.bare-lf-in-reply") EXPECT_EQ(x["count"], 2);
+    if (x["id"] == "smtp.bare-lf-in-reply") {
+      EXPECT_EQ(x["count"], 2);
+    }
   }
 }
 
