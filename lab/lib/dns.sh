@@ -12,7 +12,8 @@ DNS_CHILD_ZONES=(plain.test opportunistic.test selfsigned.test expired.test wron
   mtasts-redirect.test mtasts-badtype.test mtasts-huge.test mtasts-badcert.test dane.test
   dane-mismatch.test dane-unsigned.test nullmx.test implicit.test exim.test tlsrpt.test
   unreachable.test blackhole.test bogus.test mxcname.test dane-ta.test dane-ta-wrongname.test
-  dane-expired.test sink.test)
+  dane-expired.test sink.test dane-cname.test dane-cname-orig.test dane-cname-both.test
+  dane-cname-insecure.test)
 DNS_UNSIGNED_ZONES=" dane-unsigned.test "
 MTASTS_POLICY_ID=20261128T000000
 
@@ -64,6 +65,24 @@ dns_zone_body() {
       # The hash of another key: what a forgotten key rollover looks like.
       echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
       echo "_25._tcp.mx TLSA 3 1 1 $(ca_spki_sha256 selfsigned)" ;;
+    # DANE through a CNAME'd MX host (RFC 7672 §2.2.2, RELIABILITY item 62): the TLSA base
+    # domain is the expanded name when the chain is secure and has TLSA there, else the original.
+    dane-cname.test)
+      # TLSA only at the target (the provider's host), as hosted mail usually is.
+      echo "@ MX 10 mail"; echo "mail CNAME mx.dane.test." ;;
+    dane-cname-orig.test)
+      # TLSA only at the original name; the target (signed) has none: the fallback.
+      echo "@ MX 10 mail"; echo "mail CNAME mx.opportunistic.test."
+      echo "_25._tcp.mail TLSA 3 1 1 $(ca_spki_sha256 modern)" ;;
+    dane-cname-both.test)
+      # TLSA at both; the original's would not match: the expanded name's must be the one used.
+      echo "@ MX 10 mail"; echo "mail CNAME mx.dane.test."
+      echo "_25._tcp.mail TLSA 3 1 1 $(ca_spki_sha256 selfsigned)" ;;
+    dane-cname-insecure.test)
+      # The CNAME leads into an unsigned zone: the expansion is insecure, so only the initial
+      # name is a TLSA base domain; its TLSA is in this signed zone (Postfix applies it too).
+      echo "@ MX 10 mail"; echo "mail CNAME mx.dane-unsigned.test."
+      echo "_25._tcp.mail TLSA 3 1 1 $(ca_spki_sha256 modern)" ;;
     sink.test) dns_sink_zone_body ;;
     *) echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN" ;;
   esac

@@ -43,6 +43,26 @@ asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& 
   group.done();
 }
 
+// RFC 7672 §2.2.2 (RELIABILITY item 62): when the MX host is an alias and the MX RRset and the
+// whole CNAME chain to its addresses are secure, the TLSA base domain is the expanded name; the
+// original name (already in mx.tlsa_answer) is the fallback when the expanded name has no
+// secure TLSA records. A failed or bogus lookup at the expanded name is kept: a DANE sender
+// cannot go on from it either.
+asio::awaitable<void> expand_tlsa_base(MxFacts& mx, bool mx_secure, dns::Resolver& resolver) {
+  mx.tlsa_base = mx.host;
+  const std::string canonical = mx.addresses.canonical_name();
+  if (canonical.empty() || !mx_secure || !mx.addresses.secure()) co_return;
+  mx.tlsa_expanded_answer = co_await resolver.lookup("_25._tcp." + canonical, dns::RrType::tlsa);
+  const dns::Answer& expanded = *mx.tlsa_expanded_answer;
+  const bool secure_records =
+      expanded.status == dns::Status::answer && expanded.security == dns::Security::secure;
+  const bool failed = !expanded.conclusive();
+  if (secure_records || failed) {
+    mx.tlsa_answer = expanded;
+    mx.tlsa_base = canonical;
+  }
+}
+
 // One MX host: addresses and TLSA at once, then every address probed at once.
 asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& options, WaitGroup& parent) {
   const auto ex = co_await asio::this_coro::executor;
@@ -54,6 +74,7 @@ asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& 
                    asio::detached);
     co_await lookups.wait();
   }
+  co_await expand_tlsa_base(mx, mx_secure, *options.resolver);
   for (const auto& rdata : mx.tlsa_answer.rdata) {
     std::string error;
     if (auto t = dns::decode_tlsa(rdata, error)) {
@@ -63,9 +84,10 @@ asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& 
     }
   }
   // RFC 7672 §2.2: DANE applies when the MX RRset, the host's addresses and the TLSA RRset are
-  // all DNSSEC-secure and the TLSA RRset is not empty. (An MX host that is an alias would
-  // also need its canonical name's TLSA, §2.2.2; we look up the name as given and flag the alias.)
-  mx.dane_applies = mx_secure && mx.addresses.secure() && mx.tlsa_answer.status == dns::Status::answer &&
+  // all DNSSEC-secure and the TLSA RRset is not empty. An alias whose expansion is insecure
+  // keeps the initial name's TLSA records in the MX's signed zone (§2.2.2), as Postfix does.
+  const bool addresses_ok = mx.addresses.secure() || !mx.addresses.canonical_name().empty();
+  mx.dane_applies = mx_secure && addresses_ok && mx.tlsa_answer.status == dns::Status::answer &&
                     mx.tlsa_answer.security == dns::Security::secure && !mx.tlsa.empty();
   mx.probes.resize(mx.addresses.ips.size());
   if (options.sweep) mx.sweeps.resize(mx.addresses.ips.size());
@@ -82,7 +104,9 @@ asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& 
     o.deadlines = options.deadlines;
     if (mx.dane_applies) {
       o.tlsa = mx.tlsa;
-      o.tlsa_base = mx.host;
+      o.tlsa_base = mx.tlsa_base;
+      // RFC 7672 §3.2.2: after CNAME expansion the initial name is a reference identifier too.
+      if (mx.tlsa_base != mx.host) o.tlsa_names.push_back(mx.host);
     }
     asio::co_spawn(ex, probe_into(std::move(o), mx.probes[i], options.sweep ? &mx.sweeps[i] : nullptr, probes),
                    asio::detached);
@@ -197,6 +221,22 @@ asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& optio
   }
   co_await rest.wait();
   f.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+}
+
+asio::awaitable<std::optional<std::string>> network_problem(dns::Resolver& resolver) {
+  const dns::Answer root = co_await resolver.lookup_within(".", dns::RrType::ns, kNetworkCheckDeadline);
+  // A bogus answer came from somewhere: the network works (the trust anchor may not).
+  if (root.conclusive() || root.security == dns::Security::bogus) co_return std::nullopt;
+  co_return "the first lookup, . NS, failed: " + std::string(dns::to_string(root.status)) +
+      (root.why.empty() ? "" : " (" + root.why + ")");
+}
+
+void mark_no_network(std::string domain, std::string why, DomainFacts& out) {
+  out.domain = domain;
+  out.mx_answer.name = std::move(domain);
+  out.mx_answer.type = dns::RrType::mx;
+  out.mx_answer.why = "not looked up: no nameserver answered";
+  out.no_network = std::move(why);
 }
 
 }  // namespace intransit::check

@@ -10,8 +10,11 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "check/domain_facts.hpp"
 #include "dns/resolver.hpp"
@@ -33,6 +36,20 @@ struct AuditOptions {
 
 // Fills `out` (sweeps included, with --sweep) by the time it returns.
 boost::asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& options, DomainFacts& out);
+
+// RELIABILITY item 58: the deadline of the one quick lookup that says whether any nameserver
+// answers this machine at all.
+inline constexpr std::chrono::milliseconds kNetworkCheckDeadline{5'000};
+
+// RELIABILITY item 58: one quick lookup of the root's NS RRset. nullopt when a nameserver
+// answered (a bogus answer came from somewhere too); else why none did. The engine asks it once,
+// before its first audit, so an offline machine is said to be offline at once instead of every
+// lookup failing after its own deadline and blaming each domain's nameservers.
+boost::asio::awaitable<std::optional<std::string>> network_problem(dns::Resolver& resolver);
+
+// The facts of `domain` when no nameserver answers this machine: nothing looked up, `no_network`
+// set to `why`.
+void mark_no_network(std::string domain, std::string why, DomainFacts& out);
 
 // A domain name as the user wrote it, normalised: lower case, no trailing dot. nullopt when
 // it cannot be a domain name (empty, a label over 63 octets, spaces, ...).

@@ -26,7 +26,11 @@ struct MxFacts {
   bool implicit = false;          // no MX record: the domain itself (RFC 5321 §5.1)
   bool probed = true;             // false when over the per-domain cap
   HostAddresses addresses;
-  dns::Answer tlsa_answer;        // _25._tcp.<host> TLSA
+  dns::Answer tlsa_answer;  // _25._tcp.<tlsa_base> TLSA: the answer DANE uses
+  // The TLSA base domain (RFC 7672 §2.2.2): the CNAME-expanded name when the host is an alias
+  // and the chain is secure and has TLSA records there; the MX host name otherwise.
+  std::string tlsa_base;
+  std::optional<dns::Answer> tlsa_expanded_answer;  // _25._tcp.<canonical name>, when asked
   std::vector<dns::Tlsa> tlsa;    // decoded records
   std::string tlsa_error;         // a malformed TLSA record
   bool dane_applies = false;      // MX, addresses and TLSA DNSSEC-secure with records (RFC 7672 §2.2)
@@ -59,6 +63,9 @@ struct DomainFacts {
   StsFacts mta_sts;
   TlsRptFacts tls_rpt;
   std::chrono::milliseconds elapsed{0};
+  // Set when no nameserver answered the run's first lookup at all (RELIABILITY item 58): why,
+  // with advice about this machine. Nothing else was looked up.
+  std::string no_network;
 };
 
 }  // namespace intransit::check

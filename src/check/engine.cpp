@@ -41,7 +41,28 @@ Engine::Engine(EngineOptions options, std::unique_ptr<dns::Resolver> resolver, A
 
 Engine::~Engine() = default;
 
+asio::awaitable<void> Engine::check_network_once() {
+  while (network_ == Network::checking) {  // another audit asked first: wait for its answer
+    boost::system::error_code ec;
+    co_await audit_slot_freed_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+  if (network_ != Network::unchecked) co_return;
+  network_ = Network::checking;
+  auto problem = co_await network_problem(*resolver_);
+  network_ = problem ? Network::silent : Network::answers;
+  if (problem) network_problem_ = std::move(*problem);
+  audit_slot_freed_.cancel();
+  audit_slot_freed_.expires_at(asio::steady_timer::time_point::max());
+}
+
 asio::awaitable<DomainReport> Engine::audit(std::string domain) {
+  co_await check_network_once();
+  if (network_ == Network::silent) {
+    DomainReport offline;
+    mark_no_network(std::move(domain), network_problem_, offline.facts);
+    offline.assessment = assess(offline.facts);
+    co_return offline;
+  }
   // A counting gate on the one event-loop thread: wait while the engine is full, woken (by a
   // cancelled timer) each time an audit ends.
   while (audits_in_flight_ >= std::max<std::size_t>(options_.max_audits_in_flight, 1)) {

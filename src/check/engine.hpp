@@ -61,7 +61,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
 
   // Audits `domain` (normalised: lower case, no trailing dot). At most max_audits_in_flight run
-  // at once; the others wait here.
+  // at once; the others wait here. Before the first, one quick lookup checks that any nameserver
+  // answers this machine (RELIABILITY.md item 58); if none does, every audit is `no-network` at once.
   boost::asio::awaitable<DomainReport> audit(std::string domain);
 
   // Probes one address, reached by `server_name` (SNI and the certificate name check; empty for
@@ -81,8 +82,12 @@ class Engine {
   EngineOptions options_;
   std::unique_ptr<dns::Resolver> resolver_;
   AuditOptions audit_options_;
+  boost::asio::awaitable<void> check_network_once();
+
   std::size_t audits_in_flight_ = 0;
-  boost::asio::steady_timer audit_slot_freed_;  // cancelled whenever an audit ends
+  boost::asio::steady_timer audit_slot_freed_;  // cancelled whenever an audit ends or the network check does
+  enum class Network : std::uint8_t { unchecked, checking, answers, silent } network_ = Network::unchecked;
+  std::string network_problem_;  // why, when silent
 };
 
 }  // namespace intransit::check

@@ -4,6 +4,7 @@
 // fixed parts per id, so every report and script sees the same words.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,7 @@ struct Finding {
   std::string evidence;  // what was seen, sanitised
   std::string rfc;       // "RFC 7672 §2.2"
   std::string remedy;    // one line
+  std::size_t count = 1;  // how often it was seen in this scope (listed once: issue 14 item 24)
 };
 
 // Builds a finding from the catalogue; `severity` overrides the catalogue's when given

@@ -4,9 +4,11 @@
 #include "check/verdict.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/outcome.hpp"
+#include "tls/rating.hpp"
 
 namespace intransit::check {
 
@@ -43,13 +45,26 @@ std::string answer_words(const dns::Answer& a) {
   return s;
 }
 
+// A server-chosen string (a certificate subject can be 10 kB) cut for evidence, with a marker
+// that says how much was left out (issue 14 item 24); the full text stays in the JSON chain.
+std::string clipped(const std::string& s) {
+  constexpr std::size_t kEvidenceField = 200;
+  if (s.size() <= kEvidenceField) return s;
+  std::size_t cut = kEvidenceField;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80)
+    --cut;  // not inside a UTF-8 sequence
+  return s.substr(0, cut) + "... [" + std::to_string(s.size() - cut) + " more bytes]";
+}
 
 // What the certificate check saw: trust, name, the leaf and its expiry.
 std::string certificate_evidence(const smtp::TlsFacts& tls) {
   const auto& v = tls.verification;
   std::string e = v.trusted ? "chain trusted" : "not trusted: " + v.error;
   if (v.name_matches.has_value()) e += *v.name_matches ? "; name matches" : "; name " + v.checked_name + " not in the certificate";
-  if (!tls.chain.empty()) e += "; leaf " + tls.chain.front().subject + ", valid until " + tls.chain.front().not_after;
+  if (!tls.chain.empty())
+    e += "; leaf " + clipped(tls.chain.front().subject) + ", valid until " +
+         tls.chain.front().not_after;
+  if (tls.chain.size() > 1) e += "; " + std::to_string(tls.chain.size()) + " certificates sent";
   return e;
 }
 
@@ -65,6 +80,10 @@ class Judge {
   explicit Judge(const DomainFacts& f) : f_(f) {}
 
   Assessment run() {
+    if (!f_.no_network.empty()) {
+      no_network();
+      return finish();
+    }
     domain_records();
     if (!mx_rrset()) return finish();
     for (const auto& mx : f_.mx) host(mx);
@@ -83,8 +102,24 @@ class Judge {
     a_.summary = std::move(summary);
   }
 
-  // TLS-RPT and the MTA-STS record: domain-wide, independent of the MX hosts.
+  // RELIABILITY item 58: this machine reached no nameserver, so nothing is known about the
+  // domain and its nameservers are not to blame.
+  void no_network() {
+    add("dns.no-network", "domain", f_.no_network);
+    a_.untested_reason = "no-network";
+    set(Verdict::untested,
+        "Could not check " + f_.domain + ": this machine got no answer from any nameserver (" +
+            f_.no_network +
+            "). Check its network connection and that DNS (UDP and TCP port 53) may leave it, "
+            "or use --resolver with a resolver it can reach.");
+  }
+
+  // TLS-RPT and the MTA-STS record: domain-wide, independent of the MX hosts. A failed lookup
+  // is reported even when the MX lookup failed too (issue 14 item 12).
   void domain_records() {
+    if (!f_.mta_sts.txt.conclusive()) {
+      add("mtasts.record-lookup-failed", "domain", answer_words(f_.mta_sts.txt));
+    }
     const auto& r = f_.tls_rpt;
     if (!r.txt.conclusive()) {
       add("tlsrpt.lookup-failed", "domain", answer_words(r.txt));
@@ -181,6 +216,23 @@ class Judge {
     }
     const bool already = std::find(p.findings.begin(), p.findings.end(), "tls.obsolete-version") != p.findings.end();
     if (!obsolete.empty() && !already) add("tls.obsolete-version", scope, "accepts " + obsolete + " (sweep)");
+    suites(sweep, tls::Rating::insufficient, "tls.suite-insufficient", scope);
+    suites(sweep, tls::Rating::phase_out, "tls.suite-phase-out", scope);
+  }
+
+  // The sweep's suite ratings as findings (issue 14 item 15), not only as JSON: the suites the
+  // server accepts with `rating`, per version.
+  void suites(const smtp::SweepResult& sweep, tls::Rating rating, std::string_view id,
+              const std::string& scope) {
+    std::string found;
+    for (const auto& v : sweep.versions) {
+      std::string names;
+      for (const auto& c : v.ciphers) {
+        if (c.rating == rating) names += (names.empty() ? "" : ", ") + c.name;
+      }
+      if (!names.empty()) found += (found.empty() ? "" : "; ") + v.version + ": " + names;
+    }
+    if (!found.empty()) add(id, scope, "accepts " + found + " (sweep)");
   }
 
   void dane_host(const MxFacts& mx) {
@@ -193,7 +245,7 @@ class Judge {
       return;
     }
     if (!t.conclusive()) {
-      if (mx_secure && mx.addresses.secure()) {
+      if (mx_secure && (mx.addresses.secure() || !mx.addresses.canonical_name().empty())) {
         add("dane.tlsa-lookup-failed", scope, answer_words(t));
         dane_unknown_ = true;
       }
@@ -205,13 +257,24 @@ class Judge {
       std::string why = t.security != dns::Security::secure ? "the TLSA records are not DNSSEC-signed"
                         : !mx_secure                        ? "the MX records are not DNSSEC-signed"
                                                             : "the MX host's addresses are not DNSSEC-signed";
-      add("dane.tlsa-insecure", scope, why + " (" + std::to_string(mx.tlsa.size()) + " TLSA record(s) at _25._tcp." + mx.host + ")");
+      add("dane.tlsa-insecure", scope,
+          why + " (" + std::to_string(mx.tlsa.size()) + " TLSA record(s) at _25._tcp." +
+              tlsa_base(mx) + ")");
       return;
     }
     ++dane_hosts_;
+    if (tlsa_base(mx) != mx.host) {
+      add("dane.cname-expanded", scope,
+          "TLSA records at _25._tcp." + tlsa_base(mx) + " (" + mx.host + " is an alias for " +
+              tlsa_base(mx) + ")");
+    }
     const auto pkix = std::count_if(mx.tlsa.begin(), mx.tlsa.end(), [](const dns::Tlsa& r) { return r.usage < 2; });
     if (pkix > 0) add("dane.pkix-usage", scope, std::to_string(pkix) + " TLSA record(s) with usage 0 or 1");
     if (mx.tlsa.size() == 1) add("dane.single-record", scope, "only " + mx.tlsa.front().to_string());
+  }
+
+  static const std::string& tlsa_base(const MxFacts& mx) {
+    return mx.tlsa_base.empty() ? mx.host : mx.tlsa_base;
   }
 
   void address(const MxFacts& mx, const smtp::ProbeResult& p) {
@@ -255,10 +318,7 @@ class Judge {
 
   void mta_sts() {
     const auto& s = f_.mta_sts;
-    if (!s.txt.conclusive()) {
-      add("mtasts.record-lookup-failed", "domain", answer_words(s.txt));
-      return;
-    }
+    if (!s.txt.conclusive()) return;  // domain_records() reported it
     if (!s.record_error.empty()) {
       add("mtasts.record-invalid", "domain", s.record_error);
       return;
@@ -357,7 +417,15 @@ class Judge {
                                  " must use authenticated TLS, and every mail server tested passes.");
       return;
     }
-    if (a_.addresses_plaintext == 0) {
+    if (a_.addresses_plaintext == 0 && dane_unusable_ && dane_hosts_ == hosts_) {
+      // RFC 7672 §2.2: with a secure TLSA RRset whose records are all unusable, a DANE sender
+      // still insists on TLS (unauthenticated), so stripping STARTTLS gets no plaintext from it.
+      set(Verdict::opportunistic,
+          "Mail to " + d +
+              " is encrypted but not authenticated: DANE senders insist on TLS (its TLSA records "
+              "are unusable), so an attacker cannot strip it for them, but can impersonate the "
+              "server; other senders can be stripped to plaintext.");
+    } else if (a_.addresses_plaintext == 0) {
       set(Verdict::opportunistic, "Mail to " + d + " is encrypted but not authenticated: an attacker on the path can strip STARTTLS and read it.");
     } else if (a_.addresses_tls == 0) {
       set(Verdict::plaintext, "Mail to " + d + " travels in plaintext: anyone on the path can read it.");
@@ -390,7 +458,24 @@ class Judge {
     return "the mail servers' answers could not be understood";
   }
 
+  // One finding per id and scope, with how often it was seen (issue 14 item 24): a server that
+  // sends bare LFs in every reply is one finding, not three.
+  void merge_repeats() {
+    std::map<std::pair<std::string, std::string>, std::size_t> first;
+    std::vector<Finding> kept;
+    for (auto& f : a_.findings) {
+      const auto [it, fresh] = first.try_emplace({f.id, f.scope}, kept.size());
+      if (fresh) {
+        kept.push_back(std::move(f));
+      } else {
+        kept[it->second].count += f.count;
+      }
+    }
+    a_.findings = std::move(kept);
+  }
+
   Assessment finish() {
+    merge_repeats();
     std::stable_sort(a_.findings.begin(), a_.findings.end(),
                      [](const Finding& x, const Finding& y) { return x.severity > y.severity; });
     return std::move(a_);

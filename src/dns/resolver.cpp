@@ -12,7 +12,10 @@
 #include <unbound.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <initializer_list>
 #include <map>
+#include <sstream>
 
 #include "core/text.hpp"
 
@@ -22,6 +25,7 @@ namespace asio = boost::asio;
 std::string_view to_string(RrType type) {
   switch (type) {
     case RrType::a: return "A";
+    case RrType::ns: return "NS";
     case RrType::mx: return "MX";
     case RrType::txt: return "TXT";
     case RrType::aaaa: return "AAAA";
@@ -47,6 +51,7 @@ std::string_view to_string(Security security) {
     case Security::secure: return "secure";
     case Security::insecure: return "insecure";
     case Security::bogus: return "bogus";
+    case Security::unknown: return "unknown";
   }
   return "?";
 }
@@ -75,6 +80,8 @@ Answer to_answer(const std::string& name, RrType type, int err, ub_result* r) {
     a.why = r->why_bogus != nullptr ? r->why_bogus : "DNSSEC validation failed";
   } else if (r->secure != 0) {
     a.security = Security::secure;
+  } else {
+    a.security = Security::insecure;
   }
   if (r->canonname != nullptr && r->qname != nullptr) {
     const std::string canon(text::strip_trailing_dot(r->canonname));
@@ -106,6 +113,11 @@ Answer to_answer(const std::string& name, RrType type, int err, ub_result* r) {
     a.status = Status::error;
     a.why = "rcode " + std::to_string(r->rcode);
   }
+  // A failed lookup (SERVFAIL without a validation failure, REFUSED, over a cap) says nothing
+  // about DNSSEC: "unknown", never "insecure" (RFC 4035 §4.3 indeterminate; RELIABILITY item 58).
+  if (a.status == Status::servfail || a.status == Status::error) {
+    if (a.security != Security::bogus) a.security = Security::unknown;
+  }
   ub_resolve_free(r);
   return a;
 }
@@ -122,6 +134,11 @@ class UnboundResolver final : public Resolver {
   }
 
   asio::awaitable<Answer> lookup(std::string name, RrType type) override {
+    return lookup_within(std::move(name), type, deadline_);
+  }
+
+  asio::awaitable<Answer> lookup_within(std::string name, RrType type,
+                                        std::chrono::milliseconds deadline) override {
     Pending pending(ex_);
     pending.name = name;
     pending.type = type;
@@ -138,7 +155,7 @@ class UnboundResolver final : public Resolver {
     }
     pending_.emplace(id, &pending);
     start_pump();
-    pending.timer.expires_after(deadline_);
+    pending.timer.expires_after(deadline);
     boost::system::error_code ec;
     co_await pending.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     pending_.erase(id);
@@ -151,7 +168,7 @@ class UnboundResolver final : public Resolver {
       a.name = name;
       a.type = type;
       a.status = Status::timeout;
-      a.why = "no answer within " + std::to_string(deadline_.count()) + " ms";
+      a.why = "no answer within " + std::to_string(deadline.count()) + " ms";
       co_return a;
     }
     co_return std::move(pending.answer);
@@ -213,6 +230,25 @@ class UnboundResolver final : public Resolver {
   std::size_t lookups_ = 0;
 };
 
+// True when `path` holds at least one record of one of `types` (zone-file syntax, ";" comments):
+// an empty or garbage file is a usage error, not a silent fallback. libunbound would replace
+// root hints without an NS record by the real root servers' addresses (issue 14 item 12).
+bool holds_record(const std::string& path, std::initializer_list<std::string_view> types) {
+  std::ifstream in(path);
+  std::string line;
+  for (std::size_t n = 0; n < 100000 && std::getline(in, line); ++n) {
+    line = line.substr(0, line.find(';'));
+    std::istringstream words(line);
+    std::string word;
+    while (words >> word) {
+      for (auto t : types) {
+        if (text::equals_lower(word, t)) return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool set(ub_ctx* ctx, const char* option, const std::string& value, std::string& error) {
   const int err = ub_ctx_set_option(ctx, option, value.c_str());
   if (err != 0) error = std::string("resolver option ") + option + " " + value + ": " + ub_strerror(err);
@@ -236,6 +272,10 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, cons
     error = "root hints " + options.root_hints + " are not readable";
     return nullptr;
   }
+  if (!options.root_hints.empty() && !holds_record(options.root_hints, {"ns"})) {
+    error = "root hints " + options.root_hints + " hold no NS record";
+    return nullptr;
+  }
   if (err == 0 && !options.root_hints.empty()) err = ub_ctx_set_option(ctx, "root-hints:", options.root_hints.c_str());
   if (err != 0) {
     error = "root hints " + options.root_hints + ": " + ub_strerror(err);
@@ -257,9 +297,19 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, cons
     error = "trust anchor " + anchor + " is not readable";
     return nullptr;
   }
+  if (!holds_record(anchor, {"ds", "dnskey"})) {
+    error = "trust anchor " + anchor + " holds no DS or DNSKEY record";
+    return nullptr;
+  }
   err = ub_ctx_add_ta_file(ctx, anchor.c_str());
+  // libunbound reads the anchor when it sets itself up, at the first lookup or zone change;
+  // removing a zone that does not exist makes it do so now, so a file it cannot parse is a
+  // usage error here and not a failure of every lookup later.
+  if (err == 0) err = ub_ctx_zone_remove(ctx, "intransit-setup-check.invalid.");
   if (err != 0) {
-    error = "trust anchor " + anchor + ": " + ub_strerror(err);
+    error = "trust anchor " + anchor +
+            (options.root_hints.empty() ? "" : " or root hints " + options.root_hints) +
+            " not usable: " + ub_strerror(err);
     return nullptr;
   }
   // With a private root or a forwarder, RFC 6761 names such as .test may be real zones there;

@@ -1,9 +1,10 @@
 // resolver.hpp — validating DNS lookups inside the Asio event loop: libunbound in asynchronous
 // mode, its result descriptor (ub_fd) watched by Asio, so hundreds of lookups share one thread
 // with the probes. Every answer keeps its DNSSEC status (RFC 4035 §4.3: secure, insecure,
-// bogus with the validator's reason). A SERVFAIL or a lookup past its deadline is a failure of
-// the lookup, never "no record" (RELIABILITY.md item 28); CNAME chains are followed by
-// libunbound, which stops after 8 (item 25).
+// bogus with the validator's reason; `unknown` when the lookup failed, RFC 4035's
+// "indeterminate": nothing was learnt, so nothing is insecure either). A SERVFAIL or a lookup past
+// its deadline is a failure of the lookup, never "no record" (RELIABILITY.md item 28); CNAME chains
+// are followed by libunbound, which stops after 8 (item 25).
 #pragma once
 
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
@@ -22,7 +23,7 @@
 namespace intransit::dns {
 
 // RR types `check` asks for (RFC 1035, RFC 3596, RFC 6698).
-enum class RrType : std::uint16_t { a = 1, mx = 15, txt = 16, aaaa = 28, tlsa = 52 };
+enum class RrType : std::uint16_t { a = 1, ns = 2, mx = 15, txt = 16, aaaa = 28, tlsa = 52 };
 std::string_view to_string(RrType type);
 
 enum class Status : std::uint8_t {
@@ -35,14 +36,14 @@ enum class Status : std::uint8_t {
 };
 std::string_view to_string(Status status);
 
-enum class Security : std::uint8_t { secure, insecure, bogus };
+enum class Security : std::uint8_t { secure, insecure, bogus, unknown };
 std::string_view to_string(Security security);
 
 struct Answer {
   std::string name;
   RrType type = RrType::a;
   Status status = Status::error;
-  Security security = Security::insecure;
+  Security security = Security::unknown;  // until an answer says otherwise (RELIABILITY item 58)
   std::string why;               // the validator's reason when bogus; the failure otherwise
   std::string canonical_name;    // set when the name is an alias (CNAME followed)
   std::vector<std::vector<std::uint8_t>> rdata;
@@ -68,6 +69,13 @@ class Resolver {
                                           std::string& error);
   virtual ~Resolver() = default;
   virtual boost::asio::awaitable<Answer> lookup(std::string name, RrType type) = 0;
+  // The same with its own deadline (the quick network check of RELIABILITY item 58); a
+  // resolver without deadlines of its own ignores it.
+  virtual boost::asio::awaitable<Answer> lookup_within(std::string name, RrType type,
+                                                       std::chrono::milliseconds deadline) {
+    (void)deadline;
+    return lookup(std::move(name), type);
+  }
   // Lookups sent to libunbound so far (for the benchmark and the report's "DNS queries").
   virtual std::size_t lookups() const = 0;
 };

@@ -16,6 +16,17 @@ bool is_alnum(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
+// RFC 8461 §3.1: sts-ext-value = 1*(%x21-3A / %x3C / %x3E-7E), i.e. visible characters except
+// "=" and ";". A record that breaks it is not a valid record (senders assume no policy).
+bool is_sts_ext_value(std::string_view value) {
+  if (value.empty()) return false;
+  for (char c : value) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b < 0x21 || b > 0x7E || c == '=' || c == ';') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string_view to_string(StsMode mode) {
@@ -42,7 +53,13 @@ std::optional<StsRecord> parse_sts_record(std::string_view txt, std::string& err
       error = "malformed field name '" + std::string(f.name) + "'";
       return std::nullopt;
     }
-    if (f.name != "id") continue;  // extensions are allowed and ignored
+    if (f.name != "id") {  // extensions are allowed and ignored, if well-formed
+      if (!is_sts_ext_value(f.value)) {
+        error = "malformed extension value for '" + std::string(f.name) + "' (RFC 8461 §3.1)";
+        return std::nullopt;
+      }
+      continue;
+    }
     if (record) {
       error = "more than one id";
       return std::nullopt;

@@ -31,11 +31,16 @@ json mx_json(const check::MxFacts& mx) {
   }
   json tlsa = json::array();
   for (const auto& t : mx.tlsa) tlsa.push_back(t.to_string());
+  json dns = {{"a", answer_json(mx.addresses.a)},
+              {"aaaa", answer_json(mx.addresses.aaaa)},
+              {"tlsa", answer_json(mx.tlsa_answer)}};
+  if (mx.tlsa_expanded_answer) dns["tlsa_expanded"] = answer_json(*mx.tlsa_expanded_answer);
   return {{"host", mx.host},
           {"preference", mx.preference},
           {"implicit", mx.implicit},
           {"probed", mx.probed},
-          {"dns", {{"a", answer_json(mx.addresses.a)}, {"aaaa", answer_json(mx.addresses.aaaa)}, {"tlsa", answer_json(mx.tlsa_answer)}}},
+          {"dns", std::move(dns)},
+          {"tlsa_base", mx.tlsa_base.empty() ? mx.host : mx.tlsa_base},
           {"tlsa", std::move(tlsa)},
           {"dane_applies", mx.dane_applies},
           {"addresses", std::move(addresses)}};
@@ -77,7 +82,8 @@ json check_to_json(const check::DomainFacts& f, const check::Assessment& a) {
                         {"scope", x.scope},
                         {"evidence", x.evidence},
                         {"rfc", x.rfc},
-                        {"remedy", x.remedy}});
+                        {"remedy", x.remedy},
+                        {"count", x.count}});
   }
   json rpt = {{"record", f.tls_rpt.record ? json{{"rua", f.tls_rpt.record->rua}} : json()},
               {"error", f.tls_rpt.error.empty() ? json() : json(f.tls_rpt.error)},
@@ -113,6 +119,11 @@ const char* colour_of(check::Verdict v) {
     case check::Verdict::broken: return "\033[31m";
     default: return "\033[36m";
   }
+}
+
+std::string lookup_failed(const dns::Answer& a) {
+  return "lookup failed (" + std::string(dns::to_string(a.status)) +
+         (a.why.empty() ? "" : ": " + a.why) + ")";
 }
 
 std::string address_cell(const smtp::ProbeResult& p) {
@@ -163,16 +174,21 @@ void write_check_text(std::ostream& out, const check::DomainFacts& f, const chec
   if (f.mta_sts.policy) {
     out << "mode " << policy::to_string(f.mta_sts.policy->mode) << ", max_age " << f.mta_sts.policy->max_age << ", mx";
     for (const auto& p : f.mta_sts.policy->mx) out << " " << p;
+  } else if (f.mta_sts.fetch && f.mta_sts.fetch->status == check::FetchStatus::ok) {
+    // Fetched, but the policy does not parse: say why (issue 14 item 24), not "ok".
+    out << "policy invalid: " << f.mta_sts.policy_error;
   } else if (f.mta_sts.fetch) {
     out << "policy not usable: " << check::to_string(f.mta_sts.fetch->status) << " (" << f.mta_sts.fetch->detail << ")";
   } else if (!f.mta_sts.record_error.empty()) {
     out << "record invalid: " << f.mta_sts.record_error;
   } else {
-    out << (f.mta_sts.txt.conclusive() ? "none" : "lookup failed");
+    out << (f.mta_sts.txt.conclusive() ? "none" : lookup_failed(f.mta_sts.txt));
   }
   out << "\n  TLS-RPT     ";
   if (f.tls_rpt.record) {
     for (const auto& r : f.tls_rpt.record->rua) out << r << " ";
+  } else if (!f.tls_rpt.txt.conclusive()) {
+    out << lookup_failed(f.tls_rpt.txt);  // as the JSON says, never "none" (issue 14 item 12)
   } else {
     out << (f.tls_rpt.error.empty() ? "none" : "invalid: " + f.tls_rpt.error);
   }
@@ -188,17 +204,20 @@ void write_check_text(std::ostream& out, const check::DomainFacts& f, const chec
       out << "\nFindings:\n";
       header = true;
     }
-    out << "  [" << check::to_string(x.severity) << "] " << x.id << "  " << x.scope << "\n"
+    out << "  [" << check::to_string(x.severity) << "] " << x.id << "  " << x.scope
+        << (x.count > 1 ? "  (seen " + std::to_string(x.count) + " times)" : "") << "\n"
         << "      " << x.evidence << "\n";
     if (!x.remedy.empty()) out << "      fix: " << x.remedy << (x.rfc != "-" ? " (" + x.rfc + ")" : "") << "\n";
   }
   if (hidden > 0) out << "\n  (" << hidden << " informational finding(s); -v shows them)\n";
-  if (style.verbose) {
-    for (const auto& mx : f.mx) {
-      for (const auto& p : mx.probes) {
-        out << "\n";
-        write_probe_text(out, p, true);
-      }
+  // Each address in depth with -v, and with --sweep (its versions and suites are what was
+  // asked for): the sweep goes to the probe printer with its address (issue 14 item 15).
+  for (const auto& mx : f.mx) {
+    for (std::size_t i = 0; i < mx.probes.size(); ++i) {
+      const smtp::SweepResult* sweep = i < mx.sweeps.size() ? &mx.sweeps[i] : nullptr;
+      if (!style.verbose && sweep == nullptr) continue;
+      out << "\n";
+      write_probe_text(out, mx.probes[i], style.verbose, sweep, false);
     }
   }
 }

@@ -138,8 +138,15 @@ std::string probe_summary(const smtp::ProbeResult& r) {
   return s;
 }
 
+std::string clip_for_text(const std::string& s) {
+  if (s.size() <= kTextField) return s;
+  std::size_t cut = kTextField;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut) + "... [" + std::to_string(s.size() - cut) + " more bytes]";
+}
+
 void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbose,
-                      const smtp::SweepResult* sweep) {
+                      const smtp::SweepResult* sweep, bool standalone) {
   out << probe_summary(r) << "\n";
   out << "  outcome      " << to_string(r.outcome) << " (" << r.detail << ")\n";
   if (!r.banner.empty()) out << "  banner       " << r.banner << "\n";
@@ -156,7 +163,10 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
     out << (t.forward_secrecy ? ", forward secrecy" : ", NO forward secrecy") << "\n";
     if (!t.chain.empty()) {
       const auto& leaf = t.chain.front();
-      out << "  certificate  " << leaf.subject << ", issued by " << leaf.issuer << "\n";
+      // A self-issued certificate's issuer is its subject: print it once (issue 14 item 24).
+      out << "  certificate  " << clip_for_text(leaf.subject) << ", issued by "
+          << (leaf.issuer == leaf.subject ? std::string("itself") : clip_for_text(leaf.issuer))
+          << "\n";
       out << "               valid " << leaf.not_before << " to " << leaf.not_after << ", "
           << leaf.key_type << " " << leaf.key_bits << " bits\n";
       out << "               names:";
@@ -200,6 +210,7 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
     for (const auto& line : r.transcript) out << "    " << line.direction << ": " << line.text << "\n";
     if (r.transcript_dropped > 0) out << "    (" << r.transcript_dropped << " more lines not kept)\n";
   }
+  if (!standalone) return;
   out << "  not checked  " << (sweep != nullptr ? "" : "TLS version/cipher sweep (--sweep), ")
       << "DANE, MTA-STS (probe checks one server; check DOMAIN does the rest)\n";
 }

@@ -20,7 +20,14 @@ nlohmann::json probe_to_json(const smtp::ProbeResult& result, const smtp::SweepR
 // One line a person can act on, e.g. "127.0.1.2:25 (mx.example.test): STARTTLS, TLSv1.3 …".
 std::string probe_summary(const smtp::ProbeResult& result);
 
+// `standalone` false: part of a `check` report, which covers DANE and MTA-STS itself, so the
+// "not checked" line is left out. Server-chosen names (subject, issuer) are printed once and
+// cut at kTextField bytes with a marker; the JSON keeps them whole.
 void write_probe_text(std::ostream& out, const smtp::ProbeResult& result, bool verbose,
-                      const smtp::SweepResult* sweep = nullptr);
+                      const smtp::SweepResult* sweep = nullptr, bool standalone = true);
+
+inline constexpr std::size_t kTextField = 200;
+// `s` cut to kTextField bytes (never inside a UTF-8 sequence) plus "... [N more bytes]".
+std::string clip_for_text(const std::string& s);
 
 }  // namespace intransit::report

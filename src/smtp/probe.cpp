@@ -299,7 +299,7 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   std::string dane_error;
   if (!options_.tlsa.empty() && !options_.offer.handshake_only) {
     dane_usable = tls::attach_tlsa(ssl, options_.tlsa_base.empty() ? options_.server_name : options_.tlsa_base,
-                                   options_.tlsa, dane_error);
+                                   options_.tlsa, dane_error, options_.tlsa_names);
   }
   boost::system::error_code ec;
   co_await tls.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));

@@ -61,6 +61,7 @@ struct ProbeOptions {
   // during the handshake with the TLSA base domain (the MX host name) for names. Empty: none.
   std::vector<dns::Tlsa> tlsa;
   std::string tlsa_base;
+  std::vector<std::string> tlsa_names;  // more DANE-TA reference identifiers (RFC 7672 §3.2.2)
 };
 
 struct TlsFacts {

@@ -112,6 +112,7 @@ Verification verify(X509* leaf, STACK_OF(X509) * chain, const TrustStore& trust,
     return v;
   }
   X509_STORE_CTX_set_purpose(ctx.get(), X509_PURPOSE_SSL_SERVER);
+  X509_STORE_CTX_set_depth(ctx.get(), kMaxVerifyDepth);
   v.trusted = X509_verify_cert(ctx.get()) == 1;
   if (!v.trusted) {
     const int err = X509_STORE_CTX_get_error(ctx.get());

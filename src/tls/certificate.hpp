@@ -36,6 +36,11 @@ struct Verification {
   std::string checked_name;
 };
 
+// RELIABILITY items 18 and 59: at most this many intermediate CAs between the leaf and the
+// trust anchor (OpenSSL's depth; Postfix's smtp_tls_scert_verifydepth default). A longer
+// chain fails verification with "certificate chain too long" instead of being walked.
+inline constexpr int kMaxVerifyDepth = 9;
+
 CertificateFacts describe(X509* cert);
 
 class TrustStore;

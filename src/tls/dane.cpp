@@ -3,15 +3,25 @@
 
 #include <openssl/x509_vfy.h>
 
+#include "tls/certificate.hpp"
+
 namespace intransit::tls {
 
-int attach_tlsa(SSL* ssl, const std::string& base_domain, const std::vector<dns::Tlsa>& records, std::string& error) {
+int attach_tlsa(SSL* ssl, const std::string& base_domain, const std::vector<dns::Tlsa>& records,
+                std::string& error, const std::vector<std::string>& more_names) {
   // SSL_dane_enable needs DANE enabled on the context once; doing it here keeps every context
   // builder free of DANE knowledge (the call is idempotent).
   SSL_CTX_dane_enable(SSL_get_SSL_CTX(ssl));
+  SSL_set_verify_depth(ssl, kMaxVerifyDepth);  // DANE-TA walks the chain too (RELIABILITY item 59)
   if (SSL_dane_enable(ssl, base_domain.c_str()) <= 0) {
     error = "OpenSSL refused to enable DANE";
     return 0;
+  }
+  for (const auto& name : more_names) {
+    if (SSL_add1_host(ssl, name.c_str()) != 1) {
+      error = "OpenSSL refused the reference identifier " + name;
+      return 0;
+    }
   }
   // RFC 7672 §3.1.1: with DANE-EE the name and validity dates of the certificate do not matter.
   SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);

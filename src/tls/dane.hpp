@@ -24,7 +24,10 @@ struct DaneVerification {
 
 // Enables DANE on `ssl` for `base_domain` and adds the usable records. Returns the number
 // added; 0 means no usable record, and the caller skips DANE (the result says why).
-int attach_tlsa(SSL* ssl, const std::string& base_domain, const std::vector<dns::Tlsa>& records, std::string& error);
+// `more_names` are further reference identifiers for DANE-TA (the original MX name when the
+// base domain is its CNAME expansion, RFC 7672 §3.2.2).
+int attach_tlsa(SSL* ssl, const std::string& base_domain, const std::vector<dns::Tlsa>& records,
+                std::string& error, const std::vector<std::string>& more_names = {});
 
 // After the handshake: did the chain match? Valid only if attach_tlsa returned > 0.
 DaneVerification dane_result(SSL* ssl, int usable_records);

@@ -135,6 +135,13 @@ else:
         ours_match = all(a.get("dane", {}).get("matched") for mx in doc["mx"] for a in mx["addresses"])
         check(ours_match == theirs_match,
               f"{which}: DANE match {ours_match} equals posttls-finger -l dane's {theirs_match}")
+        # RFC 7672 §2.2.2 (RELIABILITY item 62): the TLSA base domain of a CNAME'd MX host.
+        bases = {"dane-cname.test": "mx.dane.test", "dane-cname-both.test": "mx.dane.test",
+                 "dane-cname-orig.test": "mail.dane-cname-orig.test",
+                 "dane-cname-insecure.test": "mail.dane-cname-insecure.test"}
+        if which in bases:
+            got = [mx.get("tlsa_base") for mx in doc["mx"]]
+            check(got == [bases[which]], f"{which}: TLSA base domain {got} (expected {bases[which]})")
         records = [a.get("dane", {}).get("matched_record") for mx in doc["mx"] for a in mx["addresses"]]
         if ours_match:
             check(all(r and re.match(r"^[23] [01] 1 [0-9a-f]{64}$", r) for r in records), f"{which}: matched record named: {records}")

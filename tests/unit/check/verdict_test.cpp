@@ -355,5 +355,118 @@ TEST(Verdict, SweepRevealsObsoleteVersionsTheProbeDidNotNegotiate) {
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
 }
 
+// RELIABILITY item 58 (issue 14 item 12): when no nameserver answered at all, the domain is
+// untested for "no-network", with advice about this machine, not a dns-failure of the domain.
+TEST(Verdict, NoNetworkIsUntestedWithAdviceAboutThisMachine) {
+  auto f = domain({});
+  f.mx_answer = answer(dns::RrType::mx, dns::Status::error, dns::Security::unknown);
+  f.no_network = "the first lookup, . NS, failed: timeout (no answer within 5000 ms)";
+  const auto a = assess(f);
+  EXPECT_EQ(a.verdict, Verdict::untested);
+  EXPECT_EQ(a.untested_reason, "no-network");
+  EXPECT_TRUE(has(a, "dns.no-network"));
+  EXPECT_FALSE(has(a, "dns.mx-lookup-failed"));
+  EXPECT_NE(a.summary.find("this machine"), std::string::npos) << a.summary;
+  all_catalogued(a);
+}
+
+// Issue 14 item 12: a failed _mta-sts lookup is its own finding, even when the MX lookup
+// failed too (the verdict then stops early).
+TEST(Verdict, FailedMtaStsLookupIsAFindingEvenWhenMxFails) {
+  auto f = domain({});
+  f.mx_answer = answer(dns::RrType::mx, dns::Status::servfail, dns::Security::unknown);
+  f.mta_sts.txt = answer(dns::RrType::txt, dns::Status::timeout, dns::Security::unknown);
+  auto a = assess(f);
+  EXPECT_EQ(a.verdict, Verdict::untested);
+  EXPECT_TRUE(has(a, "mtasts.record-lookup-failed"));
+  auto ok = domain({mx("mx.example.test", {tls_probe("192.0.2.1:25")})});
+  ok.mta_sts.txt = answer(dns::RrType::txt, dns::Status::servfail, dns::Security::unknown);
+  a = assess(ok);
+  EXPECT_EQ(std::count_if(a.findings.begin(), a.findings.end(),
+                          [](const Finding& x) { return x.id == "mtasts.record-lookup-failed"; }),
+            1);
+}
+
+// Issue 14 item 15: the sweep's suite ratings become findings, not only JSON.
+TEST(Verdict, SweepSuiteRatingsAreFindings) {
+  auto m = mx("mx.example.test", {tls_probe("192.0.2.1:25")});
+  smtp::SweepResult sweep;
+  smtp::VersionSweep v12;
+  v12.version = "TLSv1.2";
+  v12.supported = true;
+  v12.ciphers = {{"ECDHE-RSA-AES256-GCM-SHA384", tls::Rating::good},
+                 {"AES256-GCM-SHA384", tls::Rating::phase_out},
+                 {"ECDHE-RSA-DES-CBC3-SHA", tls::Rating::phase_out},
+                 {"NULL-SHA256", tls::Rating::insufficient}};
+  sweep.versions = {v12};
+  m.sweeps = {sweep};
+  const auto a = assess(domain({m}));
+  const auto find = [&](const std::string& id) {
+    return std::find_if(a.findings.begin(), a.findings.end(),
+                        [&](const Finding& x) { return x.id == id; });
+  };
+  ASSERT_NE(find("tls.suite-phase-out"), a.findings.end());
+  EXPECT_EQ(find("tls.suite-phase-out")->evidence,
+            "accepts TLSv1.2: AES256-GCM-SHA384, ECDHE-RSA-DES-CBC3-SHA (sweep)");
+  ASSERT_NE(find("tls.suite-insufficient"), a.findings.end());
+  EXPECT_EQ(find("tls.suite-insufficient")->evidence, "accepts TLSv1.2: NULL-SHA256 (sweep)");
+  all_catalogued(a);
+}
+
+// Issue 14 item 15: where every TLSA record is unusable, RFC 7672 §2.2 still makes DANE
+// senders insist on TLS: the summary must not say a stripping attacker reads their mail.
+TEST(Verdict, UnusableTlsaSummaryDoesNotPromisePlaintextToStrippers) {
+  auto m = mx("mx.example.test", {tls_probe("192.0.2.1:25")});
+  dns::Tlsa pkix;
+  pkix.usage = 1;
+  pkix.data = {1};
+  m.tlsa = {pkix};
+  m.tlsa_answer.status = dns::Status::answer;
+  m.dane_applies = true;
+  m.probes[0].tls->dane_error = "no usable TLSA record";
+  const auto a = assess(domain({m}));
+  EXPECT_EQ(a.verdict, Verdict::opportunistic);
+  EXPECT_EQ(a.summary.find("strip STARTTLS and read it"), std::string::npos) << a.summary;
+  EXPECT_NE(a.summary.find("DANE senders insist on TLS"), std::string::npos) << a.summary;
+}
+
+// Issue 14 item 24: a finding raised several times in one scope is listed once, with a count.
+TEST(Verdict, RepeatedFindingsAreListedOnceWithACount) {
+  auto p = probe_with(ProbeOutcome::no_starttls, "192.0.2.1:25");
+  p.findings = {"starttls.missing", "smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply",
+                "smtp.bare-lf-in-reply"};
+  const auto a = assess(domain({mx("mx.example.test", {p})}));
+  const auto n = std::count_if(a.findings.begin(), a.findings.end(),
+                               [](const Finding& x) { return x.id == "smtp.bare-lf-in-reply"; });
+  EXPECT_EQ(n, 1);
+  const auto it = std::find_if(a.findings.begin(), a.findings.end(),
+                               [](const Finding& x) { return x.id == "smtp.bare-lf-in-reply"; });
+  ASSERT_NE(it, a.findings.end());
+  EXPECT_EQ(it->count, 3U);
+}
+
+// Issue 14 item 14 (RFC 7672 §2.2.2): DANE through a CNAME'd MX host uses the expanded name's
+// TLSA records and says so.
+TEST(Verdict, DaneThroughAnAliasNamesTheExpandedBase) {
+  auto m = mx("mail.example.test", {tls_probe("192.0.2.1:25")});
+  m.addresses.a.canonical_name = "mx.provider.test";
+  m.tlsa_base = "mx.provider.test";
+  with_dane(m, true);
+  const auto a = assess(domain({m}));
+  EXPECT_EQ(a.verdict, Verdict::enforced);
+  EXPECT_TRUE(has(a, "dane.cname-expanded"));
+  all_catalogued(a);
+}
+
+// Issue 14 item 15: the finding catalogue cites the RFC section that states each rule (RFC 9325
+// replaced RFC 7525; RFC 7525 §3.2 is "Strict TLS", not forward secrecy).
+TEST(Finding, RfcReferencesNameTheRule) {
+  EXPECT_EQ(make_finding("tls.no-forward-secrecy", "", "").rfc, "RFC 9325 §4.1, §6.3");
+  EXPECT_EQ(make_finding("tls.obsolete-version", "", "").rfc, "RFC 8996 §4, §5");
+  EXPECT_EQ(make_finding("cert.name-mismatch", "", "").rfc, "RFC 9525 §6.3");
+  EXPECT_EQ(make_finding("smtp.requiretls", "", "").rfc, "RFC 8689 §2");
+  EXPECT_TRUE(catalogued("cert.chain-too-long"));
+}
+
 }  // namespace
 }  // namespace intransit::check

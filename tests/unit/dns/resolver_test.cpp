@@ -1,9 +1,13 @@
 // resolver_test.cpp — creating the libunbound resolver: the default root trust anchor loads
 // (dns-root-data), and options it cannot use are clear errors at start, not failed lookups
-// later. No query is sent: lookups are exercised against the lab (tests/integration).
+// later. Lookups are exercised against the lab (tests/integration); the one query sent here goes
+// to a loopback address where nothing listens.
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+
+#include <fstream>
 
 #include "dns/resolver.hpp"
 
@@ -43,6 +47,62 @@ TEST(Resolver, MissingRootHintsIsAnError) {
   options.root_hints = "/nonexistent/root.hints";
   EXPECT_EQ(Resolver::create(io.get_executor(), options, error), nullptr);
   EXPECT_FALSE(error.empty());
+}
+
+std::string temp_file(const std::string& name, const std::string& content) {
+  const std::string path = ::testing::TempDir() + "intransit-resolver-" + name;
+  std::ofstream(path) << content;
+  return path;
+}
+
+// Issue 14 item 12: a garbage --trust-anchor is a usage error at start, like a garbage
+// --ca-file, not a resolver that silently validates nothing.
+TEST(Resolver, GarbageTrustAnchorIsAnError) {
+  boost::asio::io_context io;
+  for (const std::string content :
+       {"", "this is not a trust anchor\n", ". IN DS 20326 8 2 nothex!\n"}) {
+    std::string error;
+    ResolverOptions options;
+    options.trust_anchor = temp_file("anchor", content);
+    EXPECT_EQ(Resolver::create(io.get_executor(), options, error), nullptr) << content;
+    EXPECT_NE(error.find("trust anchor"), std::string::npos) << error;
+  }
+}
+
+// Issue 14 item 12: root hints without an NS record would make libunbound fall back to the
+// real root servers' addresses; that is a usage error too.
+TEST(Resolver, EmptyRootHintsAreAnError) {
+  boost::asio::io_context io;
+  for (const std::string content : {"", "; only a comment\n"}) {
+    std::string error;
+    ResolverOptions options;
+    options.root_hints = temp_file("hints", content);
+    EXPECT_EQ(Resolver::create(io.get_executor(), options, error), nullptr) << content;
+    EXPECT_NE(error.find("root hints"), std::string::npos) << error;
+  }
+}
+
+// RELIABILITY item 58: a lookup that got no answer has DNSSEC status unknown, never insecure.
+// The root hints point at a loopback address where nothing listens.
+TEST(Resolver, FailedLookupHasUnknownDnssecStatus) {
+  boost::asio::io_context io;
+  std::string error;
+  ResolverOptions options;
+  options.root_hints =
+      temp_file("dead-hints", ". 3600 IN NS a.dead.\na.dead. 3600 IN A 127.77.77.77\n");
+  options.deadline = std::chrono::milliseconds(3000);
+  auto resolver = Resolver::create(io.get_executor(), options, error);
+  ASSERT_NE(resolver, nullptr) << error;
+  Answer answer;
+  boost::asio::co_spawn(io, resolver->lookup("example.test", RrType::mx),
+                        [&](std::exception_ptr e, Answer a) {
+                          if (e) std::rethrow_exception(e);
+                          answer = std::move(a);
+                        });
+  io.run();
+  EXPECT_FALSE(answer.conclusive());
+  EXPECT_EQ(answer.security, Security::unknown) << to_string(answer.status) << " " << answer.why;
+  EXPECT_EQ(to_string(answer.security), "unknown");
 }
 
 }  // namespace

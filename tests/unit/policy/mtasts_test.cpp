@@ -26,6 +26,28 @@ TEST(StsRecord, RejectsBadIds) {
   EXPECT_FALSE(parse_sts_record("id=a; v=STSv1", error));
 }
 
+// Issue 14 item 13: extension values and names follow RFC 8461 §3.1's grammar
+// (sts-ext-value = 1*(%x21-3A / %x3C / %x3E-7E), sts-ext-name = (ALPHA / DIGIT)
+// *31(ALPHA / DIGIT / "_" / "-" / ".")); a record that breaks it is invalid, so senders assume
+// no policy.
+TEST(StsRecord, ExtensionGrammarRfc8461Section31) {
+  std::string error;
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x=", error));  // empty value
+  EXPECT_NE(error.find("extension"), std::string::npos) << error;
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x==", error));  // "=" is not allowed
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x=a=b", error));
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x=a b", error));  // SP
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x=a\x7f", error));
+  EXPECT_FALSE(parse_sts_record(std::string("v=STSv1; id=a; x=a\x01"), error));
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; _x=1", error));  // name must start alnum
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; " + std::string(33, 'n') + "=1", error));
+  EXPECT_FALSE(parse_sts_record("v=STSv1; id=a; x\xc3\xa9=1", error));
+  EXPECT_TRUE(parse_sts_record("v=STSv1; id=a; " + std::string(32, 'n') + "=1", error)) << error;
+  EXPECT_TRUE(
+      parse_sts_record("v=STSv1; id=a; ext.v-1_x=!\"#$%&'()*+,-./09:<>?@AZ[]^_`az{|}~", error))
+      << error;
+}
+
 TEST(StsRecord, SelectionNeedsExactlyOne) {
   std::string error;
   EXPECT_FALSE(select_sts_record({"v=spf1 -all", "hello"}, error));

@@ -80,3 +80,26 @@ TEST(Findings, HandshakeOnlyFactsRaiseNothing) {
   add_fact_findings(r);
   EXPECT_TRUE(r.findings.empty());
 }
+
+namespace {
+
+// Issue 14 item 24: an id the dialogue raised for several replies is listed once.
+TEST(Findings, RepeatedIdsAreListedOnce) {
+  ProbeResult r;
+  r.outcome = ProbeOutcome::no_starttls;
+  r.findings = {"smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply", "smtp.unsolicited-data",
+                "smtp.bare-lf-in-reply"};
+  add_fact_findings(r);
+  EXPECT_EQ(r.findings, (std::vector<std::string>{"smtp.bare-lf-in-reply", "smtp.unsolicited-data",
+                                                  "starttls.missing"}));
+}
+
+// RELIABILITY item 59: a chain over the verify depth is its own finding, not "untrusted".
+TEST(Findings, ChainTooLong) {
+  auto r = tls_result("TLSv1.3", false, X509_V_ERR_CERT_CHAIN_TOO_LONG, true);
+  add_fact_findings(r);
+  EXPECT_TRUE(has(r, "cert.chain-too-long"));
+  EXPECT_FALSE(has(r, "cert.untrusted"));
+}
+
+}  // namespace
