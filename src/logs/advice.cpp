@@ -40,6 +40,15 @@ Advice advise(const std::string& domain, const DomainTally& t, const Published& 
     block(a, Policy::encrypt, plaintext, t.plaintext_samples);
     return a;
   }
+  // An MX that takes mail only in plaintext (check: partial or plaintext): the deliveries so far
+  // may all have gone to the MX with TLS, but "encrypt" defers whenever mail falls back to it.
+  if (published.audited && (published.verdict == "partial" || published.verdict == "plaintext")) {
+    a.proposal = Policy::none;
+    a.reason = "some MX of the domain takes mail only in plaintext (check: " + published.verdict +
+               "): encrypt would defer whenever mail falls back to it";
+    block(a, Policy::encrypt, 0, {});
+    return a;
+  }
   if (unverified + verified == 0) {
     a.proposal = Policy::none;
     a.reason = "the log does not say how any delivery was protected";

@@ -236,7 +236,12 @@ bool follow_input(const std::string& path, LogParser& parser, const EmitDelivery
       if (now.st_ino != current.st_ino || now.st_dev != current.st_dev) {
         const int fresh = open(path.c_str(), O_RDONLY | O_CLOEXEC);
         if (fresh >= 0) {
-          splitter.finish();  // the old file is read to its end
+          // The old file is read to its end: the MTA may have written to it after our last read.
+          ssize_t rest = 0;
+          while ((rest = read(fd, buf.data(), buf.size())) > 0 || (rest < 0 && errno == EINTR)) {
+            if (rest > 0) splitter.push(buf.data(), static_cast<std::size_t>(rest));
+          }
+          splitter.finish();
           close(fd);
           fd = fresh;
           fstat(fd, &current);

@@ -327,7 +327,7 @@ TEST(Advice, StrongestPolicyTheEvidenceSupports) {
   add("mixed.test", Protection::plaintext, "D2");
   add("opportunistic.test", Protection::encrypted_unverified, "E1");
   Published dane{true, true, false, "enforced"}, sts{true, false, true, "enforced"},
-      none{true, false, false, "partial"};
+      none{true, false, false, "opportunistic"};
   const auto& t = tally.domains();
   EXPECT_EQ(advise("dane.test", t.at("dane.test"), dane).proposal, Policy::dane_only);
   EXPECT_EQ(advise("mtasts.test", t.at("mtasts.test"), sts).proposal, Policy::secure);
