@@ -100,7 +100,7 @@ check(r.returncode == 2, "--since with a word that is not a time is a usage erro
 random.seed(19)
 garbage = os.path.join(tmp, "garbage")
 with open(garbage, "wb") as f:
-    f.write(bytes(random.getrandbits(8) for _ in range(1 << 20)))
+    f.write(random.randbytes(1 << 20))
 r = run("--format", "json", garbage)
 recs = records(r)
 check(r.returncode == 3 and recs[-1]["deliveries"] == 0, f"garbage: no delivery, exit 3 (got {r.returncode})")
