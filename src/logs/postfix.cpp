@@ -43,12 +43,15 @@ PostfixReader::PostfixReader(std::size_t max_pending) : pending_(max_pending) {}
 LineUse PostfixReader::feed(const SyslogLine& line, std::string_view raw, bool tls_logged,
                             const EmitDelivery& emit) {
   if (!is_postfix_program(line.program)) return LineUse::ignored;
+  const bool tls = is_postfix_tls_line(line.message);
+  // Most lines are smtpd, cleanup and qmgr lines: rejected before a join key is built.
+  if (!tls && line.message.find(": to=<") == std::string_view::npos) return LineUse::ignored;
   key_.assign(line.host);
   key_ += '\0';
   key_.append(line.program);
   key_ += '\0';
   key_.append(line.pid);
-  if (is_postfix_tls_line(line.message)) return feed_tls(line, raw);
+  if (tls) return feed_tls(line, raw);
   return feed_delivery(line, raw, tls_logged, emit);
 }
 

@@ -262,10 +262,17 @@ void append_json_string(std::string& out, std::string_view raw) {
   std::string escaped;
   const std::string_view s = text::is_plain_printable(raw) ? raw : (escaped = text::printable(raw));
   out += '"';
-  for (const char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
+  // Runs without a quote or backslash are appended whole (this loop was a sixth of the CPU time
+  // when it appended byte by byte).
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '"' || s[i] == '\\') {
+      out.append(s.data() + start, i - start);
+      out += '\\';
+      start = i;
+    }
   }
+  out.append(s.data() + start, s.size() - start);
   out += '"';
 }
 
