@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/check_command.hpp"
+#include "cli/outbound_command.hpp"
 #include "cli/probe_command.hpp"
 #include "cli/sink_command.hpp"
 #include "cli/strip_proxy_command.hpp"
@@ -35,6 +36,8 @@ int run(int argc, char** argv) {
   const auto sink = intransit::cli::add_sink_command(app, sink_args);
   intransit::cli::StripProxyArgs strip_args;
   auto* strip = intransit::cli::add_strip_proxy_command(app, strip_args);
+  intransit::cli::OutboundArgs outbound_args;
+  auto* outbound = intransit::cli::add_outbound_command(app, outbound_args);
   if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
     std::cerr << "intransit: " << *unknown << "\n";
     return kExitUsage;
@@ -60,6 +63,7 @@ int run(int argc, char** argv) {
   if (sink.report->parsed()) return intransit::cli::run_sink_report(sink_args);
   if (sink.sink->parsed()) return intransit::cli::run_sink(sink_args);
   if (strip->parsed()) return intransit::cli::run_strip_proxy(strip_args);
+  if (outbound->parsed()) return intransit::cli::run_outbound(outbound_args);
   return kExitUsage;
 }
 

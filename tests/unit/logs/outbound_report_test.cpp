@@ -1,0 +1,53 @@
+// outbound_report_test.cpp — the fast JSON Lines writer of `outbound` deliveries gives the same
+// record as the nlohmann tree (report/outbound_report.hpp), hostile bytes included
+// (RELIABILITY.md item 51: a log line that is not UTF-8 still gives valid JSON); the number
+// format of the text summary.
+#include <gtest/gtest.h>
+
+#include "report/outbound_report.hpp"
+
+namespace intransit::report {
+namespace {
+
+logs::Delivery sample() {
+  logs::Delivery d;
+  d.time = 1796216470;
+  d.micros = 12;
+  d.time_known = true;
+  d.host = "mx";
+  d.queue_id = "4AbC";
+  d.recipient_domain = "example.org";
+  d.relay_host = "mx.example.org";
+  d.relay_address = "192.0.2.1";
+  d.relay_port = 25;
+  d.protection = logs::Protection::verified;
+  d.tls_version = "TLSv1.3";
+  d.tls_cipher = "TLS_AES_256_GCM_SHA384";
+  d.tls_trust = "Verified";
+  d.lines = {"a \"quoted\" \\ line", std::string("nul \0 and \xff\xfe bytes\x1b[31m", 23)};
+  return d;
+}
+
+TEST(OutboundReport, FastJsonLineEqualsTheTree) {
+  auto d = sample();
+  EXPECT_EQ(nlohmann::json::parse(delivery_to_json_line(d)), delivery_to_json(d));
+  d.time_known = false;
+  d.relay_port = 0;
+  d.tls_version.clear();
+  d.tls_trust.clear();
+  d.protection = logs::Protection::plaintext;
+  d.recipient_domain = "\xc3\x28.example";  // invalid UTF-8
+  const auto line = delivery_to_json_line(d);
+  EXPECT_EQ(nlohmann::json::parse(line), delivery_to_json(d));
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+TEST(OutboundReport, Thousands) {
+  EXPECT_EQ(thousands(0), "0");
+  EXPECT_EQ(thousands(999), "999");
+  EXPECT_EQ(thousands(12345), "12,345");
+  EXPECT_EQ(thousands(1234567), "1,234,567");
+}
+
+}  // namespace
+}  // namespace intransit::report
