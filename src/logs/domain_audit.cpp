@@ -1,6 +1,5 @@
-// domain_audit.cpp — see domain_audit.hpp. The same audit `check` runs (check::audit_domain,
-// check::assess), driven by a fixed number of workers that each take the next domain, so a log
-// naming thousands of domains is audited politely.
+// domain_audit.cpp — see domain_audit.hpp. The audit engine `check` uses (check::Engine), with
+// its bound on audits in flight, so a log naming thousands of domains is audited politely.
 #include "logs/domain_audit.hpp"
 
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
@@ -9,50 +8,42 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
-#include "check/audit.hpp"
-#include "check/verdict.hpp"
-#include "tls/client_context.hpp"
+#include "check/engine.hpp"
 
 namespace intransit::logs {
 
 namespace asio = boost::asio;
 
+namespace {
+// A coroutine's parameters live in its frame (a lambda's captures would not): hence a function.
+asio::awaitable<void> audit_into(check::Engine& engine, std::string domain, check::DomainReport& slot) {
+  slot = co_await engine.audit(std::move(domain));
+}
+}  // namespace
+
 std::optional<std::map<std::string, Published>> audit_domains(
     const std::vector<std::string>& domains, const AuditSetup& setup, std::string& error) {
-  const auto trust = tls::TrustStore::load(setup.ca_file, error);
-  if (!trust) return std::nullopt;
-  asio::io_context io;
-  dns::ResolverOptions resolver_options;
-  resolver_options.forward = setup.resolver;
-  resolver_options.root_hints = setup.root_hints;
-  resolver_options.trust_anchor = setup.trust_anchor;
-  resolver_options.deadline = setup.dns_timeout;
-  auto resolver = dns::Resolver::create(io.get_executor(), resolver_options, error);
-  if (!resolver) return std::nullopt;
-  check::AuditOptions options;
-  options.resolver = resolver.get();
-  options.trust = trust;
-  options.tls_context = tls::make_client_context(tls::TlsOffer{});
+  check::EngineOptions options;
+  options.dns.forward = setup.resolver;
+  options.dns.root_hints = setup.root_hints;
+  options.dns.trust_anchor = setup.trust_anchor;
+  options.dns.deadline = setup.dns_timeout;
+  options.ca_file = setup.ca_file;
   options.helo_name = setup.helo;
   options.deadlines.total = setup.timeout;
-
-  std::vector<check::DomainFacts> facts(domains.size());
-  std::size_t next = 0;
-  // Each worker audits the next domain not yet taken until none is left.
-  const auto worker = [&]() -> asio::awaitable<void> {
-    while (next < domains.size()) {
-      const std::size_t i = next++;
-      co_await check::audit_domain(domains[i], options, facts[i]);
-    }
-  };
-  const std::size_t workers =
-      std::min<std::size_t>(std::max<std::size_t>(setup.concurrency, 1), domains.size());
-  for (std::size_t w = 0; w < workers; ++w) asio::co_spawn(io, worker(), asio::detached);
+  options.max_audits_in_flight = std::max<std::size_t>(setup.concurrency, 1);  // polite to a log's many domains
+  asio::io_context io;
+  const auto engine = check::Engine::create(io.get_executor(), options, error);
+  if (!engine) return std::nullopt;
+  std::vector<check::DomainReport> reports(domains.size());
+  for (std::size_t i = 0; i < domains.size(); ++i) {
+    asio::co_spawn(io, audit_into(*engine, domains[i], reports[i]), asio::detached);
+  }
   io.run();
 
   std::map<std::string, Published> out;
   for (std::size_t i = 0; i < domains.size(); ++i) {
-    const auto assessment = check::assess(facts[i]);
+    const auto& assessment = reports[i].assessment;
     Published p;
     p.audited = true;
     p.verdict = std::string(check::to_string(assessment.verdict));
