@@ -49,12 +49,13 @@ PROBE = {"schema": "intransit.probe/1", "address": "127.0.1.2:25", "server_name"
                  "forward_secrecy": True},
          "certificate": {"chain": [CERT], "trusted": True, "verify_error": None, "verify_error_depth": 0,
                          "checked_name": "mx.example.test", "name_matches": True},
-         "dane": None, "findings": ["tls.obsolete-version"], "transcript": ["S: 220 mx.example.test ESMTP", "C: EHLO x"],
+         "dane": None, "findings": [{"id": "tls.obsolete-version", "severity": "medium", "scope": "ip:mx.example.test/127.0.1.2:25",
+                                     "evidence": "TLSv1.1 AES128-SHA", "rfc": "RFC 8996 §2", "remedy": "Disable TLS 1.0 and 1.1."}], "transcript": ["S: 220 mx.example.test ESMTP", "C: EHLO x"],
          "transcript_dropped": 0, "elapsed_ms": 12, "bytes_read": 300}
 FINDING = {"id": "dane.matched", "severity": "info", "scope": "ip:mx.example.test/127.0.1.2", "evidence": "3 1 1 matched",
            "rfc": "RFC 7672 §3", "remedy": "The presented certificate matched a TLSA record."}
 ADDRESS = {k: v for k, v in PROBE.items() if k != "schema"}
-ADDRESS.update(ip="127.0.1.2", findings=[FINDING],
+ADDRESS.update(ip="127.0.1.2", findings=[FINDING, dict(FINDING, id="mx.untested", scope="ip:/127.0.1.2:25", rfc=None)],
                dane={"usable_records": 1, "matched": True, "matched_record": "3 1 1 ab", "matched_depth": 0, "error": None})
 CHECK = {"schema": "intransit.check/1", "domain": "example.test", "verdict": "enforced", "enforced_by": ["dane"],
          "untested_reason": None, "summary": "Mail to example.test is protected.", "null_mx": False,
@@ -175,6 +176,8 @@ INVALID = {
     "check: DNS answer status 'refused'": (CHECK, setitem(["mx", 0, "dns", "a", "status"], "refused")),
     "check: domain with a trailing dot": (CHECK, setitem(["domain"], "example.test.")),
     "probe: no `outcome`": (PROBE, delitem(["outcome"])),
+    "probe: findings as strings (objects everywhere)": (PROBE, setitem(["findings"], ["tls.obsolete-version"])),
+    "probe: no `dane` (null when DANE does not apply, never absent)": (PROBE, delitem(["dane"])),
     "probe: tls_version-like `tls` string instead of object": (PROBE, setitem(["tls"], "TLSv1.3")),
     "probe: --sweep `versions` without the other sweep fields": (PROBE, setitem(["versions"], {"TLSv1.3": True})),
     "trace: hop verdict 'encrypted'": (TRACE, setitem(["hops", 0, "verdict"], "encrypted")),
