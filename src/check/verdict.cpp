@@ -500,6 +500,13 @@ class Judge {
 
 }  // namespace
 
+std::vector<Finding> probe_findings(const smtp::ProbeResult& probe, const std::string& scope) {
+  std::vector<Finding> out;
+  for (const auto& id : probe.findings)
+    out.push_back(make_finding(id, scope, probe_evidence(probe, id)));
+  return out;
+}
+
 Assessment assess(const DomainFacts& facts) { return Judge(facts).run(); }
 
 }  // namespace intransit::check

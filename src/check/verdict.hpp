@@ -35,4 +35,8 @@ Assessment assess(const DomainFacts& facts);
 enum class AddressState : std::uint8_t { tls, plaintext, untested };
 AddressState address_state(const smtp::ProbeResult& probe);
 
+// The probe's own findings (smtp/findings.cpp ids) as catalogue findings with their evidence, for
+// `scope` ("ip:<host>/<address>"): the one shape `findings` has in every JSON document.
+std::vector<Finding> probe_findings(const smtp::ProbeResult& probe, const std::string& scope);
+
 }  // namespace intransit::check

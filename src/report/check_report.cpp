@@ -21,12 +21,23 @@ json answer_json(const dns::Answer& a) {
   return j;
 }
 
-json mx_json(const check::MxFacts& mx) {
+// The assessment's findings about one address (scope "ip:<host>/<address>"): the probe's own and
+// those the audit adds (dane.matched, mx.untested, ...), in the domain list's shape and order.
+json address_findings(const std::vector<check::Finding>& findings, const std::string& scope) {
+  json out = json::array();
+  for (const auto& f : findings) {
+    if (f.scope == scope) out.push_back(finding_to_json(f));
+  }
+  return out;
+}
+
+json mx_json(const check::MxFacts& mx, const std::vector<check::Finding>& findings) {
   json addresses = json::array();
   for (std::size_t i = 0; i < mx.probes.size(); ++i) {
     json a = probe_to_json(mx.probes[i], i < mx.sweeps.size() ? &mx.sweeps[i] : nullptr);
     a.erase("schema");
     a["ip"] = mx.addresses.ips[i];
+    a["findings"] = address_findings(findings, "ip:" + mx.host + "/" + mx.probes[i].address);
     addresses.push_back(std::move(a));
   }
   json tlsa = json::array();
@@ -74,17 +85,9 @@ json sts_json(const check::StsFacts& s) {
 
 json check_to_json(const check::DomainFacts& f, const check::Assessment& a) {
   json mx = json::array();
-  for (const auto& m : f.mx) mx.push_back(mx_json(m));
+  for (const auto& m : f.mx) mx.push_back(mx_json(m, a.findings));
   json findings = json::array();
-  for (const auto& x : a.findings) {
-    findings.push_back({{"id", x.id},
-                        {"severity", check::to_string(x.severity)},
-                        {"scope", x.scope},
-                        {"evidence", x.evidence},
-                        {"rfc", x.rfc},
-                        {"remedy", x.remedy},
-                        {"count", x.count}});
-  }
+  for (const auto& x : a.findings) findings.push_back(finding_to_json(x));
   json rpt = {{"record", f.tls_rpt.record ? json{{"rua", f.tls_rpt.record->rua}} : json()},
               {"error", f.tls_rpt.error.empty() ? json() : json(f.tls_rpt.error)},
               {"dns", answer_json(f.tls_rpt.txt)}};

@@ -2,6 +2,7 @@
 // by the probe (core/text.hpp), so the JSON is always valid UTF-8.
 #include "report/probe_report.hpp"
 
+#include "check/verdict.hpp"
 #include "core/text.hpp"
 
 namespace intransit::report {
@@ -63,8 +64,29 @@ void add_sweep(nlohmann::json& j, const smtp::SweepResult& sweep) {
   j["sweep_deferrals"] = deferrals;
 }
 
+// Every finding about this address, scoped like check's ("ip:<name>/<address>").
+nlohmann::json findings_to_json(const smtp::ProbeResult& r) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& f : check::probe_findings(r, "ip:" + r.server_name + "/" + r.address))
+    out.push_back(finding_to_json(f));
+  return out;
+}
+
 }  // namespace
 
+nlohmann::json finding_to_json(const check::Finding& f) {
+  // The catalogue writes "-" for "no RFC section"; the contract says null (issue 15 §3).
+  const bool no_rfc = f.rfc.empty() || f.rfc == "-";
+  return {{"id", f.id},
+          {"severity", check::to_string(f.severity)},
+          {"scope", f.scope},
+          {"evidence", f.evidence},
+          {"rfc", no_rfc ? nlohmann::json() : nlohmann::json(f.rfc)},
+          {"remedy", f.remedy},
+          {"count", f.count}};
+}
+
+// `dane` is null unless DANE applied: a contract field is present, never absent (issue 15 §3).
 nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult* sweep) {
   nlohmann::json j = {{"schema", kProbeSchema},
                       {"address", r.address},
@@ -76,7 +98,8 @@ nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult
                       {"starttls", r.starttls_offered},
                       {"elapsed_ms", r.elapsed.count()},
                       {"bytes_read", r.bytes_read},
-                      {"findings", r.findings}};
+                      {"findings", findings_to_json(r)},
+                      {"dane", nullptr}};
   j["capabilities"] = r.capabilities ? caps_to_json(*r.capabilities) : nlohmann::json();
   j["capabilities_tls"] = r.capabilities_tls ? caps_to_json(*r.capabilities_tls) : nlohmann::json();
   if (r.tls) {
@@ -102,7 +125,11 @@ nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult
                    {"matched_depth", t.dane->matched_depth},
                    {"error", t.dane->error.empty() ? nlohmann::json() : nlohmann::json(t.dane->error)}};
     } else if (!t.dane_error.empty()) {
-      j["dane"] = {{"usable_records", 0}, {"matched", false}, {"error", t.dane_error}};
+      j["dane"] = {{"usable_records", 0},
+                   {"matched", false},
+                   {"matched_record", nullptr},
+                   {"matched_depth", -1},
+                   {"error", t.dane_error}};
     }
   } else {
     j["tls"] = nullptr;

@@ -7,12 +7,17 @@
 #include <ostream>
 #include <vector>
 
+#include "check/finding.hpp"
 #include "smtp/probe.hpp"
 #include "smtp/sweep.hpp"
 
 namespace intransit::report {
 
 inline constexpr const char* kProbeSchema = "intransit.probe/1";
+
+// A finding in every JSON document: {id, severity, scope, evidence, rfc, remedy}; `rfc` is null
+// when no RFC section applies (never "-" or "").
+nlohmann::json finding_to_json(const check::Finding& finding);
 
 // `sweep` adds the fields of `probe --sweep` (versions, ciphers, server_order, ...).
 nlohmann::json probe_to_json(const smtp::ProbeResult& result, const smtp::SweepResult* sweep = nullptr);

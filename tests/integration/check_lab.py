@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import lab_env  # tests/integration/lab_env.py
+import schema_check  # tests/integration/schema_check.py: docs/schema (issue 15 §3)
 
 state, intransit, which = sys.argv[1:4]
 env, ns = lab_env.load(state)
@@ -39,6 +40,8 @@ def run_check(domains, *extra):
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**env, "PATH": env.get("PATH", "")})
     docs = [json.loads(line) for line in run.stdout.splitlines() if line.strip()] if len(domains) > 1 else \
         ([json.loads(run.stdout)] if run.stdout.strip() else [])
+    for doc in docs:
+        schema_check.validate(doc)
     return run, docs
 
 
@@ -132,7 +135,7 @@ else:
         pf = subprocess.run(ns + ["posttls-finger", "-c", "-l", "dane", which], capture_output=True, text=True,
                             timeout=60, env={**env, "MAIL_CONFIG": env["INTRANSIT_LAB_MAIL_CONFIG"]})
         theirs_match = "Verified TLS connection established" in pf.stdout
-        ours_match = all(a.get("dane", {}).get("matched") for mx in doc["mx"] for a in mx["addresses"])
+        ours_match = all((a["dane"] or {}).get("matched") for mx in doc["mx"] for a in mx["addresses"])
         check(ours_match == theirs_match,
               f"{which}: DANE match {ours_match} equals posttls-finger -l dane's {theirs_match}")
         # RFC 7672 §2.2.2 (RELIABILITY item 62): the TLSA base domain of a CNAME'd MX host.
@@ -142,7 +145,7 @@ else:
         if which in bases:
             got = [mx.get("tlsa_base") for mx in doc["mx"]]
             check(got == [bases[which]], f"{which}: TLSA base domain {got} (expected {bases[which]})")
-        records = [a.get("dane", {}).get("matched_record") for mx in doc["mx"] for a in mx["addresses"]]
+        records = [(a["dane"] or {}).get("matched_record") for mx in doc["mx"] for a in mx["addresses"]]
         if ours_match:
             check(all(r and re.match(r"^[23] [01] 1 [0-9a-f]{64}$", r) for r in records), f"{which}: matched record named: {records}")
 

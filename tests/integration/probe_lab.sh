@@ -28,6 +28,7 @@ echo "$json" | head -c 4000; echo
 python3 - "$expect" <<PY || exit 1
 import json, sys
 r = json.loads('''$json''')
+sys.path.insert(0, "$(dirname "$0")"); import schema_check; schema_check.validate(r)  # docs/schema (issue 15 §3)
 assert r["schema"] == "intransit.probe/1", r["schema"]
 tls = r.get("tls") or {}
 cert = r.get("certificate") or {}
@@ -36,7 +37,7 @@ facts = {
     "version": tls.get("version"), "trusted": str(cert.get("trusted")),
     "name_matches": str(cert.get("name_matches")),
     "verify_error": (cert.get("verify_error") or "").replace(" ", "_"), "banner": r["banner"],
-    "findings": ",".join(sorted(r["findings"])),
+    "findings": ",".join(sorted(f["id"] for f in r["findings"])),
 }
 bad = []
 for want in sys.argv[1].split():

@@ -412,6 +412,7 @@ def report(store):
     r = subprocess.run([INTRANSIT, "sink", "report", "--store", store, "--format", "json"], capture_output=True, text=True)
     check(r.returncode == 1, f"report: exit 1 for a sender that falls back ({r.returncode})")
     doc = json.loads(r.stdout)
+    import schema_check; schema_check.validate(doc)  # tests/integration/schema_check.py: docs/schema (issue 15 §3)
     check(doc["schema"] == "intransit.sink-report/1", "report: schema")
     sender = doc["senders"][0]
     check(sender["client"] == "127.0.0.1" and sender["verdict"] == "plaintext-fallback", f"report: verdict {sender['verdict']}")

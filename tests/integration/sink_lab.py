@@ -24,6 +24,7 @@ import time
 from checklist import check, exit_status, failures  # tests/integration/checklist.py
 
 import lab_env  # tests/integration/lab_env.py
+import schema_check
 
 state, intransit = sys.argv[1:3]
 env, ns = lab_env.load(state)
@@ -132,7 +133,7 @@ def main():
     # 2. What the report says about each sender.
     run = subprocess.run([intransit, "sink", "report", "--store", store, "--format", "json"], capture_output=True, text=True)
     check(run.returncode == 1, f"report: exit 1, some sender is weak ({run.returncode})")
-    report = {s["client"]: s for s in json.loads(run.stdout)["senders"]}
+    report = {s["client"]: s for s in schema_check.validate(json.loads(run.stdout))["senders"]}  # tests/integration/schema_check.py: docs/schema (issue 15 §3)
     ids = {c: {b["id"] for b in s["behaviours"]} for c, s in report.items()}
     verdict = {c: s["verdict"] for c, s in report.items()}
     may, encrypt, dane, verify, sts = (SENDERS[x] for x in ("may", "encrypt", "dane", "verify", "mta-sts"))
@@ -164,7 +165,7 @@ def main():
     check(swaks_outcome.get("handshake-fails") is False, "swaks: gave up after the failed handshake (no retry)")
 
     # 3. The strip-proxy read the opportunistic sender's message, and nothing from "encrypt".
-    captures = [json.loads(l) for l in open(capture)] if os.path.exists(capture) else []
+    captures = [schema_check.validate(json.loads(l)) for l in open(capture)] if os.path.exists(capture) else []
     mine = [c for c in captures if c["mail_from"] == "may@lab.test"]
     check(len(mine) == 1 and mine[0]["starttls_removed"] and queued[("may", "stripped")][1] in mine[0]["headers"],
           "strip-proxy: captured the may sender's message, headers and all, with STARTTLS removed")

@@ -27,6 +27,7 @@ ALL13 = "TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256:TLS_AES_128_GCM_SHA
 out = subprocess.run(ns + [intransit, "probe", addr, "--name", name, "--ca-file", env["INTRANSIT_CA_FILE"],
                            "--sweep", "--format", "json"], capture_output=True, text=True)
 r = json.loads(out.stdout)
+import schema_check; schema_check.validate(r)  # tests/integration/schema_check.py: docs/schema (issue 15 §3)
 failures = []
 
 

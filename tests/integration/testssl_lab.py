@@ -17,6 +17,7 @@ addr, name = {"modern": ("127.0.1.2", "mx.opportunistic.test"), "legacy": ("127.
 probe = json.loads(subprocess.run(ns + [intransit, "probe", addr, "--name", name, "--sweep", "--format", "json",
                                         "--ca-file", env["INTRANSIT_CA_FILE"]],
                                   capture_output=True, text=True).stdout)
+import schema_check; schema_check.validate(probe)  # tests/integration/schema_check.py: docs/schema (issue 15 §3)
 if "versions" not in probe:
     print(f"no sweep: the probe ended {probe['outcome']}: {probe['detail']}")
     sys.exit(1)

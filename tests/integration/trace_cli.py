@@ -11,6 +11,8 @@ import subprocess
 import sys
 import tempfile
 
+import schema_check
+
 intransit, data = sys.argv[1:3]
 failures = []
 
@@ -22,7 +24,9 @@ def check(cond, what):
 
 
 def run(*args, stdin=None):
-    return subprocess.run([intransit, "trace", *args], capture_output=True, timeout=120, input=stdin)
+    r = subprocess.run([intransit, "trace", *args], capture_output=True, timeout=120, input=stdin)
+    if "json" in args and r.stdout.strip(): schema_check.validate_text(r.stdout.decode())  # tests/integration/schema_check.py: docs/schema (issue 15 §3)
+    return r
 
 
 def contract(doc):
@@ -116,7 +120,7 @@ with tempfile.TemporaryDirectory() as tmp:
     fast = subprocess.run([intransit, "trace", "--format", "json", big], capture_output=True, timeout=600)
     slow = subprocess.run([intransit, "trace", "--format", "json", big], capture_output=True, timeout=600,
                           env={**os.environ, "INTRANSIT_TRACE_GMIME_ONLY": "1"})
-    count = fast.stdout.count(b"\n")
+    count = len(schema_check.validate_text(fast.stdout.decode()))  # tests/integration/schema_check.py: docs/schema (issue 15 §3)
     check(fast.returncode == slow.returncode and fast.stdout == slow.stdout and count > 3000,
           f"20 MB mailbox over several chunks and both cores: byte-identical to GMime alone ({count} lines)")
     # Ranges of 64 KiB with 16 KiB of slack: many messages straddle a range or outgrow the read

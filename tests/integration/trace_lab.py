@@ -50,6 +50,7 @@ while time.time() < deadline and msgid not in open(mbox, errors="replace").read(
 
 run = subprocess.run([intransit, "trace", "--format", "json", mbox], capture_output=True, text=True, timeout=60)
 docs = [json.loads(line) for line in run.stdout.splitlines()]
+import schema_check; [schema_check.validate(d) for d in docs]  # tests/integration/schema_check.py: docs/schema (issue 15 §3)
 mine = [d for d in docs if d.get("message_id") == msgid]
 check(len(mine) == 1, f"the message is in {mbox} and traced ({len(mine)})")
 if mine and case == "exim-postfix":
