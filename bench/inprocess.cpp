@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
   const Cpu cpu1 = cpu_seconds();
   const double user = cpu1.user - cpu0.user;
   const double system = cpu1.system - cpu0.system;
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   std::cout << "{\"probes\": " << count << ", \"ok_verified\": " << ok
             << ", \"client_user_ms_per_probe\": " << user * 1000 / count
             << ", \"client_system_ms_per_probe\": " << system * 1000 / count

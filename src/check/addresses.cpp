@@ -10,8 +10,8 @@
 namespace intransit::check {
 namespace asio = boost::asio;
 
-asio::awaitable<void> lookup_into(dns::Resolver& resolver, std::string name, dns::RrType type, dns::Answer& slot,
-                                  WaitGroup& group) {
+asio::awaitable<void> lookup_into(dns::Resolver& resolver, std::string name, dns::RrType type,
+                                  dns::Answer& slot, WaitGroup& group) {
   slot = co_await resolver.lookup(std::move(name), type);
   group.done();
 }
@@ -28,7 +28,8 @@ asio::awaitable<HostAddresses> lookup_addresses(dns::Resolver& resolver, std::st
   for (const dns::Answer* answer : {&h.a, &h.aaaa}) {
     for (const auto& rdata : answer->rdata) {
       std::string error;
-      const auto ip = answer->type == dns::RrType::a ? dns::decode_a(rdata, error) : dns::decode_aaaa(rdata, error);
+      const auto ip = answer->type == dns::RrType::a ? dns::decode_a(rdata, error)
+                                                     : dns::decode_aaaa(rdata, error);
       if (!ip) {
         h.decode_error = error;
         continue;

@@ -24,14 +24,18 @@ struct HostAddresses {
   std::size_t dropped = 0;       // addresses over the cap
   std::string decode_error;      // a malformed record, if any
   bool conclusive() const { return a.conclusive() && aaaa.conclusive(); }
-  bool secure() const { return a.security == dns::Security::secure && aaaa.security == dns::Security::secure; }
-  std::string canonical_name() const { return !a.canonical_name.empty() ? a.canonical_name : aaaa.canonical_name; }
+  bool secure() const {
+    return a.security == dns::Security::secure && aaaa.security == dns::Security::secure;
+  }
+  std::string canonical_name() const {
+    return !a.canonical_name.empty() ? a.canonical_name : aaaa.canonical_name;
+  }
 };
 
 boost::asio::awaitable<HostAddresses> lookup_addresses(dns::Resolver& resolver, std::string host);
 
 // One of several concurrent lookups: answers `name` into `slot`, then marks `group` done.
-boost::asio::awaitable<void> lookup_into(dns::Resolver& resolver, std::string name, dns::RrType type, dns::Answer& slot,
-                                         WaitGroup& group);
+boost::asio::awaitable<void> lookup_into(dns::Resolver& resolver, std::string name,
+                                         dns::RrType type, dns::Answer& slot, WaitGroup& group);
 
 }  // namespace intransit::check

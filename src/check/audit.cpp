@@ -27,18 +27,21 @@ std::vector<std::string> decode_txts(const dns::Answer& answer) {
   return txts;
 }
 
-asio::awaitable<void> addresses_into(dns::Resolver& resolver, std::string host, HostAddresses& slot, WaitGroup& group) {
+asio::awaitable<void> addresses_into(dns::Resolver& resolver, std::string host, HostAddresses& slot,
+                                     WaitGroup& group) {
   slot = co_await lookup_addresses(resolver, std::move(host));
   group.done();
 }
 
-asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot, smtp::SweepResult* sweep,
-                                 WaitGroup& group) {
-  const auto deadline = std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
+asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot,
+                                 smtp::SweepResult* sweep, WaitGroup& group) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
   slot = co_await smtp::probe(options);
   if (sweep != nullptr && slot.outcome == ProbeOutcome::ok && slot.tls) {
     options.tlsa.clear();
-    co_await smtp::sweep(std::move(options), *sweep, deadline);  // the audit ends when its sweeps do
+    co_await smtp::sweep(std::move(options), *sweep,
+                         deadline);  // the audit ends when its sweeps do
   }
   group.done();
 }
@@ -64,13 +67,17 @@ asio::awaitable<void> expand_tlsa_base(MxFacts& mx, bool mx_secure, dns::Resolve
 }
 
 // One MX host: addresses and TLSA at once, then every address probed at once.
-asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& options, WaitGroup& parent) {
+asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& options,
+                               WaitGroup& parent) {
   const auto ex = co_await asio::this_coro::executor;
   {
     WaitGroup lookups(ex);
     lookups.add(2);
-    asio::co_spawn(ex, addresses_into(*options.resolver, mx.host, mx.addresses, lookups), asio::detached);
-    asio::co_spawn(ex, lookup_into(*options.resolver, "_25._tcp." + mx.host, dns::RrType::tlsa, mx.tlsa_answer, lookups),
+    asio::co_spawn(ex, addresses_into(*options.resolver, mx.host, mx.addresses, lookups),
+                   asio::detached);
+    asio::co_spawn(ex,
+                   lookup_into(*options.resolver, "_25._tcp." + mx.host, dns::RrType::tlsa,
+                               mx.tlsa_answer, lookups),
                    asio::detached);
     co_await lookups.wait();
   }
@@ -96,7 +103,8 @@ asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& 
   for (std::size_t i = 0; i < mx.addresses.ips.size(); ++i) {
     smtp::ProbeOptions o;
     boost::system::error_code ec;
-    o.endpoint = asio::ip::tcp::endpoint(asio::ip::make_address(mx.addresses.ips[i], ec), options.smtp_port);
+    o.endpoint =
+        asio::ip::tcp::endpoint(asio::ip::make_address(mx.addresses.ips[i], ec), options.smtp_port);
     o.server_name = mx.host;
     o.helo_name = options.helo_name;
     o.trust = options.trust;
@@ -108,15 +116,17 @@ asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& 
       // RFC 7672 §3.2.2: after CNAME expansion the initial name is a reference identifier too.
       if (mx.tlsa_base != mx.host) o.tlsa_names.push_back(mx.host);
     }
-    asio::co_spawn(ex, probe_into(std::move(o), mx.probes[i], options.sweep ? &mx.sweeps[i] : nullptr, probes),
-                   asio::detached);
+    asio::co_spawn(
+        ex, probe_into(std::move(o), mx.probes[i], options.sweep ? &mx.sweeps[i] : nullptr, probes),
+        asio::detached);
   }
   co_await probes.wait();
   parent.done();
 }
 
 // MTA-STS: the record decides whether there is a policy to fetch (RFC 8461 §3.1, §3.3).
-asio::awaitable<void> audit_sts(StsFacts& sts, std::string domain, const AuditOptions& options, WaitGroup& parent) {
+asio::awaitable<void> audit_sts(StsFacts& sts, std::string domain, const AuditOptions& options,
+                                WaitGroup& parent) {
   if (sts.txt.conclusive()) {
     sts.record = policy::select_sts_record(decode_txts(sts.txt), sts.record_error);
   }
@@ -141,7 +151,8 @@ std::optional<std::string> normalise_domain(std::string_view name) {
   std::size_t label = 0;
   for (char& c : d) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
     if (!ok) return std::nullopt;
     if (c == '.') {
       if (label == 0) return std::nullopt;
@@ -153,16 +164,22 @@ std::optional<std::string> normalise_domain(std::string_view name) {
   return d;
 }
 
-asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& options, DomainFacts& f) {
+asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& options,
+                                   DomainFacts& f) {
   const auto started = Clock::now();
   const auto ex = co_await asio::this_coro::executor;
   f.domain = domain;
   WaitGroup first(ex);
   first.add(3);
-  asio::co_spawn(ex, lookup_into(*options.resolver, domain, dns::RrType::mx, f.mx_answer, first), asio::detached);
-  asio::co_spawn(ex, lookup_into(*options.resolver, "_mta-sts." + domain, dns::RrType::txt, f.mta_sts.txt, first),
+  asio::co_spawn(ex, lookup_into(*options.resolver, domain, dns::RrType::mx, f.mx_answer, first),
                  asio::detached);
-  asio::co_spawn(ex, lookup_into(*options.resolver, "_smtp._tls." + domain, dns::RrType::txt, f.tls_rpt.txt, first),
+  asio::co_spawn(
+      ex,
+      lookup_into(*options.resolver, "_mta-sts." + domain, dns::RrType::txt, f.mta_sts.txt, first),
+      asio::detached);
+  asio::co_spawn(ex,
+                 lookup_into(*options.resolver, "_smtp._tls." + domain, dns::RrType::txt,
+                             f.tls_rpt.txt, first),
                  asio::detached);
   co_await first.wait();
 
@@ -188,8 +205,9 @@ asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& optio
     }
     // RFC 5321 §5.1: lower preference first; equal preferences in the order given (a sender
     // would pick among them at random).
-    std::stable_sort(records.begin(), records.end(),
-                     [](const dns::Mx& a, const dns::Mx& b) { return a.preference < b.preference; });
+    std::stable_sort(records.begin(), records.end(), [](const dns::Mx& a, const dns::Mx& b) {
+      return a.preference < b.preference;
+    });
     for (const auto& r : records) {
       if (r.host == ".") {
         f.null_mx = true;  // RFC 7505 §3
@@ -224,7 +242,8 @@ asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& optio
 }
 
 asio::awaitable<std::optional<std::string>> network_problem(dns::Resolver& resolver) {
-  const dns::Answer root = co_await resolver.lookup_within(".", dns::RrType::ns, kNetworkCheckDeadline);
+  const dns::Answer root =
+      co_await resolver.lookup_within(".", dns::RrType::ns, kNetworkCheckDeadline);
   // A bogus answer came from somewhere: the network works (the trust anchor may not).
   if (root.conclusive() || root.security == dns::Security::bogus) co_return std::nullopt;
   co_return "the first lookup, . NS, failed: " + std::string(dns::to_string(root.status)) +

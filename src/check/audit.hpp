@@ -35,7 +35,8 @@ struct AuditOptions {
 };
 
 // Fills `out` (sweeps included, with --sweep) by the time it returns.
-boost::asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& options, DomainFacts& out);
+boost::asio::awaitable<void> audit_domain(std::string domain, const AuditOptions& options,
+                                          DomainFacts& out);
 
 // RELIABILITY item 58: the deadline of the one quick lookup that says whether any nameserver
 // answers this machine at all.

@@ -23,17 +23,17 @@ namespace intransit::check {
 struct MxFacts {
   std::string host;
   std::uint16_t preference = 0;
-  bool implicit = false;          // no MX record: the domain itself (RFC 5321 §5.1)
-  bool probed = true;             // false when over the per-domain cap
+  bool implicit = false;  // no MX record: the domain itself (RFC 5321 §5.1)
+  bool probed = true;     // false when over the per-domain cap
   HostAddresses addresses;
   dns::Answer tlsa_answer;  // _25._tcp.<tlsa_base> TLSA: the answer DANE uses
   // The TLSA base domain (RFC 7672 §2.2.2): the CNAME-expanded name when the host is an alias
   // and the chain is secure and has TLSA records there; the MX host name otherwise.
   std::string tlsa_base;
   std::optional<dns::Answer> tlsa_expanded_answer;  // _25._tcp.<canonical name>, when asked
-  std::vector<dns::Tlsa> tlsa;    // decoded records
-  std::string tlsa_error;         // a malformed TLSA record
-  bool dane_applies = false;      // MX, addresses and TLSA DNSSEC-secure with records (RFC 7672 §2.2)
+  std::vector<dns::Tlsa> tlsa;                      // decoded records
+  std::string tlsa_error;                           // a malformed TLSA record
+  bool dane_applies = false;  // MX, addresses and TLSA DNSSEC-secure with records (RFC 7672 §2.2)
   std::vector<smtp::ProbeResult> probes;  // one per address, in addresses.ips order
   std::vector<smtp::SweepResult> sweeps;  // with --sweep, one per address
 };
@@ -41,7 +41,7 @@ struct MxFacts {
 struct StsFacts {
   dns::Answer txt;
   std::optional<policy::StsRecord> record;
-  std::string record_error;       // several records, or a malformed one
+  std::string record_error;  // several records, or a malformed one
   std::optional<PolicyFetch> fetch;
   std::optional<policy::StsPolicy> policy;
   std::string policy_error;
@@ -58,7 +58,7 @@ struct DomainFacts {
   dns::Answer mx_answer;
   bool null_mx = false;
   std::vector<std::string> mx_decode_errors;
-  std::vector<MxFacts> mx;        // by preference; the implicit MX when there is no MX record
+  std::vector<MxFacts> mx;  // by preference; the implicit MX when there is no MX record
   std::optional<HostAddresses> implicit_lookup;  // the domain's own A/AAAA when there is no MX
   StsFacts mta_sts;
   TlsRptFacts tls_rpt;

@@ -26,7 +26,8 @@ std::unique_ptr<Engine> Engine::create(const asio::any_io_executor& executor, En
   audit.smtp_port = options.smtp_port;
   audit.https_port = options.https_port;
   audit.sweep = options.sweep;
-  return std::unique_ptr<Engine>(new Engine(std::move(options), std::move(resolver), std::move(audit), executor));
+  return std::unique_ptr<Engine>(
+      new Engine(std::move(options), std::move(resolver), std::move(audit), executor));
 }
 
 Engine::Engine(EngineOptions options, std::unique_ptr<dns::Resolver> resolver, AuditOptions audit,
@@ -79,8 +80,8 @@ asio::awaitable<DomainReport> Engine::audit(std::string domain) {
   co_return report;
 }
 
-asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint, std::string server_name,
-                                           smtp::TlsMode mode) {
+asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint,
+                                           std::string server_name, smtp::TlsMode mode) {
   smtp::ProbeOptions options;
   options.endpoint = endpoint;
   options.server_name = std::move(server_name);
@@ -90,7 +91,8 @@ asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint, std
   options.tls_context = audit_options_.tls_context;
   options.mode = mode;
   options.deadlines = audit_options_.deadlines;
-  const auto deadline = std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
+  const auto deadline =
+      std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
   ProbeReport report;
   report.result = co_await smtp::probe(options);
   if (options_.sweep && report.result.outcome == ProbeOutcome::ok && report.result.tls) {

@@ -28,14 +28,14 @@
 namespace intransit::check {
 
 struct EngineOptions {
-  dns::ResolverOptions dns;                        // forward resolver, root hints, trust anchor, deadline
-  std::string ca_file;                             // certificate trust anchors; empty: the system store
-  std::string helo_name = "intransit.invalid";     // EHLO name (a scanner's should identify it)
-  smtp::PhaseDeadlines deadlines;                  // per probe of one address; total includes the sweep
-  bool sweep = false;                              // also sweep TLS versions and suites
+  dns::ResolverOptions dns;  // forward resolver, root hints, trust anchor, deadline
+  std::string ca_file;       // certificate trust anchors; empty: the system store
+  std::string helo_name = "intransit.invalid";  // EHLO name (a scanner's should identify it)
+  smtp::PhaseDeadlines deadlines;  // per probe of one address; total includes the sweep
+  bool sweep = false;              // also sweep TLS versions and suites
   unsigned short smtp_port = 25;
-  unsigned short https_port = 443;                 // MTA-STS policy hosts
-  std::size_t max_audits_in_flight = 64;           // domains audited at once; the rest wait their turn
+  unsigned short https_port = 443;        // MTA-STS policy hosts
+  std::size_t max_audits_in_flight = 64;  // domains audited at once; the rest wait their turn
 };
 
 // One domain's audit: the facts and the verdict drawn from them (DESIGN.md §3).
@@ -54,20 +54,22 @@ class Engine {
  public:
   // nullptr with `error` set when the options cannot work: a trust anchor, root hints or CA file
   // that does not load is the user's mistake (exit 2), not a finding about anyone's mail.
-  static std::unique_ptr<Engine> create(const boost::asio::any_io_executor& executor, EngineOptions options,
-                                        std::string& error);
+  static std::unique_ptr<Engine> create(const boost::asio::any_io_executor& executor,
+                                        EngineOptions options, std::string& error);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
   // Audits `domain` (normalised: lower case, no trailing dot). At most max_audits_in_flight run
   // at once; the others wait here. Before the first, one quick lookup checks that any nameserver
-  // answers this machine (RELIABILITY.md item 58); if none does, every audit is `no-network` at once.
+  // answers this machine (RELIABILITY.md item 58); if none does, every audit is `no-network` at
+  // once.
   boost::asio::awaitable<DomainReport> audit(std::string domain);
 
   // Probes one address, reached by `server_name` (SNI and the certificate name check; empty for
   // none). `mode` is STARTTLS or implicit TLS. The sweep, if enabled, shares the probe's deadline.
-  boost::asio::awaitable<ProbeReport> probe(boost::asio::ip::tcp::endpoint endpoint, std::string server_name,
+  boost::asio::awaitable<ProbeReport> probe(boost::asio::ip::tcp::endpoint endpoint,
+                                            std::string server_name,
                                             smtp::TlsMode mode = smtp::TlsMode::starttls);
 
   // A host's addresses through the validating resolver (the same answers an audit would use).
@@ -85,8 +87,14 @@ class Engine {
   boost::asio::awaitable<void> check_network_once();
 
   std::size_t audits_in_flight_ = 0;
-  boost::asio::steady_timer audit_slot_freed_;  // cancelled whenever an audit ends or the network check does
-  enum class Network : std::uint8_t { unchecked, checking, answers, silent } network_ = Network::unchecked;
+  boost::asio::steady_timer
+      audit_slot_freed_;  // cancelled whenever an audit ends or the network check does
+  enum class Network : std::uint8_t {
+    unchecked,
+    checking,
+    answers,
+    silent
+  } network_ = Network::unchecked;
   std::string network_problem_;  // why, when silent
 };
 

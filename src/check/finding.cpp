@@ -168,9 +168,12 @@ const Entry* find(std::string_view id) {
 
 }  // namespace
 
-bool catalogued(std::string_view id) { return find(id) != nullptr; }
+bool catalogued(std::string_view id) {
+  return find(id) != nullptr;
+}
 
-Finding make_finding(std::string_view id, std::string scope, std::string evidence, std::optional<Severity> severity) {
+Finding make_finding(std::string_view id, std::string scope, std::string evidence,
+                     std::optional<Severity> severity) {
   Finding f;
   f.id = std::string(id);
   f.scope = std::move(scope);

@@ -15,12 +15,12 @@ enum class Severity : std::uint8_t { info, low, medium, high, critical };
 std::string_view to_string(Severity severity);
 
 struct Finding {
-  std::string id;        // "dane.tlsa-mismatch"
+  std::string id;  // "dane.tlsa-mismatch"
   Severity severity = Severity::info;
-  std::string scope;     // "domain", "mx:mx1.example.test", "ip:mx1.example.test/192.0.2.1:25"
-  std::string evidence;  // what was seen, sanitised
-  std::string rfc;       // "RFC 7672 §2.2"
-  std::string remedy;    // one line
+  std::string scope;      // "domain", "mx:mx1.example.test", "ip:mx1.example.test/192.0.2.1:25"
+  std::string evidence;   // what was seen, sanitised
+  std::string rfc;        // "RFC 7672 §2.2"
+  std::string remedy;     // one line
   std::size_t count = 1;  // how often it was seen in this scope (listed once: issue 14 item 24)
 };
 

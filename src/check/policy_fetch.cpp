@@ -71,7 +71,8 @@ std::shared_ptr<asio::ssl::context> https_context() {
 }
 
 // Reads and judges the response; `f` says what happened.
-asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, const std::string& host, PolicyFetch& f) {
+asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream,
+                               const std::string& host, PolicyFetch& f) {
   http::request<http::empty_body> request{http::verb::get, "/.well-known/mta-sts.txt", 11};
   request.set(http::field::host, host);
   request.set(http::field::user_agent, "intransit");
@@ -80,22 +81,24 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, con
   co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
-         "sending the request: " + ec.message());
+           "sending the request: " + ec.message());
     co_return;
   }
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(limits::kHttpHeaderBytes));
   parser.body_limit(limits::kMtaStsPolicyBytes);
-  co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  co_await http::async_read_header(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
   if (ec == http::error::body_limit) {  // a Content-Length over the cap is refused at the header
     settle(f, FetchStatus::too_large,
-         "policy body announced over " + std::to_string(limits::kMtaStsPolicyBytes) + " bytes: refused, not read");
+           "policy body announced over " + std::to_string(limits::kMtaStsPolicyBytes) +
+               " bytes: refused, not read");
     co_return;
   }
   if (ec) {
     settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
-         "reading the response header: " + ec.message());
+           "reading the response header: " + ec.message());
     co_return;
   }
   const auto& head = parser.get();
@@ -103,8 +106,9 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, con
   f.content_type = text::printable(std::string(head[http::field::content_type]));
   if (f.http_status >= 300 && f.http_status < 400) {
     settle(f, FetchStatus::redirect,
-         "answered " + std::to_string(f.http_status) + " (Location: " +
-             text::printable(std::string(head[http::field::location])) + "); RFC 8461 §3.3 forbids following redirects");
+           "answered " + std::to_string(f.http_status) +
+               " (Location: " + text::printable(std::string(head[http::field::location])) +
+               "); RFC 8461 §3.3 forbids following redirects");
     co_return;
   }
   if (f.http_status == 404) {
@@ -112,28 +116,33 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, con
     co_return;
   }
   if (f.http_status != 200) {
-    settle(f, FetchStatus::http_status, "answered " + std::to_string(f.http_status) + ", only 200 is a policy");
+    settle(f, FetchStatus::http_status,
+           "answered " + std::to_string(f.http_status) + ", only 200 is a policy");
     co_return;
   }
   if (media_type(std::string(head[http::field::content_type])) != "text/plain") {
     settle(f, FetchStatus::content_type,
-         "Content-Type is '" + f.content_type + "', RFC 8461 §3.2 requires text/plain");
+           "Content-Type is '" + f.content_type + "', RFC 8461 §3.2 requires text/plain");
     co_return;
   }
-  if (!head[http::field::content_encoding].empty() && text::lower(std::string(head[http::field::content_encoding])) != "identity") {
+  if (!head[http::field::content_encoding].empty() &&
+      text::lower(std::string(head[http::field::content_encoding])) != "identity") {
     settle(f, FetchStatus::content_coding,
-         "Content-Encoding '" + text::printable(std::string(head[http::field::content_encoding])) + "' was not asked for");
+           "Content-Encoding '" +
+               text::printable(std::string(head[http::field::content_encoding])) +
+               "' was not asked for");
     co_return;
   }
   co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec == http::error::body_limit) {
     settle(f, FetchStatus::too_large,
-         "policy body over " + std::to_string(limits::kMtaStsPolicyBytes) + " bytes: refused, not truncated");
+           "policy body over " + std::to_string(limits::kMtaStsPolicyBytes) +
+               " bytes: refused, not truncated");
     co_return;
   }
   if (ec) {
     settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
-         "reading the body: " + ec.message());
+           "reading the body: " + ec.message());
     co_return;
   }
   f.body = parser.get().body();
@@ -142,7 +151,8 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream, con
 
 }  // namespace
 
-asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::string domain, FetchOptions options) {
+asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::string domain,
+                                              FetchOptions options) {
   const auto started = Clock::now();
   const std::string host = "mta-sts." + domain;
   PolicyFetch f;
@@ -151,8 +161,9 @@ asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::stri
   if (addresses.ips.empty()) {
     if (!addresses.conclusive()) {
       const auto& bad = addresses.a.conclusive() ? addresses.aaaa : addresses.a;
-      settle(f, FetchStatus::dns_failed, host + " " + std::string(dns::to_string(bad.type)) + " lookup: " +
-                                           std::string(dns::to_string(bad.status)) + " " + bad.why);
+      settle(f, FetchStatus::dns_failed,
+             host + " " + std::string(dns::to_string(bad.type)) +
+                 " lookup: " + std::string(dns::to_string(bad.status)) + " " + bad.why);
     } else {
       settle(f, FetchStatus::no_address, host + " has no address");
     }
@@ -169,30 +180,34 @@ asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::stri
     f.address = endpoint.address().is_v6() ? "[" + ip + "]:" + std::to_string(options.port)
                                            : ip + ":" + std::to_string(options.port);
     boost::system::error_code ec;
-    co_await beast::get_lowest_layer(stream).async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
+    co_await beast::get_lowest_layer(stream).async_connect(
+        endpoint, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::connect_failed,
-           "connecting to " + f.address + ": " + ec.message());
+             "connecting to " + f.address + ": " + ec.message());
       if (ec == beast::error::timeout) break;
       continue;  // the next address may answer
     }
     SSL_set_tlsext_host_name(stream.native_handle(), host.c_str());
-    co_await stream.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+    co_await stream.async_handshake(asio::ssl::stream_base::client,
+                                    asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::tls_failed,
-           "TLS handshake with " + f.address + ": " + ec.message());
+             "TLS handshake with " + f.address + ": " + ec.message());
       break;
     }
     tls::X509Ptr leaf(SSL_get1_peer_certificate(stream.native_handle()));
     if (options.trust) {
-      f.certificate = tls::verify(leaf.get(), SSL_get_peer_cert_chain(stream.native_handle()), *options.trust, host);
+      f.certificate = tls::verify(leaf.get(), SSL_get_peer_cert_chain(stream.native_handle()),
+                                  *options.trust, host);
     } else {
       f.certificate.error = "no trust anchors";
     }
     if (!f.certificate.trusted || !f.certificate.name_matches.value_or(false)) {
-      settle(f, FetchStatus::cert_invalid,
-           "certificate of " + host + " is not valid for it: " +
-               (!f.certificate.trusted ? f.certificate.error : std::string("name does not match")));
+      settle(
+          f, FetchStatus::cert_invalid,
+          "certificate of " + host + " is not valid for it: " +
+              (!f.certificate.trusted ? f.certificate.error : std::string("name does not match")));
       break;
     }
     co_await exchange(stream, host, f);

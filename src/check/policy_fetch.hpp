@@ -32,8 +32,8 @@ enum class FetchStatus : std::uint8_t {
   dns_failed,      // the policy host's address lookup failed (could not find out)
   no_address,      // the policy host has no address
   connect_failed,
-  tls_failed,      // handshake failed
-  cert_invalid,    // certificate not PKIX-valid for mta-sts.<domain>
+  tls_failed,    // handshake failed
+  cert_invalid,  // certificate not PKIX-valid for mta-sts.<domain>
   timeout,
   protocol_error,  // malformed HTTP
 };
@@ -42,11 +42,11 @@ std::string_view to_string(FetchStatus status);
 struct PolicyFetch {
   std::string url;
   FetchStatus status = FetchStatus::protocol_error;
-  std::string detail;         // human words: "answered 301 Moved Permanently (Location: ...)"
-  std::string address;        // the address the fetch talked to
+  std::string detail;   // human words: "answered 301 Moved Permanently (Location: ...)"
+  std::string address;  // the address the fetch talked to
   int http_status = 0;
   std::string content_type;
-  std::string body;           // only when status is ok
+  std::string body;  // only when status is ok
   tls::Verification certificate;
   std::chrono::milliseconds elapsed{0};
 };
@@ -57,6 +57,7 @@ struct FetchOptions {
   std::chrono::milliseconds deadline = limits::kMtaStsFetchDeadline;
 };
 
-boost::asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::string domain, FetchOptions options);
+boost::asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::string domain,
+                                                     FetchOptions options);
 
 }  // namespace intransit::check

@@ -39,7 +39,8 @@ AddressState address_state(const smtp::ProbeResult& p) {
 namespace {
 
 std::string answer_words(const dns::Answer& a) {
-  std::string s = std::string(dns::to_string(a.type)) + " " + a.name + ": " + std::string(dns::to_string(a.status));
+  std::string s = std::string(dns::to_string(a.type)) + " " + a.name + ": " +
+                  std::string(dns::to_string(a.status));
   if (a.security == dns::Security::bogus) s += ", DNSSEC bogus";
   if (!a.why.empty()) s += " (" + a.why + ")";
   return s;
@@ -60,7 +61,9 @@ std::string clipped(const std::string& s) {
 std::string certificate_evidence(const smtp::TlsFacts& tls) {
   const auto& v = tls.verification;
   std::string e = v.trusted ? "chain trusted" : "not trusted: " + v.error;
-  if (v.name_matches.has_value()) e += *v.name_matches ? "; name matches" : "; name " + v.checked_name + " not in the certificate";
+  if (v.name_matches.has_value())
+    e +=
+        *v.name_matches ? "; name matches" : "; name " + v.checked_name + " not in the certificate";
   if (!tls.chain.empty())
     e += "; leaf " + clipped(tls.chain.front().subject) + ", valid until " +
          tls.chain.front().not_after;
@@ -93,7 +96,8 @@ class Judge {
   }
 
  private:
-  void add(std::string_view id, std::string scope, std::string evidence, std::optional<Severity> sev = std::nullopt) {
+  void add(std::string_view id, std::string scope, std::string evidence,
+           std::optional<Severity> sev = std::nullopt) {
     a_.findings.push_back(make_finding(id, std::move(scope), std::move(evidence), sev));
   }
 
@@ -135,41 +139,51 @@ class Judge {
     const auto& mx = f_.mx_answer;
     if (mx.security == dns::Security::bogus) {
       add("dns.bogus", "domain", answer_words(mx));
-      set(Verdict::broken, "Mail to " + f_.domain + " cannot be delivered by validating senders: its MX records fail DNSSEC validation (" + mx.why + ").");
+      set(Verdict::broken, "Mail to " + f_.domain +
+                               " cannot be delivered by validating senders: its MX records fail "
+                               "DNSSEC validation (" +
+                               mx.why + ").");
       return false;
     }
     if (!mx.conclusive()) {
       add("dns.mx-lookup-failed", "domain", answer_words(mx));
       a_.untested_reason = "dns-failure";
-      set(Verdict::untested, "Could not find out whether mail to " + f_.domain + " is protected: the MX lookup failed (" +
+      set(Verdict::untested, "Could not find out whether mail to " + f_.domain +
+                                 " is protected: the MX lookup failed (" +
                                  std::string(dns::to_string(mx.status)) + ").");
       return false;
     }
     if (mx.status == dns::Status::nxdomain) {
-      set(Verdict::no_mail, f_.domain + " does not exist in the DNS (NXDOMAIN): it receives no mail.");
+      set(Verdict::no_mail,
+          f_.domain + " does not exist in the DNS (NXDOMAIN): it receives no mail.");
       return false;
     }
     for (const auto& e : f_.mx_decode_errors) add("dns.malformed-record", "domain", "MX: " + e);
-    if (mx.security == dns::Security::insecure) add("dns.unsigned", "domain", "the MX answer for " + f_.domain + " is not DNSSEC-signed");
+    if (mx.security == dns::Security::insecure)
+      add("dns.unsigned", "domain", "the MX answer for " + f_.domain + " is not DNSSEC-signed");
     if (f_.null_mx && f_.mx.empty()) {
       set(Verdict::no_mail, f_.domain + " accepts no mail: it publishes a null MX (RFC 7505).");
       return false;
     }
-    if (f_.null_mx) add("mx.null-with-others", "domain", "MX 0 . published together with " + std::to_string(f_.mx.size()) + " other MX record(s)");
+    if (f_.null_mx)
+      add("mx.null-with-others", "domain",
+          "MX 0 . published together with " + std::to_string(f_.mx.size()) + " other MX record(s)");
     if (f_.implicit_lookup) {
       const auto& h = *f_.implicit_lookup;
       if (h.ips.empty() && !h.conclusive()) {
         add("mx.address-lookup-failed", "domain", answer_words(h.a.conclusive() ? h.aaaa : h.a));
         a_.untested_reason = "dns-failure";
-        set(Verdict::untested, "Could not find out whether mail to " + f_.domain +
-                                   " is protected: it has no MX record and its address lookup failed.");
+        set(Verdict::untested,
+            "Could not find out whether mail to " + f_.domain +
+                " is protected: it has no MX record and its address lookup failed.");
         return false;
       }
       if (f_.mx.empty()) {
         set(Verdict::no_mail, f_.domain + " has no MX record and no address: it receives no mail.");
         return false;
       }
-      add("mx.implicit", "domain", "no MX record; mail goes to " + f_.domain + " itself (" + h.ips.front() + ")");
+      add("mx.implicit", "domain",
+          "no MX record; mail goes to " + f_.domain + " itself (" + h.ips.front() + ")");
     }
     return true;
   }
@@ -177,12 +191,15 @@ class Judge {
   void host(const MxFacts& mx) {
     const std::string scope = "mx:" + mx.host;
     if (!mx.probed) {
-      add("mx.not-probed", scope, "more than " + std::to_string(limits::kMxHostsProbed) + " MX hosts; this one was not tested");
+      add("mx.not-probed", scope,
+          "more than " + std::to_string(limits::kMxHostsProbed) +
+              " MX hosts; this one was not tested");
       return;
     }
     ++hosts_;
     const auto& h = mx.addresses;
-    if (!h.canonical_name().empty() && !mx.implicit) add("mx.cname", scope, mx.host + " is an alias for " + h.canonical_name());
+    if (!h.canonical_name().empty() && !mx.implicit)
+      add("mx.cname", scope, mx.host + " is an alias for " + h.canonical_name());
     if (!h.decode_error.empty()) add("dns.malformed-record", scope, h.decode_error);
     if (h.a.security == dns::Security::bogus || h.aaaa.security == dns::Security::bogus) {
       add("dns.bogus", scope, answer_words(h.a.security == dns::Security::bogus ? h.a : h.aaaa));
@@ -197,11 +214,13 @@ class Judge {
         ++hosts_without_address_;
       }
     }
-    if (h.dropped > 0) add("mx.not-probed", scope, std::to_string(h.dropped) + " more addresses were not tested");
+    if (h.dropped > 0)
+      add("mx.not-probed", scope, std::to_string(h.dropped) + " more addresses were not tested");
     dane_host(mx);
     for (std::size_t i = 0; i < mx.probes.size(); ++i) {
       address(mx, mx.probes[i]);
-      if (i < mx.sweeps.size()) swept(mx.probes[i], mx.sweeps[i], "ip:" + mx.host + "/" + mx.probes[i].address);
+      if (i < mx.sweeps.size())
+        swept(mx.probes[i], mx.sweeps[i], "ip:" + mx.host + "/" + mx.probes[i].address);
     }
   }
 
@@ -214,8 +233,10 @@ class Judge {
         obsolete += (obsolete.empty() ? "" : ", ") + v.version;
       }
     }
-    const bool already = std::find(p.findings.begin(), p.findings.end(), "tls.obsolete-version") != p.findings.end();
-    if (!obsolete.empty() && !already) add("tls.obsolete-version", scope, "accepts " + obsolete + " (sweep)");
+    const bool already =
+        std::find(p.findings.begin(), p.findings.end(), "tls.obsolete-version") != p.findings.end();
+    if (!obsolete.empty() && !already)
+      add("tls.obsolete-version", scope, "accepts " + obsolete + " (sweep)");
     suites(sweep, tls::Rating::insufficient, "tls.suite-insufficient", scope);
     suites(sweep, tls::Rating::phase_out, "tls.suite-phase-out", scope);
   }
@@ -254,9 +275,10 @@ class Judge {
     if (!mx.tlsa_error.empty()) add("dns.malformed-record", scope, "TLSA: " + mx.tlsa_error);
     if (mx.tlsa.empty()) return;
     if (!mx.dane_applies) {
-      std::string why = t.security != dns::Security::secure ? "the TLSA records are not DNSSEC-signed"
-                        : !mx_secure                        ? "the MX records are not DNSSEC-signed"
-                                                            : "the MX host's addresses are not DNSSEC-signed";
+      std::string why = t.security != dns::Security::secure
+                            ? "the TLSA records are not DNSSEC-signed"
+                        : !mx_secure ? "the MX records are not DNSSEC-signed"
+                                     : "the MX host's addresses are not DNSSEC-signed";
       add("dane.tlsa-insecure", scope,
           why + " (" + std::to_string(mx.tlsa.size()) + " TLSA record(s) at _25._tcp." +
               tlsa_base(mx) + ")");
@@ -268,9 +290,12 @@ class Judge {
           "TLSA records at _25._tcp." + tlsa_base(mx) + " (" + mx.host + " is an alias for " +
               tlsa_base(mx) + ")");
     }
-    const auto pkix = std::count_if(mx.tlsa.begin(), mx.tlsa.end(), [](const dns::Tlsa& r) { return r.usage < 2; });
-    if (pkix > 0) add("dane.pkix-usage", scope, std::to_string(pkix) + " TLSA record(s) with usage 0 or 1");
-    if (mx.tlsa.size() == 1) add("dane.single-record", scope, "only " + mx.tlsa.front().to_string());
+    const auto pkix = std::count_if(mx.tlsa.begin(), mx.tlsa.end(),
+                                    [](const dns::Tlsa& r) { return r.usage < 2; });
+    if (pkix > 0)
+      add("dane.pkix-usage", scope, std::to_string(pkix) + " TLSA record(s) with usage 0 or 1");
+    if (mx.tlsa.size() == 1)
+      add("dane.single-record", scope, "only " + mx.tlsa.front().to_string());
   }
 
   static const std::string& tlsa_base(const MxFacts& mx) {
@@ -290,9 +315,11 @@ class Judge {
         add("mx.untested", scope, std::string(to_string(p.outcome)) + ": " + p.detail);
         break;
     }
-    if (p.outcome == ProbeOutcome::tls_handshake_failed) add("tls.handshake-failed", scope, p.detail);
+    if (p.outcome == ProbeOutcome::tls_handshake_failed)
+      add("tls.handshake-failed", scope, p.detail);
     for (const auto& id : p.findings) add(id, scope, probe_evidence(p, id));
-    if (p.capabilities_tls && p.capabilities_tls->has("REQUIRETLS")) add("smtp.requiretls", scope, "REQUIRETLS in the EHLO reply after STARTTLS");
+    if (p.capabilities_tls && p.capabilities_tls->has("REQUIRETLS"))
+      add("smtp.requiretls", scope, "REQUIRETLS in the EHLO reply after STARTTLS");
     if (!mx.dane_applies || state == AddressState::untested) return;
     if (state == AddressState::plaintext) {
       add("dane.starttls-missing", scope, std::string(to_string(p.outcome)) + ": " + p.detail);
@@ -309,9 +336,13 @@ class Judge {
     }
     if (p.tls->dane->matched) {
       ++dane_matched_;
-      add("dane.matched", scope, "TLSA " + p.tls->dane->matched_record + " matched at depth " + std::to_string(p.tls->dane->matched_depth));
+      add("dane.matched", scope,
+          "TLSA " + p.tls->dane->matched_record + " matched at depth " +
+              std::to_string(p.tls->dane->matched_depth));
     } else {
-      add("dane.tlsa-mismatch", scope, p.tls->dane->error + " (" + std::to_string(p.tls->dane->usable_records) + " usable TLSA record(s))");
+      add("dane.tlsa-mismatch", scope,
+          p.tls->dane->error + " (" + std::to_string(p.tls->dane->usable_records) +
+              " usable TLSA record(s))");
       dane_failed_ = true;
     }
   }
@@ -328,7 +359,8 @@ class Judge {
       return;
     }
     if (s.fetch && s.fetch->status != FetchStatus::ok) {
-      add("mtasts.policy-fetch", "domain", s.fetch->url + ": " + std::string(to_string(s.fetch->status)) + ": " + s.fetch->detail);
+      add("mtasts.policy-fetch", "domain",
+          s.fetch->url + ": " + std::string(to_string(s.fetch->status)) + ": " + s.fetch->detail);
       return;
     }
     if (!s.policy) {
@@ -341,26 +373,30 @@ class Judge {
       return;
     }
     if (policy.mode == policy::StsMode::testing) add("mtasts.testing", "domain", "mode: testing");
-    if (policy.max_age < 86400) add("mtasts.max-age-short", "domain", "max_age: " + std::to_string(policy.max_age));
+    if (policy.max_age < 86400)
+      add("mtasts.max-age-short", "domain", "max_age: " + std::to_string(policy.max_age));
     const bool enforce = policy.mode == policy::StsMode::enforce;
     const auto sev = enforce ? Severity::critical : Severity::low;
     bool failed = false;
     std::size_t valid = 0;
     for (const auto& mx : f_.mx) {
       if (!mx.probed) continue;
-      const bool match = std::any_of(policy.mx.begin(), policy.mx.end(),
-                                     [&](const std::string& pattern) { return policy::mx_matches(pattern, mx.host); });
+      const bool match = std::any_of(
+          policy.mx.begin(), policy.mx.end(),
+          [&](const std::string& pattern) { return policy::mx_matches(pattern, mx.host); });
       if (!match) {
         std::string patterns;
         for (const auto& p : policy.mx) patterns += (patterns.empty() ? "" : ", ") + p;
-        add("mtasts.mx-mismatch", "mx:" + mx.host, mx.host + " matches none of the policy's mx patterns (" + patterns + ")", sev);
+        add("mtasts.mx-mismatch", "mx:" + mx.host,
+            mx.host + " matches none of the policy's mx patterns (" + patterns + ")", sev);
         failed = true;
       }
       for (const auto& p : mx.probes) {
         const std::string scope = "ip:" + mx.host + "/" + p.address;
         const auto state = address_state(p);
         if (state == AddressState::plaintext) {
-          add("mtasts.starttls-missing", scope, std::string(to_string(p.outcome)) + ": " + p.detail, sev);
+          add("mtasts.starttls-missing", scope, std::string(to_string(p.outcome)) + ": " + p.detail,
+              sev);
           failed = true;
         } else if (state == AddressState::tls) {
           const auto& v = p.tls->verification;
@@ -380,41 +416,54 @@ class Judge {
   }
 
   void decide() {
-    const bool dane_enforced = dane_hosts_ > 0 && dane_hosts_ == hosts_ && !dane_failed_ && !dane_unusable_ && dane_matched_ > 0;
+    const bool dane_enforced = dane_hosts_ > 0 && dane_hosts_ == hosts_ && !dane_failed_ &&
+                               !dane_unusable_ && dane_matched_ > 0;
     const std::size_t tested = a_.addresses_tls + a_.addresses_plaintext;
     const std::string& d = f_.domain;
     if (bogus_) {
-      set(Verdict::broken, "Mail to " + d + " cannot be delivered by validating senders: DNSSEC validation fails for its mail hosts.");
+      set(Verdict::broken, "Mail to " + d +
+                               " cannot be delivered by validating senders: DNSSEC validation "
+                               "fails for its mail hosts.");
       return;
     }
     if (dane_failed_) {
-      set(Verdict::broken, "Mail to " + d + " will be deferred by DANE-aware senders: a mail server does not match its published TLSA records.");
+      set(Verdict::broken, "Mail to " + d +
+                               " will be deferred by DANE-aware senders: a mail server does not "
+                               "match its published TLSA records.");
       return;
     }
     if (sts_failed_ && !dane_enforced) {
-      set(Verdict::broken, "Mail to " + d + " will be refused by MTA-STS senders: its enforce policy does not hold on every mail server.");
+      set(Verdict::broken, "Mail to " + d +
+                               " will be refused by MTA-STS senders: its enforce policy does not "
+                               "hold on every mail server.");
       return;
     }
     if (tested == 0) {
       if (hosts_without_address_ == hosts_ && !dns_failed_) {
-        set(Verdict::no_mail, "Mail to " + d + " cannot be delivered: none of its MX hosts has an address.");
+        set(Verdict::no_mail,
+            "Mail to " + d + " cannot be delivered: none of its MX hosts has an address.");
         return;
       }
       a_.untested_reason = dns_failed_ ? "dns-failure" : untested_reason();
-      set(Verdict::untested, "Could not find out whether mail to " + d + " is protected: " + reason_words(a_.untested_reason) + ".");
+      set(Verdict::untested, "Could not find out whether mail to " + d +
+                                 " is protected: " + reason_words(a_.untested_reason) + ".");
       return;
     }
     if (dane_unknown_) {
       a_.untested_reason = "dns-failure";
-      set(Verdict::untested, "Could not find out whether mail to " + d + " is protected: a TLSA lookup in its signed zone failed.");
+      set(Verdict::untested, "Could not find out whether mail to " + d +
+                                 " is protected: a TLSA lookup in its signed zone failed.");
       return;
     }
     if (dane_enforced) a_.enforced_by.emplace_back("dane");
     if (sts_enforced_) a_.enforced_by.emplace_back("mta-sts");
     if (!a_.enforced_by.empty()) {
-      std::string by = a_.enforced_by.size() == 2 ? "DANE and MTA-STS" : dane_enforced ? "DANE" : "MTA-STS";
-      set(Verdict::enforced, "Mail to " + d + " is protected: senders that check " + by +
-                                 " must use authenticated TLS, and every mail server tested passes.");
+      std::string by = a_.enforced_by.size() == 2 ? "DANE and MTA-STS"
+                       : dane_enforced            ? "DANE"
+                                                  : "MTA-STS";
+      set(Verdict::enforced,
+          "Mail to " + d + " is protected: senders that check " + by +
+              " must use authenticated TLS, and every mail server tested passes.");
       return;
     }
     if (a_.addresses_plaintext == 0 && dane_unusable_ && dane_hosts_ == hosts_) {
@@ -426,26 +475,35 @@ class Judge {
               "are unusable), so an attacker cannot strip it for them, but can impersonate the "
               "server; other senders can be stripped to plaintext.");
     } else if (a_.addresses_plaintext == 0) {
-      set(Verdict::opportunistic, "Mail to " + d + " is encrypted but not authenticated: an attacker on the path can strip STARTTLS and read it.");
+      set(Verdict::opportunistic, "Mail to " + d +
+                                      " is encrypted but not authenticated: an attacker on the "
+                                      "path can strip STARTTLS and read it.");
     } else if (a_.addresses_tls == 0) {
-      set(Verdict::plaintext, "Mail to " + d + " travels in plaintext: anyone on the path can read it.");
+      set(Verdict::plaintext,
+          "Mail to " + d + " travels in plaintext: anyone on the path can read it.");
     } else {
       set(Verdict::partial, "Mail to " + d + " is encrypted only on some of its mail servers: " +
-                                std::to_string(a_.addresses_plaintext) + " of " + std::to_string(tested) +
-                                " addresses take mail in plaintext.");
+                                std::to_string(a_.addresses_plaintext) + " of " +
+                                std::to_string(tested) + " addresses take mail in plaintext.");
     }
   }
 
   std::string untested_reason() const {
-    const auto all = [&](auto pred) { return std::all_of(untested_outcomes_.begin(), untested_outcomes_.end(), pred); };
+    const auto all = [&](auto pred) {
+      return std::all_of(untested_outcomes_.begin(), untested_outcomes_.end(), pred);
+    };
     if (untested_outcomes_.empty()) return "no-address-tested";
     if (all([](ProbeOutcome o) { return o == ProbeOutcome::rate_limited; })) return "rate-limited";
     if (all([](ProbeOutcome o) { return o == ProbeOutcome::rejected; })) return "rejected";
     if (all([](ProbeOutcome o) {
-          return o == ProbeOutcome::connect_refused || o == ProbeOutcome::connect_timeout || o == ProbeOutcome::connect_failed;
+          return o == ProbeOutcome::connect_refused || o == ProbeOutcome::connect_timeout ||
+                 o == ProbeOutcome::connect_failed;
         }))
       return "unreachable";
-    if (all([](ProbeOutcome o) { return o == ProbeOutcome::banner_timeout || o == ProbeOutcome::reply_deadline; })) return "tarpit";
+    if (all([](ProbeOutcome o) {
+          return o == ProbeOutcome::banner_timeout || o == ProbeOutcome::reply_deadline;
+        }))
+      return "tarpit";
     return "protocol-error";
   }
 
@@ -507,6 +565,8 @@ std::vector<Finding> probe_findings(const smtp::ProbeResult& probe, const std::s
   return out;
 }
 
-Assessment assess(const DomainFacts& facts) { return Judge(facts).run(); }
+Assessment assess(const DomainFacts& facts) {
+  return Judge(facts).run();
+}
 
 }  // namespace intransit::check

@@ -13,7 +13,15 @@
 
 namespace intransit::check {
 
-enum class Verdict : std::uint8_t { enforced, opportunistic, partial, plaintext, broken, no_mail, untested };
+enum class Verdict : std::uint8_t {
+  enforced,
+  opportunistic,
+  partial,
+  plaintext,
+  broken,
+  no_mail,
+  untested
+};
 std::string_view to_string(Verdict verdict);
 
 struct Assessment {

@@ -2,10 +2,10 @@
 // io_context; reports are written when every audit (and sweep) is over, in command-line order.
 #include "cli/check_command.hpp"
 
+#include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
-#include <unistd.h>
 
 #include <iostream>
 
@@ -13,8 +13,8 @@
 #include "check/engine.hpp"
 #include "check/verdict.hpp"
 #include "cli/usage.hpp"
-#include "report/json_text.hpp"
 #include "report/check_report.hpp"
+#include "report/json_text.hpp"
 
 namespace intransit::cli {
 namespace asio = boost::asio;
@@ -36,7 +36,8 @@ int rank(check::Verdict v) {
 }
 
 // A coroutine's parameters live in its frame (a lambda's captures would not): hence a function.
-asio::awaitable<void> audit_into(check::Engine& engine, std::string domain, check::DomainReport& slot) {
+asio::awaitable<void> audit_into(check::Engine& engine, std::string domain,
+                                 check::DomainReport& slot) {
   slot = co_await engine.audit(std::move(domain));
 }
 
@@ -50,29 +51,43 @@ int required_rank(const std::string& level) {
 }  // namespace
 
 CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
-  auto* cmd = app.add_subcommand(
-      "check", "Is mail to DOMAIN protected in transit? MX, DNSSEC, DANE, MTA-STS, TLS-RPT and every MX probed");
-  cmd->add_option("domain", args.domains, "one or more recipient domains (checked at the same time)")->required();
-  cmd->add_option("--format", args.format, "text (for people) or json (schema intransit.check/1; JSON Lines for several domains)")
+  auto* cmd = app.add_subcommand("check",
+                                 "Is mail to DOMAIN protected in transit? MX, DNSSEC, DANE, "
+                                 "MTA-STS, TLS-RPT and every MX probed");
+  cmd->add_option("domain", args.domains,
+                  "one or more recipient domains (checked at the same time)")
+      ->required();
+  cmd->add_option(
+         "--format", args.format,
+         "text (for people) or json (schema intransit.check/1; JSON Lines for several domains)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--require", args.require,
-                  "exit 1 unless every domain is at least: enforced, opportunistic, partial, or none (default)")
+                  "exit 1 unless every domain is at least: enforced, opportunistic, partial, or "
+                  "none (default)")
       ->check(CLI::IsMember({"enforced", "opportunistic", "partial", "none"}));
-  cmd->add_option("--resolver", args.resolver, "forward DNS to this recursive resolver's IP (still validated here)");
-  cmd->add_option("--root-hints", args.root_hints, "root hints file for own recursion from a private root")
+  cmd->add_option("--resolver", args.resolver,
+                  "forward DNS to this recursive resolver's IP (still validated here)");
+  cmd->add_option("--root-hints", args.root_hints,
+                  "root hints file for own recursion from a private root")
       ->envname("INTRANSIT_ROOT_HINTS")
       ->check(option_file());
-  cmd->add_option("--trust-anchor", args.trust_anchor, "DNSSEC trust anchor file (default " + std::string(dns::kDefaultTrustAnchor) + ")")
+  cmd->add_option(
+         "--trust-anchor", args.trust_anchor,
+         "DNSSEC trust anchor file (default " + std::string(dns::kDefaultTrustAnchor) + ")")
       ->envname("INTRANSIT_TRUST_ANCHOR")
       ->check(option_file());
-  cmd->add_option("--ca-file", args.ca_file, "trust anchors (PEM) for certificates instead of the system store")
+  cmd->add_option("--ca-file", args.ca_file,
+                  "trust anchors (PEM) for certificates instead of the system store")
       ->envname("INTRANSIT_CA_FILE")
       ->check(option_file());
   cmd->add_option("--helo", args.helo, "name to send in EHLO")->check(helo_name());
-  cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one MX address, --sweep included, seconds")
+  cmd->add_option("--timeout", args.timeout,
+                  "deadline for the whole probe of one MX address, --sweep included, seconds")
       ->check(seconds_between(1.0, 3600.0));
-  cmd->add_option("--dns-timeout", args.dns_timeout, "deadline for one DNS lookup, seconds")->check(seconds_between(0.5, 120.0));
-  cmd->add_flag("--sweep", args.sweep, "also sweep every TLS version and suite of every MX address");
+  cmd->add_option("--dns-timeout", args.dns_timeout, "deadline for one DNS lookup, seconds")
+      ->check(seconds_between(0.5, 120.0));
+  cmd->add_flag("--sweep", args.sweep,
+                "also sweep every TLS version and suite of every MX address");
   cmd->add_flag("-v,--verbose", args.verbose, "show informational findings and SMTP transcripts");
   cmd->footer(
       "Verdicts: enforced, opportunistic, partial, plaintext, broken, no-mail, untested.\n"
@@ -85,7 +100,8 @@ int run_check(const CheckArgs& args) {
   std::vector<std::string> domains;
   for (const auto& d : args.domains) {
     if (is_ip_literal(d)) {
-      std::cerr << "intransit check: '" << d << "' is an IP address, not a mail domain; to test the server at that "
+      std::cerr << "intransit check: '" << d
+                << "' is an IP address, not a mail domain; to test the server at that "
                 << "address use: intransit probe " << d << "\n";
       return 2;
     }
@@ -117,7 +133,8 @@ int run_check(const CheckArgs& args) {
     asio::co_spawn(io, audit_into(*engine, domains[i], reports[i]), asio::detached);
   }
   if (args.format == "text" && isatty(STDERR_FILENO) != 0) {
-    std::cerr << "checking " << domains.size() << " domain(s)" << (args.sweep ? " with TLS sweeps" : "") << "...\n";
+    std::cerr << "checking " << domains.size() << " domain(s)"
+              << (args.sweep ? " with TLS sweeps" : "") << "...\n";
   }
   io.run();
 

@@ -18,16 +18,16 @@ struct CheckArgs {
   std::string trust_anchor;
   std::string ca_file;
   std::string helo = "intransit.invalid";
-  double timeout = 120;      // whole probe of one address, seconds
-  double dns_timeout = 10;   // one DNS lookup, seconds
+  double timeout = 120;     // whole probe of one address, seconds
+  double dns_timeout = 10;  // one DNS lookup, seconds
   bool sweep = false;
   bool verbose = false;
 };
 
 // Exit codes of `check` (README "Exit codes").
-inline constexpr int kCheckMet = 0;         // every domain tested and meets --require
-inline constexpr int kCheckBelow = 1;       // some domain is below --require
-inline constexpr int kCheckUntested = 3;    // some domain could not be tested (none below)
+inline constexpr int kCheckMet = 0;       // every domain tested and meets --require
+inline constexpr int kCheckBelow = 1;     // some domain is below --require
+inline constexpr int kCheckUntested = 3;  // some domain could not be tested (none below)
 
 CLI::App* add_check_command(CLI::App& app, CheckArgs& args);
 int run_check(const CheckArgs& args);

@@ -13,6 +13,7 @@
 
 namespace intransit::cli {
 
-std::optional<boost::asio::ip::tcp::endpoint> parse_endpoint(std::string_view text, std::string& error);
+std::optional<boost::asio::ip::tcp::endpoint> parse_endpoint(std::string_view text,
+                                                             std::string& error);
 
 }  // namespace intransit::cli

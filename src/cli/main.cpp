@@ -25,7 +25,8 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("intransit ") + intransit::kVersion);
   app.require_subcommand(1);
   // Options from a TOML/INI file, one [section] per command (e.g. [sink] store = "sink.db").
-  app.set_config("--config", "", "read options from a TOML/INI file: a [section] per command, e.g. [sink]");
+  app.set_config("--config", "",
+                 "read options from a TOML/INI file: a [section] per command, e.g. [sink]");
   intransit::cli::ProbeArgs probe_args;
   auto* probe = intransit::cli::add_probe_command(app, probe_args);
   intransit::cli::CheckArgs check_args;
@@ -48,7 +49,8 @@ int run(int argc, char** argv) {
     // "domain is required" for `check -lead.example` hides the real fault: name the word CLI11
     // could not place (RELIABILITY.md item 60).
     if (const auto left = app.remaining(true); !left.empty()) {
-      std::cerr << "intransit: '" << left.front() << "' is not an option here (see --help); " << e.what() << "\n";
+      std::cerr << "intransit: '" << left.front() << "' is not an option here (see --help); "
+                << e.what() << "\n";
       return kExitUsage;
     }
     app.exit(e);

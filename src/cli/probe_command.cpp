@@ -12,10 +12,10 @@
 #include <iostream>
 #include <optional>
 
+#include "check/engine.hpp"
 #include "cli/usage.hpp"
 #include "report/json_text.hpp"
 #include "report/probe_report.hpp"
-#include "check/engine.hpp"
 
 namespace intransit::cli {
 namespace asio = boost::asio;
@@ -54,20 +54,22 @@ std::optional<Target> parse_target(const std::string& s, std::string& error) {
 }
 
 // A coroutine's parameters live in its frame (a lambda's captures would not): hence functions.
-asio::awaitable<void> resolve_into(check::Engine& engine, std::string host, check::HostAddresses& slot) {
+asio::awaitable<void> resolve_into(check::Engine& engine, std::string host,
+                                   check::HostAddresses& slot) {
   slot = co_await engine.addresses(std::move(host));
 }
 
-asio::awaitable<void> probe_into(check::Engine& engine, tcp::endpoint endpoint, std::string name, smtp::TlsMode mode,
-                                 check::ProbeReport& slot) {
+asio::awaitable<void> probe_into(check::Engine& engine, tcp::endpoint endpoint, std::string name,
+                                 smtp::TlsMode mode, check::ProbeReport& slot) {
   slot = co_await engine.probe(endpoint, std::move(name), mode);
 }
 
 // The addresses to probe: the literal itself, or the name's A and AAAA answers through the
 // engine's validating resolver (the same code and DNS options as check). Empty with `why` set
 // when there are none or the lookup failed.
-std::vector<tcp::endpoint> endpoints_of(asio::io_context& io, check::Engine& engine, const Target& target,
-                                        unsigned short port, std::string& why) {
+std::vector<tcp::endpoint> endpoints_of(asio::io_context& io, check::Engine& engine,
+                                        const Target& target, unsigned short port,
+                                        std::string& why) {
   boost::system::error_code ec;
   const auto literal = asio::ip::make_address(target.host, ec);
   if (!ec) return {tcp::endpoint(literal, port)};
@@ -78,9 +80,10 @@ std::vector<tcp::endpoint> endpoints_of(asio::io_context& io, check::Engine& eng
   std::vector<tcp::endpoint> endpoints;
   for (const auto& ip : found.ips) endpoints.emplace_back(asio::ip::make_address(ip, ec), port);
   if (endpoints.empty()) {
-    why = !found.conclusive() ? "the lookup failed (" + std::string(dns::to_string(found.a.status)) + ", " +
-                                    std::string(dns::to_string(found.aaaa.status)) + ")"
-                              : "no A or AAAA record";
+    why = !found.conclusive()
+              ? "the lookup failed (" + std::string(dns::to_string(found.a.status)) + ", " +
+                    std::string(dns::to_string(found.aaaa.status)) + ")"
+              : "no A or AAAA record";
   }
   return endpoints;
 }
@@ -88,10 +91,13 @@ std::vector<tcp::endpoint> endpoints_of(asio::io_context& io, check::Engine& eng
 }  // namespace
 
 CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
-  auto* cmd = app.add_subcommand("probe", "Probe one SMTP server in depth: banner, EHLO, STARTTLS, TLS, certificate");
-  cmd->add_option("target", args.target, "HOST, HOST:PORT or [IPv6]:PORT (a name is probed on all its addresses)")
+  auto* cmd = app.add_subcommand(
+      "probe", "Probe one SMTP server in depth: banner, EHLO, STARTTLS, TLS, certificate");
+  cmd->add_option("target", args.target,
+                  "HOST, HOST:PORT or [IPv6]:PORT (a name is probed on all its addresses)")
       ->required();
-  cmd->add_option("--name", args.name, "MX host name for SNI and the certificate name check (default: HOST if a name)");
+  cmd->add_option("--name", args.name,
+                  "MX host name for SNI and the certificate name check (default: HOST if a name)");
   cmd->add_option("--port", args.port, "25 or 587 (STARTTLS) or 465 (implicit TLS); default 25")
       ->check(CLI::Range(1, 65535));
   cmd->add_option("--ca-file", args.ca_file, "trust anchors (PEM) instead of the system store")
@@ -100,12 +106,15 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
   cmd->add_option("--format", args.format, "text (for people) or json (schema intransit.probe/1)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--helo", args.helo, "name to send in EHLO")->check(helo_name());
-  cmd->add_option("--timeout", args.timeout, "deadline for the whole probe of one address, --sweep included, seconds")
+  cmd->add_option("--timeout", args.timeout,
+                  "deadline for the whole probe of one address, --sweep included, seconds")
       ->check(seconds_between(1.0, 3600.0));
   cmd->add_flag("-v,--verbose", args.verbose, "show the SMTP transcript");
   // A name is resolved by the same validating code as check, with the same DNS options.
-  cmd->add_option("--resolver", args.resolver, "forward DNS to this recursive resolver's IP (still validated here)");
-  cmd->add_option("--root-hints", args.root_hints, "root hints file for own recursion from a private root")
+  cmd->add_option("--resolver", args.resolver,
+                  "forward DNS to this recursive resolver's IP (still validated here)");
+  cmd->add_option("--root-hints", args.root_hints,
+                  "root hints file for own recursion from a private root")
       ->envname("INTRANSIT_ROOT_HINTS")
       ->check(option_file());
   cmd->add_option("--trust-anchor", args.trust_anchor, "DNSSEC trust anchor file")
@@ -114,7 +123,8 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
   cmd->add_option("--dns-timeout", args.dns_timeout, "deadline for one DNS lookup, seconds")
       ->check(seconds_between(0.5, 120.0));
   cmd->add_flag("--sweep", args.sweep,
-                "also learn every TLS version and accepted suite (rated after NCSC-NL) and the server's order");
+                "also learn every TLS version and accepted suite (rated after NCSC-NL) and the "
+                "server's order");
   cmd->footer(
       "Exit codes: 0 every address was tested (whatever it offers), 1 some address could not be "
       "tested (timeout, refused, ...), 2 usage error, 3 the name has no address.");
@@ -129,7 +139,8 @@ int run_probe(const ProbeArgs& args) {
               << (parse_error.empty() ? "" : ": " + parse_error) << "\n";
     return 2;
   }
-  const unsigned short port = args.port != 0 ? static_cast<unsigned short>(args.port) : target->port.value_or(25);
+  const unsigned short port =
+      args.port != 0 ? static_cast<unsigned short>(args.port) : target->port.value_or(25);
   check::EngineOptions options;
   options.dns.forward = args.resolver;
   options.dns.root_hints = args.root_hints;
@@ -154,7 +165,8 @@ int run_probe(const ProbeArgs& args) {
   boost::system::error_code literal_ec;
   asio::ip::make_address(target->host, literal_ec);
   const bool is_name = literal_ec.failed();
-  const std::string name = !args.name.empty() ? args.name : (is_name ? target->host : std::string{});
+  const std::string name =
+      !args.name.empty() ? args.name : (is_name ? target->host : std::string{});
   const auto mode = port == 465 ? smtp::TlsMode::implicit : smtp::TlsMode::starttls;
   std::vector<check::ProbeReport> reports(endpoints.size());
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
@@ -170,10 +182,12 @@ int run_probe(const ProbeArgs& args) {
   for (const auto& r : reports) all_tested = all_tested && is_conclusive(r.result.outcome);
   if (args.format == "json") {
     nlohmann::json out = nlohmann::json::array();
-    for (const auto& r : reports) out.push_back(report::probe_to_json(r.result, r.sweep ? &*r.sweep : nullptr));
+    for (const auto& r : reports)
+      out.push_back(report::probe_to_json(r.result, r.sweep ? &*r.sweep : nullptr));
     std::cout << report::json_text(reports.size() == 1 ? out.front() : out, 2) << "\n";
   } else {
-    for (const auto& r : reports) report::write_probe_text(std::cout, r.result, args.verbose, r.sweep ? &*r.sweep : nullptr);
+    for (const auto& r : reports)
+      report::write_probe_text(std::cout, r.result, args.verbose, r.sweep ? &*r.sweep : nullptr);
   }
   return all_tested ? kProbeAllTested : kProbeSomeUntested;
 }

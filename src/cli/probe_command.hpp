@@ -16,7 +16,7 @@ struct ProbeArgs {
   std::string format = "text";
   std::string helo = "intransit.invalid";
   double timeout = 120;
-  std::string resolver;      // DNS options, as for check: a name resolves through the engine
+  std::string resolver;  // DNS options, as for check: a name resolves through the engine
   std::string root_hints;
   std::string trust_anchor;
   double dns_timeout = 10;

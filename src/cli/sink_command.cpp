@@ -24,25 +24,35 @@ namespace {
 
 std::string scenario_names() {
   std::string out;
-  for (const auto s : sink::all_sink_scenarios()) out += (out.empty() ? "" : ", ") + std::string(sink::to_string(s));
+  for (const auto s : sink::all_sink_scenarios())
+    out += (out.empty() ? "" : ", ") + std::string(sink::to_string(s));
   return out;
 }
 
 }  // namespace
 
 SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
-  auto* cmd = app.add_subcommand("sink", "A test receiver: does a sending server fall back to plaintext or accept bad certificates?");
-  cmd->add_option("--listen", args.listen, "SCENARIO@ADDRESS:PORT, repeatable; scenarios: " + scenario_names())->take_all();
-  cmd->add_option("--store", args.store, "SQLite file recording every session and delivery (created if missing)");
-  cmd->add_option("--hostname", args.hostname, "name in the banner and EHLO reply, and in the certificates the sink makes")
+  auto* cmd = app.add_subcommand(
+      "sink",
+      "A test receiver: does a sending server fall back to plaintext or accept bad certificates?");
+  cmd->add_option("--listen", args.listen,
+                  "SCENARIO@ADDRESS:PORT, repeatable; scenarios: " + scenario_names())
+      ->take_all();
+  cmd->add_option("--store", args.store,
+                  "SQLite file recording every session and delivery (created if missing)");
+  cmd->add_option("--hostname", args.hostname,
+                  "name in the banner and EHLO reply, and in the certificates the sink makes")
       ->check(helo_name());
-  cmd->add_option("--cert", args.certificate, "PEM certificate chain for the scenarios that present a real certificate")
+  cmd->add_option("--cert", args.certificate,
+                  "PEM certificate chain for the scenarios that present a real certificate")
       ->check(option_file());
   cmd->add_option("--key", args.key, "PEM private key for --cert")->check(option_file());
   cmd->add_option("--scenario-cert", args.scenario_certificates,
-                  "SCENARIO=CERT,KEY: a certificate for one scenario (e.g. an expired one from your CA for 'expired')");
+                  "SCENARIO=CERT,KEY: a certificate for one scenario (e.g. an expired one from "
+                  "your CA for 'expired')");
   cmd->add_option("--timeout", args.timeout_seconds,
-                  "seconds a client may take per command, per TLS handshake and per DATA (plus 1 s per 500 bytes received); "
+                  "seconds a client may take per command, per TLS handshake and per DATA (plus 1 s "
+                  "per 500 bytes received); "
                   "10 when busy")
       ->check(CLI::Range(1, 3600));
   cmd->add_option("--greet-wait", args.greet_wait_seconds,
@@ -51,17 +61,22 @@ SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
                   "postscreen); 0 turns it off")
       ->check(CLI::Range(0.0, 60.0));
   cmd->footer(
-      "Each scenario gets its own address:port; in a real deployment give each its own MX host name (README).\n"
-      "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen, open the store or load a certificate.\n"
+      "Each scenario gets its own address:port; in a real deployment give each its own MX host "
+      "name (README).\n"
+      "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen, open the store or load a "
+      "certificate.\n"
       "See what senders did: intransit sink report --store FILE");
   cmd->require_subcommand(0, 1);
 
-  auto* report = cmd->add_subcommand("report", "What each sending server did on each scenario, and what it means");
+  auto* report = cmd->add_subcommand(
+      "report", "What each sending server did on each scenario, and what it means");
   report->add_option("--store", args.store, "the sink's SQLite file")->required();
-  report->add_option("--format", args.format, "text (for people) or json (intransit.sink-report/1)")->check(CLI::IsMember({"text", "json"}));
+  report->add_option("--format", args.format, "text (for people) or json (intransit.sink-report/1)")
+      ->check(CLI::IsMember({"text", "json"}));
   report->footer(
       "Verdicts per sender: plaintext-fallback, accepts-any-certificate, verifies, untested.\n"
-      "Exit codes: 0 no sender falls back to plaintext or accepts any certificate, 1 some sender does, 2 usage error, "
+      "Exit codes: 0 no sender falls back to plaintext or accepts any certificate, 1 some sender "
+      "does, 2 usage error, "
       "3 the store cannot be read.");
   return {cmd, report};
 }
@@ -74,9 +89,11 @@ int run_sink(const SinkArgs& args) {
   std::vector<sink::Listener> listeners;
   for (const auto& spec : args.listen) {
     const auto at = spec.find('@');
-    const auto scenario = sink::sink_scenario_from_string(spec.substr(0, at == std::string::npos ? 0 : at));
+    const auto scenario =
+        sink::sink_scenario_from_string(spec.substr(0, at == std::string::npos ? 0 : at));
     if (at == std::string::npos || !scenario) {
-      std::cerr << "intransit sink: '" << spec << "' is not SCENARIO@ADDRESS:PORT (scenarios: " << scenario_names() << ")\n";
+      std::cerr << "intransit sink: '" << spec
+                << "' is not SCENARIO@ADDRESS:PORT (scenarios: " << scenario_names() << ")\n";
       return 2;
     }
     std::string error;
@@ -103,18 +120,21 @@ int run_sink(const SinkArgs& args) {
     }
     options.certificate = sink::CertificateFiles{args.certificate, args.key};
   } else {
-    std::cerr << "intransit sink: no --cert: every scenario presents a certificate the sink made itself, so senders that "
+    std::cerr << "intransit sink: no --cert: every scenario presents a certificate the sink made "
+                 "itself, so senders that "
                  "verify certificates will refuse 'valid' too\n";
   }
   for (const auto& spec : args.scenario_certificates) {
     const auto eq = spec.find('=');
     const auto comma = spec.find(',', eq == std::string::npos ? 0 : eq);
-    const auto scenario = sink::sink_scenario_from_string(spec.substr(0, eq == std::string::npos ? 0 : eq));
+    const auto scenario =
+        sink::sink_scenario_from_string(spec.substr(0, eq == std::string::npos ? 0 : eq));
     if (eq == std::string::npos || comma == std::string::npos || !scenario) {
       std::cerr << "intransit sink: '" << spec << "' is not SCENARIO=CERT,KEY\n";
       return 2;
     }
-    options.scenario_certificates[*scenario] = {spec.substr(eq + 1, comma - eq - 1), spec.substr(comma + 1)};
+    options.scenario_certificates[*scenario] = {spec.substr(eq + 1, comma - eq - 1),
+                                                spec.substr(comma + 1)};
   }
 
   boost::asio::io_context io;
@@ -123,8 +143,9 @@ int run_sink(const SinkArgs& args) {
     sink::SinkServer server(io, store, options, listeners);
     for (const auto& l : server.bound()) {
       const auto a = l.endpoint.address();
-      std::cout << "listening " << sink::to_string(l.scenario) << " " << (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string())
-                << ":" << l.endpoint.port() << std::endl;
+      std::cout << "listening " << sink::to_string(l.scenario) << " "
+                << (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) << ":"
+                << l.endpoint.port() << std::endl;
     }
     std::cerr << "intransit sink: recording to " << args.store << "; stop with Ctrl-C\n";
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -160,7 +181,8 @@ int run_sink_report(const SinkArgs& args) {
     report::write_sink_report_text(std::cout, senders, colour);
   }
   for (const auto& s : senders) {
-    if (s.verdict == "plaintext-fallback" || s.verdict == "accepts-any-certificate") return kSinkWeakSender;
+    if (s.verdict == "plaintext-fallback" || s.verdict == "accepts-any-certificate")
+      return kSinkWeakSender;
   }
   return kSinkOk;
 }

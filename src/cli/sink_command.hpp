@@ -24,8 +24,9 @@ struct SinkArgs {
 
 // Exit codes (README "Exit codes").
 inline constexpr int kSinkOk = 0;
-inline constexpr int kSinkWeakSender = 1;   // report: some sender falls back to plaintext or accepts any certificate
-inline constexpr int kSinkSetupError = 3;   // cannot listen, cannot open the store, bad certificate
+inline constexpr int kSinkWeakSender =
+    1;  // report: some sender falls back to plaintext or accepts any certificate
+inline constexpr int kSinkSetupError = 3;  // cannot listen, cannot open the store, bad certificate
 
 struct SinkCommands {
   CLI::App* sink = nullptr;

@@ -14,13 +14,20 @@
 namespace intransit::cli {
 
 CLI::App* add_trace_command(CLI::App& app, TraceArgs& args) {
-  auto* cmd = app.add_subcommand("trace", "How did a received message travel? TLS or not, hop by hop, from its Received headers");
-  cmd->add_option("input", args.input, "a message file, an mbox, a Maildir directory, or - for standard input")->required();
-  cmd->add_option("--format", args.format, "text (for people) or json (intransit.trace/1, JSON Lines for mailboxes)")
+  auto* cmd = app.add_subcommand(
+      "trace",
+      "How did a received message travel? TLS or not, hop by hop, from its Received headers");
+  cmd->add_option("input", args.input,
+                  "a message file, an mbox, a Maildir directory, or - for standard input")
+      ->required();
+  cmd->add_option("--format", args.format,
+                  "text (for people) or json (intransit.trace/1, JSON Lines for mailboxes)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--trusted-domain", args.trusted_domains,
-                  "hosts under this domain are your own servers (their Received lines cannot be forged by senders)");
-  cmd->add_option("--trusted-host", args.trusted_hosts, "one of your own servers, by the name it writes after 'by'");
+                  "hosts under this domain are your own servers (their Received lines cannot be "
+                  "forged by senders)");
+  cmd->add_option("--trusted-host", args.trusted_hosts,
+                  "one of your own servers, by the name it writes after 'by'");
   cmd->add_flag("--summary", args.summary_only, "mailboxes: print only the summary");
   cmd->footer(
       "Hop verdicts: tls, plaintext, local, unknown. Message verdicts: all-tls, plaintext-hop, "

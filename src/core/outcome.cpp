@@ -28,8 +28,7 @@ std::string_view to_string(ProbeOutcome outcome) {
 
 bool is_conclusive(ProbeOutcome outcome) {
   return outcome == ProbeOutcome::ok || outcome == ProbeOutcome::no_starttls ||
-         outcome == ProbeOutcome::starttls_refused ||
-         outcome == ProbeOutcome::tls_handshake_failed;
+         outcome == ProbeOutcome::starttls_refused || outcome == ProbeOutcome::tls_handshake_failed;
 }
 
 }  // namespace intransit

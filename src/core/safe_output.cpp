@@ -14,7 +14,8 @@ namespace {
 constexpr std::size_t kChunk = 64 * 1024;
 }  // namespace
 
-SafeOutputBuf::SafeOutputBuf(std::streambuf* target, bool terminal) : target_(target), terminal_(terminal) {}
+SafeOutputBuf::SafeOutputBuf(std::streambuf* target, bool terminal)
+    : target_(target), terminal_(terminal) {}
 
 SafeOutputBuf::~SafeOutputBuf() {
   drain(true);

@@ -13,7 +13,8 @@
 
 namespace intransit::swar {
 
-static_assert(std::endian::native == std::endian::little, "byte indexes are counted from the low end");
+static_assert(std::endian::native == std::endian::little,
+              "byte indexes are counted from the low end");
 
 inline constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
 inline constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
@@ -32,10 +33,14 @@ inline std::uint64_t below(std::uint64_t x, unsigned n) {
 }
 
 // The same for bytes equal to `b`.
-inline std::uint64_t equal(std::uint64_t x, unsigned char b) { return below(x ^ (b * kOnes), 1); }
+inline std::uint64_t equal(std::uint64_t x, unsigned char b) {
+  return below(x ^ (b * kOnes), 1);
+}
 
 // The index of the byte the lowest flag stands for.
-inline std::size_t first(std::uint64_t flags) { return static_cast<std::size_t>(std::countr_zero(flags)) / 8; }
+inline std::size_t first(std::uint64_t flags) {
+  return static_cast<std::size_t>(std::countr_zero(flags)) / 8;
+}
 
 // The index of the first byte of `s` at or after `from` that is `a`, `b` or `c`; s.size() if none.
 inline std::size_t find_any(std::string_view s, std::size_t from, char a, char b, char c) {
@@ -43,7 +48,8 @@ inline std::size_t find_any(std::string_view s, std::size_t from, char a, char b
   std::size_t i = from;
   for (; i + 8 <= s.size(); i += 8) {
     const std::uint64_t x = load(p + i);
-    const std::uint64_t hits = equal(x, static_cast<unsigned char>(a)) | equal(x, static_cast<unsigned char>(b)) |
+    const std::uint64_t hits = equal(x, static_cast<unsigned char>(a)) |
+                               equal(x, static_cast<unsigned char>(b)) |
                                equal(x, static_cast<unsigned char>(c));
     if (hits != 0) return i + first(hits);
   }

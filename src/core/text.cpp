@@ -43,7 +43,6 @@ void append_escaped(std::string& out, std::uint8_t byte) {
   out += kHex[byte & 0x0F];
 }
 
-
 }  // namespace
 
 bool is_valid_utf8(std::string_view bytes) {
@@ -61,7 +60,9 @@ bool is_plain_printable(std::string_view bytes) {
   std::size_t i = 0;
   for (; i + 8 <= bytes.size(); i += 8) {
     const std::uint64_t x = swar::load(p + i);
-    if ((swar::below(x, 0x20) | (x & swar::kHigh) | swar::equal(x, 0x7f) | swar::equal(x, '\\')) != 0) return false;
+    if ((swar::below(x, 0x20) | (x & swar::kHigh) | swar::equal(x, 0x7f) | swar::equal(x, '\\')) !=
+        0)
+      return false;
   }
   return std::all_of(bytes.begin() + static_cast<std::ptrdiff_t>(i), bytes.end(), [](char c) {
     const auto b = static_cast<std::uint8_t>(c);
@@ -83,7 +84,8 @@ std::string printable(std::string_view bytes) {
     } else if (byte < 0x20 || byte == 0x7F) {
       append_escaped(out, byte);
       ++i;
-    } else if (const std::size_t n = utf8_sequence_length(bytes, i); n > 0 && !is_c1_control(bytes, i, n)) {
+    } else if (const std::size_t n = utf8_sequence_length(bytes, i);
+               n > 0 && !is_c1_control(bytes, i, n)) {
       out.append(bytes.substr(i, n));
       i += n;
     } else {
@@ -98,7 +100,7 @@ namespace {
 
 // Length of one of the report's own colour codes at bytes[i] (an ESC), or 0.
 std::size_t colour_code_length(std::string_view bytes, std::size_t i) {
-  static constexpr std::string_view kCodes[] = {"\033[0m", "\033[1m", "\033[2m", "\033[31m",
+  static constexpr std::string_view kCodes[] = {"\033[0m",  "\033[1m",  "\033[2m", "\033[31m",
                                                 "\033[32m", "\033[33m", "\033[36m"};
   for (const auto code : kCodes) {
     if (bytes.substr(i, code.size()) == code) return code.size();
@@ -121,13 +123,15 @@ std::string terminal_text(std::string_view bytes, bool colour, bool carriage_ret
       while (j < bytes.size() && layout(static_cast<std::uint8_t>(bytes[j]))) ++j;
       out.append(bytes.substr(i, j - i));
       i = j;
-    } else if (const std::size_t c = byte == 0x1B && colour ? colour_code_length(bytes, i) : 0; c > 0) {
+    } else if (const std::size_t c = byte == 0x1B && colour ? colour_code_length(bytes, i) : 0;
+               c > 0) {
       out.append(bytes.substr(i, c));
       i += c;
     } else if (byte < 0x20 || byte == 0x7F) {
       append_escaped(out, byte);
       ++i;
-    } else if (const std::size_t n = utf8_sequence_length(bytes, i); n > 0 && !is_c1_control(bytes, i, n)) {
+    } else if (const std::size_t n = utf8_sequence_length(bytes, i);
+               n > 0 && !is_c1_control(bytes, i, n)) {
       out.append(bytes.substr(i, n));
       i += n;
     } else {

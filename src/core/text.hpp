@@ -19,9 +19,9 @@ bool is_valid_utf8(std::string_view bytes);
 std::string printable(std::string_view bytes);
 // The text form for a terminal or a log file (RELIABILITY.md item 51): like printable(), but a
 // report's own layout passes: line feeds, tabs and backslashes (already-escaped fields must not be
-// escaped twice), and, when `colour` is true, the report's own colour codes (ESC '[' 0|1|2|31|32|33|36
-// 'm', nothing else: a stranger's ESC[8m would hide text, ESC[2J clear the screen), and when
-// `carriage_return` is true a CR (progress counters on a terminal's stderr).
+// escaped twice), and, when `colour` is true, the report's own colour codes (ESC '['
+// 0|1|2|31|32|33|36 'm', nothing else: a stranger's ESC[8m would hide text, ESC[2J clear the
+// screen), and when `carriage_return` is true a CR (progress counters on a terminal's stderr).
 std::string terminal_text(std::string_view bytes, bool colour, bool carriage_return = false);
 // How many bytes at the end of `bytes` may be the start of a UTF-8 sequence or a colour code that
 // the next write completes (0-5): a stream filter keeps them back instead of escaping them early.

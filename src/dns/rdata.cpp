@@ -100,10 +100,12 @@ std::optional<std::string> decode_txt(Bytes rdata, std::string& error) {
 }
 
 namespace {
-std::optional<std::string> decode_address(Bytes rdata, int family, std::size_t size, std::string& error) {
+std::optional<std::string> decode_address(Bytes rdata, int family, std::size_t size,
+                                          std::string& error) {
   error.clear();
   if (rdata.size() != size) {
-    error = "address record of " + std::to_string(rdata.size()) + " octets, expected " + std::to_string(size);
+    error = "address record of " + std::to_string(rdata.size()) + " octets, expected " +
+            std::to_string(size);
     return std::nullopt;
   }
   std::array<char, INET6_ADDRSTRLEN> text{};
@@ -115,7 +117,9 @@ std::optional<std::string> decode_address(Bytes rdata, int family, std::size_t s
 }
 }  // namespace
 
-std::optional<std::string> decode_a(Bytes rdata, std::string& error) { return decode_address(rdata, AF_INET, 4, error); }
+std::optional<std::string> decode_a(Bytes rdata, std::string& error) {
+  return decode_address(rdata, AF_INET, 4, error);
+}
 std::optional<std::string> decode_aaaa(Bytes rdata, std::string& error) {
   return decode_address(rdata, AF_INET6, 16, error);
 }
@@ -136,7 +140,8 @@ std::optional<Tlsa> decode_tlsa(Bytes rdata, std::string& error) {
 
 std::string Tlsa::to_string() const {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string s = std::to_string(usage) + " " + std::to_string(selector) + " " + std::to_string(matching) + " ";
+  std::string s =
+      std::to_string(usage) + " " + std::to_string(selector) + " " + std::to_string(matching) + " ";
   for (std::uint8_t b : data) {
     s += kHex[b >> 4];
     s += kHex[b & 15];

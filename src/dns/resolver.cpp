@@ -3,14 +3,14 @@
 // event loop's thread, and only wake the waiting lookup.
 #include "dns/resolver.hpp"
 
-#include <boost/asio/posix/stream_descriptor.hpp>
+#include <unbound.h>
+#include <unistd.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <unbound.h>
-#include <unistd.h>
 
 #include <fstream>
 #include <initializer_list>
@@ -85,7 +85,8 @@ Answer to_answer(const std::string& name, RrType type, int err, ub_result* r) {
   }
   if (r->canonname != nullptr && r->qname != nullptr) {
     const std::string canon(text::strip_trailing_dot(r->canonname));
-    if (text::lower(canon) != text::lower(text::strip_trailing_dot(r->qname))) a.canonical_name = canon;
+    if (text::lower(canon) != text::lower(text::strip_trailing_dot(r->qname)))
+      a.canonical_name = canon;
   }
   if (r->havedata != 0) {
     a.status = Status::answer;
@@ -94,8 +95,8 @@ Answer to_answer(const std::string& name, RrType type, int err, ub_result* r) {
       bytes += static_cast<std::size_t>(r->len[i]);
       if (a.rdata.size() >= limits::kDnsRecordsPerAnswer || bytes > limits::kDnsAnswerBytes) {
         a.status = Status::error;
-        a.why = "answer over the limit of " + std::to_string(limits::kDnsRecordsPerAnswer) + " records or " +
-                std::to_string(limits::kDnsAnswerBytes) + " bytes";
+        a.why = "answer over the limit of " + std::to_string(limits::kDnsRecordsPerAnswer) +
+                " records or " + std::to_string(limits::kDnsAnswerBytes) + " bytes";
         a.rdata.clear();
         break;
       }
@@ -251,14 +252,15 @@ bool holds_record(const std::string& path, std::initializer_list<std::string_vie
 
 bool set(ub_ctx* ctx, const char* option, const std::string& value, std::string& error) {
   const int err = ub_ctx_set_option(ctx, option, value.c_str());
-  if (err != 0) error = std::string("resolver option ") + option + " " + value + ": " + ub_strerror(err);
+  if (err != 0)
+    error = std::string("resolver option ") + option + " " + value + ": " + ub_strerror(err);
   return err == 0;
 }
 
 }  // namespace
 
-std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, const ResolverOptions& options,
-                                           std::string& error) {
+std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex,
+                                           const ResolverOptions& options, std::string& error) {
   ub_ctx* ctx = ub_ctx_create();
   if (ctx == nullptr) {
     error = "libunbound could not create a context";
@@ -276,7 +278,8 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, cons
     error = "root hints " + options.root_hints + " hold no NS record";
     return nullptr;
   }
-  if (err == 0 && !options.root_hints.empty()) err = ub_ctx_set_option(ctx, "root-hints:", options.root_hints.c_str());
+  if (err == 0 && !options.root_hints.empty())
+    err = ub_ctx_set_option(ctx, "root-hints:", options.root_hints.c_str());
   if (err != 0) {
     error = "root hints " + options.root_hints + ": " + ub_strerror(err);
     return nullptr;
@@ -292,7 +295,8 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex, cons
       return nullptr;
     }
   }
-  const std::string anchor = options.trust_anchor.empty() ? kDefaultTrustAnchor : options.trust_anchor;
+  const std::string anchor =
+      options.trust_anchor.empty() ? kDefaultTrustAnchor : options.trust_anchor;
   if (access(anchor.c_str(), R_OK) != 0) {
     error = "trust anchor " + anchor + " is not readable";
     return nullptr;

@@ -44,8 +44,8 @@ struct Answer {
   RrType type = RrType::a;
   Status status = Status::error;
   Security security = Security::unknown;  // until an answer says otherwise (RELIABILITY item 58)
-  std::string why;               // the validator's reason when bogus; the failure otherwise
-  std::string canonical_name;    // set when the name is an alias (CNAME followed)
+  std::string why;             // the validator's reason when bogus; the failure otherwise
+  std::string canonical_name;  // set when the name is an alias (CNAME followed)
   std::vector<std::vector<std::uint8_t>> rdata;
   // true when the answer says what is there (records, or certainly none), so a caller may act
   // on it; false for servfail/timeout/error/bogus, which mean "could not find out".
@@ -56,17 +56,17 @@ struct Answer {
 };
 
 struct ResolverOptions {
-  std::string forward;        // IP of a recursive resolver to forward to; empty: own recursion
-  std::string root_hints;     // root hints file (a private root, like the lab's); empty: built in
-  std::string trust_anchor;   // DS/DNSKEY file; empty: Debian's dns-root-data root.key
+  std::string forward;       // IP of a recursive resolver to forward to; empty: own recursion
+  std::string root_hints;    // root hints file (a private root, like the lab's); empty: built in
+  std::string trust_anchor;  // DS/DNSKEY file; empty: Debian's dns-root-data root.key
   std::chrono::milliseconds deadline = limits::kDnsLookupDeadline;
 };
 
 class Resolver {
  public:
   // nullptr and `error` when libunbound refuses the options (unreadable file, bad address).
-  static std::unique_ptr<Resolver> create(const boost::asio::any_io_executor& ex, const ResolverOptions& options,
-                                          std::string& error);
+  static std::unique_ptr<Resolver> create(const boost::asio::any_io_executor& ex,
+                                          const ResolverOptions& options, std::string& error);
   virtual ~Resolver() = default;
   virtual boost::asio::awaitable<Answer> lookup(std::string name, RrType type) = 0;
   // The same with its own deadline (the quick network check of RELIABILITY item 58); a

@@ -16,7 +16,8 @@ namespace asio = boost::asio;
 
 namespace {
 // A coroutine's parameters live in its frame (a lambda's captures would not): hence a function.
-asio::awaitable<void> audit_into(check::Engine& engine, std::string domain, check::DomainReport& slot) {
+asio::awaitable<void> audit_into(check::Engine& engine, std::string domain,
+                                 check::DomainReport& slot) {
   slot = co_await engine.audit(std::move(domain));
 }
 }  // namespace
@@ -31,7 +32,8 @@ std::optional<std::map<std::string, Published>> audit_domains(
   options.ca_file = setup.ca_file;
   options.helo_name = setup.helo;
   options.deadlines.total = setup.timeout;
-  options.max_audits_in_flight = std::max<std::size_t>(setup.concurrency, 1);  // polite to a log's many domains
+  options.max_audits_in_flight =
+      std::max<std::size_t>(setup.concurrency, 1);  // polite to a log's many domains
   asio::io_context io;
   const auto engine = check::Engine::create(io.get_executor(), options, error);
   if (!engine) return std::nullopt;

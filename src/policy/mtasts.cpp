@@ -80,10 +80,12 @@ std::optional<StsRecord> parse_sts_record(std::string_view txt, std::string& err
   return record;
 }
 
-std::optional<StsRecord> select_sts_record(const std::vector<std::string>& txts, std::string& error) {
+std::optional<StsRecord> select_sts_record(const std::vector<std::string>& txts,
+                                           std::string& error) {
   error.clear();
   const auto found = records_with_version(txts, "v=STSv1");
-  if (found.size() > 1) error = std::to_string(found.size()) + " v=STSv1 records (exactly one is allowed)";
+  if (found.size() > 1)
+    error = std::to_string(found.size()) + " v=STSv1 records (exactly one is allowed)";
   if (found.size() != 1) return std::nullopt;
   return parse_sts_record(*found.front(), error);
 }
@@ -145,8 +147,8 @@ std::optional<StsPolicy> parse_sts_policy(std::string_view body, std::string& er
       if (!once(have_max_age)) return std::nullopt;
       std::uint64_t age = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), age);
-      if (value.empty() || value.size() > 10 || ec != std::errc{} || end != value.data() + value.size() ||
-          age > kMaxAge) {
+      if (value.empty() || value.size() > 10 || ec != std::errc{} ||
+          end != value.data() + value.size() || age > kMaxAge) {
         error = "max_age must be 0 to 31557600";
         return std::nullopt;
       }
@@ -179,7 +181,8 @@ bool mx_matches(std::string_view pattern, std::string_view host) {
   const std::string h = lower(strip_trailing_dot(host));
   if (p.rfind("*.", 0) != 0) return p == h;
   const std::string_view rest = std::string_view(p).substr(1);  // ".example.net"
-  if (h.size() <= rest.size() || h.compare(h.size() - rest.size(), rest.size(), rest) != 0) return false;
+  if (h.size() <= rest.size() || h.compare(h.size() - rest.size(), rest.size(), rest) != 0)
+    return false;
   const std::string_view label = std::string_view(h).substr(0, h.size() - rest.size());
   return !label.empty() && label.find('.') == std::string_view::npos;
 }

@@ -23,15 +23,16 @@ std::optional<StsRecord> parse_sts_record(std::string_view txt, std::string& err
 // RFC 8461 §3.1: discard TXT strings not starting with "v=STSv1"; exactly one must remain.
 // Returns nullopt with `error` empty when there is no record at all (no policy), with `error`
 // set when records exist but are unusable (several, or malformed).
-std::optional<StsRecord> select_sts_record(const std::vector<std::string>& txts, std::string& error);
+std::optional<StsRecord> select_sts_record(const std::vector<std::string>& txts,
+                                           std::string& error);
 
 enum class StsMode { enforce, testing, none };
 std::string_view to_string(StsMode mode);
 
 struct StsPolicy {
   StsMode mode = StsMode::none;
-  std::uint32_t max_age = 0;          // seconds, 0..31557600
-  std::vector<std::string> mx;        // patterns as written, lower-cased
+  std::uint32_t max_age = 0;    // seconds, 0..31557600
+  std::vector<std::string> mx;  // patterns as written, lower-cased
 };
 
 // Parses a policy body (LF or CRLF lines). nullopt and `error` on any violation.

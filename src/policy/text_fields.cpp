@@ -4,7 +4,9 @@
 namespace intransit::policy {
 namespace {
 
-bool is_wsp(char c) { return c == ' ' || c == '\t'; }
+bool is_wsp(char c) {
+  return c == ' ' || c == '\t';
+}
 bool is_alnum(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
@@ -22,7 +24,8 @@ std::optional<std::vector<TagField>> split_tag_list(std::string_view text, std::
   std::size_t start = 0;
   while (start <= text.size()) {
     const std::size_t semi = text.find(';', start);
-    const std::string_view raw = text.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
+    const std::string_view raw =
+        text.substr(start, semi == std::string_view::npos ? std::string_view::npos : semi - start);
     const std::string_view field = trim_wsp(raw);
     const bool last = semi == std::string_view::npos;
     if (field.empty()) {
@@ -59,7 +62,8 @@ std::vector<std::string_view> split_lines(std::string_view text) {
   std::size_t start = 0;
   while (start < text.size()) {
     const std::size_t lf = text.find('\n', start);
-    std::string_view line = text.substr(start, lf == std::string_view::npos ? std::string_view::npos : lf - start);
+    std::string_view line =
+        text.substr(start, lf == std::string_view::npos ? std::string_view::npos : lf - start);
     if (lf != std::string_view::npos && !line.empty() && line.back() == '\r') line.remove_suffix(1);
     lines.push_back(line);
     if (lf == std::string_view::npos) break;
@@ -92,8 +96,10 @@ bool is_mx_pattern(std::string_view s) {
   std::size_t start = 0;
   while (true) {
     const std::size_t dot = s.find('.', start);
-    const std::string_view label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty() || label.size() > 63 || !is_alnum(label.front()) || !is_alnum(label.back())) return false;
+    const std::string_view label =
+        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.size() > 63 || !is_alnum(label.front()) || !is_alnum(label.back()))
+      return false;
     for (char c : label) {
       if (!is_alnum(c) && c != '-') return false;
     }

@@ -8,7 +8,8 @@ namespace {
 
 // mailto: with something after it, or https:// with a host; no spaces or controls.
 bool is_report_uri(std::string_view uri) {
-  if (!is_vchar_value(uri) || uri.find(' ') != std::string_view::npos || uri.find('\t') != std::string_view::npos) {
+  if (!is_vchar_value(uri) || uri.find(' ') != std::string_view::npos ||
+      uri.find('\t') != std::string_view::npos) {
     return false;
   }
   const std::string l = lower(uri.substr(0, 8));
@@ -43,8 +44,8 @@ std::optional<TlsRptRecord> parse_tlsrpt_record(std::string_view txt, std::strin
     std::size_t start = 0;
     while (true) {
       const std::size_t comma = f.value.find(',', start);
-      const std::string_view uri =
-          trim_wsp(f.value.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+      const std::string_view uri = trim_wsp(f.value.substr(
+          start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
       if (!is_report_uri(uri)) {
         error = "rua URI '" + std::string(uri.substr(0, 64)) + "' is not mailto: or https:";
         return std::nullopt;
@@ -59,10 +60,12 @@ std::optional<TlsRptRecord> parse_tlsrpt_record(std::string_view txt, std::strin
   return record;
 }
 
-std::optional<TlsRptRecord> select_tlsrpt_record(const std::vector<std::string>& txts, std::string& error) {
+std::optional<TlsRptRecord> select_tlsrpt_record(const std::vector<std::string>& txts,
+                                                 std::string& error) {
   error.clear();
   const auto found = records_with_version(txts, "v=TLSRPTv1");
-  if (found.size() > 1) error = std::to_string(found.size()) + " v=TLSRPTv1 records (exactly one is allowed)";
+  if (found.size() > 1)
+    error = std::to_string(found.size()) + " v=TLSRPTv1 records (exactly one is allowed)";
   if (found.size() != 1) return std::nullopt;
   return parse_tlsrpt_record(*found.front(), error);
 }

@@ -18,6 +18,7 @@ std::optional<TlsRptRecord> parse_tlsrpt_record(std::string_view txt, std::strin
 
 // Among a name's TXT strings: nullopt with `error` empty when none starts with v=TLSRPTv1;
 // `error` set when several do, or the one that does is malformed.
-std::optional<TlsRptRecord> select_tlsrpt_record(const std::vector<std::string>& txts, std::string& error);
+std::optional<TlsRptRecord> select_tlsrpt_record(const std::vector<std::string>& txts,
+                                                 std::string& error);
 
 }  // namespace intransit::policy

@@ -73,7 +73,9 @@ json sts_json(const check::StsFacts& s) {
     j["fetch"] = nullptr;
   }
   if (s.policy) {
-    j["policy"] = {{"mode", policy::to_string(s.policy->mode)}, {"max_age", s.policy->max_age}, {"mx", s.policy->mx}};
+    j["policy"] = {{"mode", policy::to_string(s.policy->mode)},
+                   {"max_age", s.policy->max_age},
+                   {"mx", s.policy->mx}};
   } else {
     j["policy"] = nullptr;
   }
@@ -101,7 +103,8 @@ json check_to_json(const check::DomainFacts& f, const check::Assessment& a) {
           {"mx", std::move(mx)},
           {"mta_sts", sts_json(f.mta_sts)},
           {"tls_rpt", std::move(rpt)},
-          {"dnssec", {{"mx", answer_json(f.mx_answer)}, {"status", dns::to_string(f.mx_answer.security)}}},
+          {"dnssec",
+           {{"mx", answer_json(f.mx_answer)}, {"status", dns::to_string(f.mx_answer.security)}}},
           {"counts",
            {{"addresses", a.addresses},
             {"tls", a.addresses_tls},
@@ -134,11 +137,13 @@ std::string address_cell(const smtp::ProbeResult& p) {
     case check::AddressState::tls: {
       std::string s = p.tls->version;
       const auto& v = p.tls->verification;
-      s += v.trusted ? (v.name_matches.value_or(false) ? "  cert valid" : "  cert name mismatch") : "  cert " + v.error;
+      s += v.trusted ? (v.name_matches.value_or(false) ? "  cert valid" : "  cert name mismatch")
+                     : "  cert " + v.error;
       if (p.tls->dane) s += p.tls->dane->matched ? "  DANE match" : "  DANE MISMATCH";
       return s;
     }
-    case check::AddressState::plaintext: return "PLAINTEXT (" + std::string(to_string(p.outcome)) + ")";
+    case check::AddressState::plaintext:
+      return "PLAINTEXT (" + std::string(to_string(p.outcome)) + ")";
     case check::AddressState::untested: return "untested: " + std::string(to_string(p.outcome));
   }
   return "";
@@ -146,42 +151,51 @@ std::string address_cell(const smtp::ProbeResult& p) {
 
 }  // namespace
 
-void write_check_text(std::ostream& out, const check::DomainFacts& f, const check::Assessment& a, const TextStyle& style) {
+void write_check_text(std::ostream& out, const check::DomainFacts& f, const check::Assessment& a,
+                      const TextStyle& style) {
   const std::string on = style.colour ? colour_of(a.verdict) : "";
   const std::string off = style.colour ? "\033[0m" : "";
   std::string verdict(check::to_string(a.verdict));
   if (!a.enforced_by.empty()) {
     verdict += " via ";
-    for (std::size_t i = 0; i < a.enforced_by.size(); ++i) verdict += (i > 0 ? "+" : "") + a.enforced_by[i];
+    for (std::size_t i = 0; i < a.enforced_by.size(); ++i)
+      verdict += (i > 0 ? "+" : "") + a.enforced_by[i];
   }
   if (!a.untested_reason.empty()) verdict += " (" + a.untested_reason + ")";
   out << f.domain << ": " << on << verdict << off << "\n" << a.summary << "\n";
   if (!f.mx.empty()) {
-    out << "\n  " << std::left << std::setw(5) << "pref" << std::setw(32) << "mx host" << std::setw(24) << "address"
+    out << "\n  " << std::left << std::setw(5) << "pref" << std::setw(32) << "mx host"
+        << std::setw(24) << "address"
         << "result\n";
     for (const auto& mx : f.mx) {
       std::string host = mx.host + (mx.implicit ? " (no MX)" : "");
       if (!mx.probed || mx.probes.empty()) {
-        std::string why = !mx.probed ? "not probed (cap)" : mx.addresses.conclusive() ? "no address" : "address lookup failed";
-        out << "  " << std::setw(5) << mx.preference << std::setw(32) << host << std::setw(24) << "-" << why << "\n";
+        std::string why = !mx.probed                  ? "not probed (cap)"
+                          : mx.addresses.conclusive() ? "no address"
+                                                      : "address lookup failed";
+        out << "  " << std::setw(5) << mx.preference << std::setw(32) << host << std::setw(24)
+            << "-" << why << "\n";
         continue;
       }
       for (std::size_t i = 0; i < mx.probes.size(); ++i) {
-        out << "  " << std::setw(5) << (i == 0 ? std::to_string(mx.preference) : "") << std::setw(32) << (i == 0 ? host : "")
-            << std::setw(24) << mx.probes[i].address << address_cell(mx.probes[i]) << "\n";
+        out << "  " << std::setw(5) << (i == 0 ? std::to_string(mx.preference) : "")
+            << std::setw(32) << (i == 0 ? host : "") << std::setw(24) << mx.probes[i].address
+            << address_cell(mx.probes[i]) << "\n";
       }
     }
   }
   out << "\n  DNSSEC      MX answer " << dns::to_string(f.mx_answer.security) << "\n";
   out << "  MTA-STS     ";
   if (f.mta_sts.policy) {
-    out << "mode " << policy::to_string(f.mta_sts.policy->mode) << ", max_age " << f.mta_sts.policy->max_age << ", mx";
+    out << "mode " << policy::to_string(f.mta_sts.policy->mode) << ", max_age "
+        << f.mta_sts.policy->max_age << ", mx";
     for (const auto& p : f.mta_sts.policy->mx) out << " " << p;
   } else if (f.mta_sts.fetch && f.mta_sts.fetch->status == check::FetchStatus::ok) {
     // Fetched, but the policy does not parse: say why (issue 14 item 24), not "ok".
     out << "policy invalid: " << f.mta_sts.policy_error;
   } else if (f.mta_sts.fetch) {
-    out << "policy not usable: " << check::to_string(f.mta_sts.fetch->status) << " (" << f.mta_sts.fetch->detail << ")";
+    out << "policy not usable: " << check::to_string(f.mta_sts.fetch->status) << " ("
+        << f.mta_sts.fetch->detail << ")";
   } else if (!f.mta_sts.record_error.empty()) {
     out << "record invalid: " << f.mta_sts.record_error;
   } else {
@@ -210,7 +224,8 @@ void write_check_text(std::ostream& out, const check::DomainFacts& f, const chec
     out << "  [" << check::to_string(x.severity) << "] " << x.id << "  " << x.scope
         << (x.count > 1 ? "  (seen " + std::to_string(x.count) + " times)" : "") << "\n"
         << "      " << x.evidence << "\n";
-    if (!x.remedy.empty()) out << "      fix: " << x.remedy << (x.rfc != "-" ? " (" + x.rfc + ")" : "") << "\n";
+    if (!x.remedy.empty())
+      out << "      fix: " << x.remedy << (x.rfc != "-" ? " (" + x.rfc + ")" : "") << "\n";
   }
   if (hidden > 0) out << "\n  (" << hidden << " informational finding(s); -v shows them)\n";
   // Each address in depth with -v, and with --sweep (its versions and suites are what was

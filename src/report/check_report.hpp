@@ -21,7 +21,7 @@ struct TextStyle {
   bool verbose = false;  // info findings and SMTP transcripts too
 };
 
-void write_check_text(std::ostream& out, const check::DomainFacts& facts, const check::Assessment& assessment,
-                      const TextStyle& style);
+void write_check_text(std::ostream& out, const check::DomainFacts& facts,
+                      const check::Assessment& assessment, const TextStyle& style);
 
 }  // namespace intransit::report

@@ -48,7 +48,8 @@ void add_sweep(nlohmann::json& j, const smtp::SweepResult& sweep) {
     versions[v.version] = v.supported ? nlohmann::json(*v.supported) : nlohmann::json();
     ratings[v.version] = tls::to_string(tls::rate_version(v.version));
     nlohmann::json list = nlohmann::json::array();
-    for (const auto& c : v.ciphers) list.push_back({{"name", c.name}, {"rating", tls::to_string(c.rating)}});
+    for (const auto& c : v.ciphers)
+      list.push_back({{"name", c.name}, {"rating", tls::to_string(c.rating)}});
     ciphers[v.version] = std::move(list);
     order[v.version] = v.server_order ? nlohmann::json(*v.server_order) : nlohmann::json();
     if (!v.error.empty()) errors[v.version] = v.error;
@@ -114,16 +115,20 @@ nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult
     j["certificate"] = {
         {"chain", std::move(chain)},
         {"trusted", t.verification.trusted},
-        {"verify_error", t.verification.error.empty() ? nlohmann::json() : nlohmann::json(t.verification.error)},
+        {"verify_error",
+         t.verification.error.empty() ? nlohmann::json() : nlohmann::json(t.verification.error)},
         {"verify_error_depth", t.verification.error_depth},
         {"checked_name", t.verification.checked_name},
-        {"name_matches", t.verification.name_matches ? nlohmann::json(*t.verification.name_matches) : nlohmann::json()}};
+        {"name_matches", t.verification.name_matches ? nlohmann::json(*t.verification.name_matches)
+                                                     : nlohmann::json()}};
     if (t.dane) {
-      j["dane"] = {{"usable_records", t.dane->usable_records},
-                   {"matched", t.dane->matched},
-                   {"matched_record", t.dane->matched ? nlohmann::json(t.dane->matched_record) : nlohmann::json()},
-                   {"matched_depth", t.dane->matched_depth},
-                   {"error", t.dane->error.empty() ? nlohmann::json() : nlohmann::json(t.dane->error)}};
+      j["dane"] = {
+          {"usable_records", t.dane->usable_records},
+          {"matched", t.dane->matched},
+          {"matched_record",
+           t.dane->matched ? nlohmann::json(t.dane->matched_record) : nlohmann::json()},
+          {"matched_depth", t.dane->matched_depth},
+          {"error", t.dane->error.empty() ? nlohmann::json() : nlohmann::json(t.dane->error)}};
     } else if (!t.dane_error.empty()) {
       j["dane"] = {{"usable_records", 0},
                    {"matched", false},
@@ -136,7 +141,8 @@ nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult
     j["certificate"] = nullptr;
   }
   nlohmann::json transcript = nlohmann::json::array();
-  for (const auto& line : r.transcript) transcript.push_back(std::string(1, line.direction) + ": " + line.text);
+  for (const auto& line : r.transcript)
+    transcript.push_back(std::string(1, line.direction) + ": " + line.text);
   j["transcript"] = std::move(transcript);
   j["transcript_dropped"] = r.transcript_dropped;
   if (sweep != nullptr) add_sweep(j, *sweep);
@@ -159,8 +165,7 @@ std::string probe_summary(const smtp::ProbeResult& r) {
     case ProbeOutcome::no_starttls:
       s += "NO STARTTLS: mail to this server travels in plaintext";
       break;
-    default:
-      s += std::string(to_string(r.outcome)) + ": " + r.detail;
+    default: s += std::string(to_string(r.outcome)) + ": " + r.detail;
   }
   return s;
 }
@@ -177,7 +182,8 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
   out << probe_summary(r) << "\n";
   out << "  outcome      " << to_string(r.outcome) << " (" << r.detail << ")\n";
   if (!r.banner.empty()) out << "  banner       " << r.banner << "\n";
-  const auto* caps = r.capabilities_tls ? &*r.capabilities_tls : (r.capabilities ? &*r.capabilities : nullptr);
+  const auto* caps =
+      r.capabilities_tls ? &*r.capabilities_tls : (r.capabilities ? &*r.capabilities : nullptr);
   if (caps != nullptr) {
     out << "  extensions   ";
     for (const auto& [keyword, params] : caps->keywords) out << keyword << " ";
@@ -200,17 +206,18 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
       for (const auto& n : leaf.dns_names) out << " " << n;
       out << "\n";
     }
-    out << "  verification " << (t.verification.trusted ? "trusted" : "not trusted: " + t.verification.error);
+    out << "  verification "
+        << (t.verification.trusted ? "trusted" : "not trusted: " + t.verification.error);
     if (t.verification.name_matches) {
-      out << "; name " << t.verification.checked_name << (*t.verification.name_matches ? " matches" : " does not match");
+      out << "; name " << t.verification.checked_name
+          << (*t.verification.name_matches ? " matches" : " does not match");
     }
     out << "\n";
   }
   if (sweep != nullptr) {
     out << "  versions    ";
     for (const auto& v : sweep->versions) {
-      out << " " << v.version << " "
-          << (v.supported ? (*v.supported ? "yes" : "no") : "untested");
+      out << " " << v.version << " " << (v.supported ? (*v.supported ? "yes" : "no") : "untested");
       if (v.supported && *v.supported) {
         out << " (" << tls::to_string(tls::rate_version(v.version)) << ")";
       }
@@ -219,8 +226,9 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
     out << "  [" << sweep->connections() << " connections]\n";
     for (const auto& v : sweep->versions) {
       if (!v.error.empty()) {
-        out << "  " << v.version << "      " << (v.ciphers.empty() ? "could not test: " : "INCOMPLETE, stopped by: ")
-            << v.error << "\n";
+        out << "  " << v.version << "      "
+            << (v.ciphers.empty() ? "could not test: " : "INCOMPLETE, stopped by: ") << v.error
+            << "\n";
       }
       if (v.ciphers.empty()) continue;
       out << "  " << v.version << "      ";
@@ -234,8 +242,10 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
   for (const auto& f : r.findings) out << "  finding      " << f << "\n";
   if (verbose) {
     out << "  transcript\n";
-    for (const auto& line : r.transcript) out << "    " << line.direction << ": " << line.text << "\n";
-    if (r.transcript_dropped > 0) out << "    (" << r.transcript_dropped << " more lines not kept)\n";
+    for (const auto& line : r.transcript)
+      out << "    " << line.direction << ": " << line.text << "\n";
+    if (r.transcript_dropped > 0)
+      out << "    (" << r.transcript_dropped << " more lines not kept)\n";
   }
   if (!standalone) return;
   out << "  not checked  " << (sweep != nullptr ? "" : "TLS version/cipher sweep (--sweep), ")

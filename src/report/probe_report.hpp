@@ -20,7 +20,8 @@ inline constexpr const char* kProbeSchema = "intransit.probe/1";
 nlohmann::json finding_to_json(const check::Finding& finding);
 
 // `sweep` adds the fields of `probe --sweep` (versions, ciphers, server_order, ...).
-nlohmann::json probe_to_json(const smtp::ProbeResult& result, const smtp::SweepResult* sweep = nullptr);
+nlohmann::json probe_to_json(const smtp::ProbeResult& result,
+                             const smtp::SweepResult* sweep = nullptr);
 
 // One line a person can act on, e.g. "127.0.1.2:25 (mx.example.test): STARTTLS, TLSv1.3 …".
 std::string probe_summary(const smtp::ProbeResult& result);

@@ -6,7 +6,8 @@
 namespace intransit::report {
 namespace {
 
-nlohmann::json attempt_json(const std::string& client, const std::string& scenario, const sink::Attempt& a) {
+nlohmann::json attempt_json(const std::string& client, const std::string& scenario,
+                            const sink::Attempt& a) {
   nlohmann::json j{{"session", a.session},
                    {"time", a.time},
                    {"client", client},
@@ -46,8 +47,10 @@ std::string tls_cell(const sink::Attempt& a) {
 
 }  // namespace
 
-nlohmann::json sink_report_to_json(const std::vector<sink::SenderJudgement>& senders, const std::string& store) {
-  nlohmann::json out{{"schema", kSinkReportSchema}, {"store", store}, {"senders", nlohmann::json::array()}};
+nlohmann::json sink_report_to_json(const std::vector<sink::SenderJudgement>& senders,
+                                   const std::string& store) {
+  nlohmann::json out{
+      {"schema", kSinkReportSchema}, {"store", store}, {"senders", nlohmann::json::array()}};
   for (const auto& s : senders) {
     nlohmann::json sender{{"client", s.client},
                           {"ehlo", s.ehlo_names},
@@ -57,22 +60,26 @@ nlohmann::json sink_report_to_json(const std::vector<sink::SenderJudgement>& sen
                           {"scenarios", nlohmann::json::array()},
                           {"attempts", nlohmann::json::array()}};
     for (const auto& b : s.behaviours) {
-      sender["behaviours"].push_back(
-          {{"id", b.id}, {"severity", std::string(to_string(b.severity))}, {"text", b.text}, {"scenarios", b.scenarios}});
+      sender["behaviours"].push_back({{"id", b.id},
+                                      {"severity", std::string(to_string(b.severity))},
+                                      {"text", b.text},
+                                      {"scenarios", b.scenarios}});
     }
     for (const auto& sc : s.scenarios) {
       sender["scenarios"].push_back({{"scenario", sc.scenario},
                                      {"sessions", sc.attempts.size()},
                                      {"delivered_tls", sc.delivered_tls},
                                      {"delivered_plaintext", sc.delivered_plaintext}});
-      for (const auto& a : sc.attempts) sender["attempts"].push_back(attempt_json(s.client, sc.scenario, a));
+      for (const auto& a : sc.attempts)
+        sender["attempts"].push_back(attempt_json(s.client, sc.scenario, a));
     }
     out["senders"].push_back(std::move(sender));
   }
   return out;
 }
 
-void write_sink_report_text(std::ostream& out, const std::vector<sink::SenderJudgement>& senders, bool colour) {
+void write_sink_report_text(std::ostream& out, const std::vector<sink::SenderJudgement>& senders,
+                            bool colour) {
   if (senders.empty()) {
     out << "No sessions recorded yet: point a sending server at the sink's scenarios first.\n";
     return;
@@ -86,19 +93,22 @@ void write_sink_report_text(std::ostream& out, const std::vector<sink::SenderJud
       out << ")";
     }
     out << ": " << s.verdict_text << off << "\n\n";
-    out << "  " << std::left << std::setw(18) << "scenario" << std::setw(10) << "sessions" << std::setw(20) << "TLS (last)"
+    out << "  " << std::left << std::setw(18) << "scenario" << std::setw(10) << "sessions"
+        << std::setw(20) << "TLS (last)"
         << "delivered\n";
     for (const auto& sc : s.scenarios) {
       const auto& last = sc.attempts.back();
       std::string delivered = "no";
       if (sc.delivered_tls > 0) delivered = std::to_string(sc.delivered_tls) + " over TLS";
       if (sc.delivered_plaintext > 0) {
-        delivered = (sc.delivered_tls > 0 ? delivered + ", " : std::string()) + std::to_string(sc.delivered_plaintext) + " in plaintext";
+        delivered = (sc.delivered_tls > 0 ? delivered + ", " : std::string()) +
+                    std::to_string(sc.delivered_plaintext) + " in plaintext";
       }
-      const bool retry = std::any_of(sc.attempts.begin(), sc.attempts.end(), [](const sink::Attempt& a) { return a.plaintext_retry; });
+      const bool retry = std::any_of(sc.attempts.begin(), sc.attempts.end(),
+                                     [](const sink::Attempt& a) { return a.plaintext_retry; });
       if (retry) delivered += " (retried without TLS)";
-      out << "  " << std::setw(18) << sc.scenario << std::setw(10) << sc.attempts.size() << std::setw(20) << tls_cell(last)
-          << delivered << "\n";
+      out << "  " << std::setw(18) << sc.scenario << std::setw(10) << sc.attempts.size()
+          << std::setw(20) << tls_cell(last) << delivered << "\n";
     }
     out << "\n";
     for (const auto& b : s.behaviours) {

@@ -14,7 +14,9 @@ namespace intransit::report {
 
 inline constexpr const char* kSinkReportSchema = "intransit.sink-report/1";
 
-nlohmann::json sink_report_to_json(const std::vector<sink::SenderJudgement>& senders, const std::string& store);
-void write_sink_report_text(std::ostream& out, const std::vector<sink::SenderJudgement>& senders, bool colour);
+nlohmann::json sink_report_to_json(const std::vector<sink::SenderJudgement>& senders,
+                                   const std::string& store);
+void write_sink_report_text(std::ostream& out, const std::vector<sink::SenderJudgement>& senders,
+                            bool colour);
 
 }  // namespace intransit::report

@@ -64,7 +64,9 @@ void write_header_cut(std::ostream& out, const trace::HeaderCut& cut) {
 }  // namespace
 
 void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colour) {
-  const auto paint = [&](const char* code, const std::string& s) { return colour ? std::string(code) + s + "\033[0m" : s; };
+  const auto paint = [&](const char* code, const std::string& s) {
+    return colour ? std::string(code) + s + "\033[0m" : s;
+  };
   out << m.source;
   if (!m.message_id.empty()) out << "  <" << m.message_id << ">";
   out << "\n";
@@ -75,14 +77,14 @@ void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colo
   }
   switch (m.verdict) {
     case trace::PathVerdict::all_tls:
-      out << "  " << paint("\033[32m", "Every hop with evidence used TLS") << " (" << m.hops.size() << " hops).\n";
+      out << "  " << paint("\033[32m", "Every hop with evidence used TLS") << " (" << m.hops.size()
+          << " hops).\n";
       break;
     case trace::PathVerdict::plaintext_hop:
-      out << "  " << paint("\033[31m", "At least one hop was plaintext") << ": anyone on that path could read this message.\n";
+      out << "  " << paint("\033[31m", "At least one hop was plaintext")
+          << ": anyone on that path could read this message.\n";
       break;
-    case trace::PathVerdict::no_evidence:
-      out << "  No hop says whether it used TLS.\n";
-      break;
+    case trace::PathVerdict::no_evidence: out << "  No hop says whether it used TLS.\n"; break;
   }
   out << "  end-to-end: " << trace::to_string(m.e2e) << "\n";
   for (std::size_t i = 0; i < m.hops.size(); ++i) {
@@ -96,7 +98,8 @@ void write_trace_text(std::ostream& out, const trace::MessageTrace& m, bool colo
     out << "      " << h.evidence() << "\n";
     if (!h.parsed) out << "      unparsed: " << h.raw() << "\n";
   }
-  if (m.received_dropped > 0) out << "  (" << m.received_dropped << " more Received fields not read)\n";
+  if (m.received_dropped > 0)
+    out << "  (" << m.received_dropped << " more Received fields not read)\n";
   write_header_cut(out, m.header_cut);
 }
 
@@ -122,8 +125,8 @@ typename Map::mapped_type& at_key(Map& map, std::string_view key) {
 }
 
 // The summary's protection labels, weakest first (TraceSummary::ByProtection).
-constexpr std::array<std::string_view, 7> kProtections{"plaintext", "SSLv3",   "TLSv1.0", "TLSv1.1",
-                                                       "TLSv1.2",   "TLSv1.3", "TLS (version not stated)"};
+constexpr std::array<std::string_view, 7> kProtections{
+    "plaintext", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2", "TLSv1.3", "TLS (version not stated)"};
 constexpr std::size_t kUnstated = kProtections.size() - 1;
 
 // How a hop was protected, as an index into kProtections.
@@ -131,7 +134,8 @@ std::size_t protection(const trace::Hop& h) {
   if (h.verdict == trace::HopVerdict::plaintext) return 0;
   if (!h.tls_version) return kUnstated;
   // normalise_tls_version names nothing else.
-  const auto it = std::find(kProtections.begin() + 1, kProtections.begin() + kUnstated, *h.tls_version);
+  const auto it =
+      std::find(kProtections.begin() + 1, kProtections.begin() + kUnstated, *h.tls_version);
   return static_cast<std::size_t>(it - kProtections.begin());
 }
 
@@ -162,8 +166,10 @@ void TraceSummary::add(const trace::MessageTrace& m) {
   }
   for (const auto& th : m.hops) {
     const auto& h = th.hop;
-    if (h.verdict == trace::HopVerdict::tls || h.verdict == trace::HopVerdict::plaintext) ++hop_versions_[protection(h)];
-    if (h.verdict == trace::HopVerdict::plaintext) ++at_key(plaintext_relays_, h.by().empty() ? "(unnamed)" : h.by());
+    if (h.verdict == trace::HopVerdict::tls || h.verdict == trace::HopVerdict::plaintext)
+      ++hop_versions_[protection(h)];
+    if (h.verdict == trace::HopVerdict::plaintext)
+      ++at_key(plaintext_relays_, h.by().empty() ? "(unnamed)" : h.by());
   }
 }
 
@@ -172,20 +178,28 @@ template <typename Map>
 std::vector<std::pair<std::string, std::size_t>> top(const Map& map, std::size_t n) {
   // Most first, ties by name: the order does not depend on the map's.
   std::vector<std::pair<std::string, std::size_t>> v(map.begin(), map.end());
-  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   if (v.size() > n) v.resize(n);
   return v;
 }
-double share(std::size_t part, std::size_t whole) { return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole); }
+double share(std::size_t part, std::size_t whole) {
+  return whole == 0 ? 0.0 : static_cast<double>(part) / static_cast<double>(whole);
+}
 }  // namespace
 
 nlohmann::json TraceSummary::to_json() const {
   json domains = json::object();
   for (const auto& [d, c] : sender_domains_) {
-    domains[d] = {{"messages", c.messages}, {"all_tls", c.all_tls}, {"plaintext", c.plaintext}, {"by_weakest_hop", by_label(c.by_weakest)}};
+    domains[d] = {{"messages", c.messages},
+                  {"all_tls", c.all_tls},
+                  {"plaintext", c.plaintext},
+                  {"by_weakest_hop", by_label(c.by_weakest)}};
   }
   json relays = json::array();
-  for (const auto& [relay, n] : top(plaintext_relays_, 20)) relays.push_back({{"relay", relay}, {"plaintext_hops", n}});
+  for (const auto& [relay, n] : top(plaintext_relays_, 20))
+    relays.push_back({{"relay", relay}, {"plaintext_hops", n}});
   return {{"schema", kTraceSummarySchema},
           {"messages", messages_},
           {"unreadable", unreadable_},
@@ -206,29 +220,38 @@ void TraceSummary::write_text(std::ostream& out) const {
   out << "\n" << messages_ << " messages";
   if (unreadable_ > 0) out << " (" << unreadable_ << " unreadable)";
   if (header_cut_ > 0) out << " (" << header_cut_ << " with a header cut at a cap)";
-  out << ": " << total_.all_tls << " (" << std::fixed << std::setprecision(1) << 100 * share(total_.all_tls, total_.messages)
-      << "%) travelled over TLS on every hop with evidence, " << total_.plaintext << " had a plaintext hop.\n";
+  out << ": " << total_.all_tls << " (" << std::fixed << std::setprecision(1)
+      << 100 * share(total_.all_tls, total_.messages)
+      << "%) travelled over TLS on every hop with evidence, " << total_.plaintext
+      << " had a plaintext hop.\n";
   if (!outcome_.changed.empty())
     out << "  The file changed while it was read (" << outcome_.changed << "): read it again.\n";
   for (const auto& problem : outcome_.problems) out << "  Not read: " << problem << "\n";
   out << "\n  hops by protection\n";
-  for (const auto& [v, n] : by_label(hop_versions_)) out << "    " << std::left << std::setw(28) << v << std::right << n << "\n";
+  for (const auto& [v, n] : by_label(hop_versions_))
+    out << "    " << std::left << std::setw(28) << v << std::right << n << "\n";
   if (!plaintext_relays_.empty()) {
     out << "\n  relays receiving in plaintext (worst first)\n";
-    for (const auto& [relay, n] : top(plaintext_relays_, 10)) out << "    " << std::left << std::setw(40) << relay << std::right << n << "\n";
+    for (const auto& [relay, n] : top(plaintext_relays_, 10))
+      out << "    " << std::left << std::setw(40) << relay << std::right << n << "\n";
   }
   out << "\n  sender domains (worst first)          messages  all-TLS  plaintext  weakest hop\n";
-  std::vector<std::pair<std::string, Counts>> domains(sender_domains_.begin(), sender_domains_.end());
+  std::vector<std::pair<std::string, Counts>> domains(sender_domains_.begin(),
+                                                      sender_domains_.end());
   std::sort(domains.begin(), domains.end(), [](const auto& a, const auto& b) {
-    return a.second.plaintext != b.second.plaintext ? a.second.plaintext > b.second.plaintext : a.first < b.first;
+    return a.second.plaintext != b.second.plaintext ? a.second.plaintext > b.second.plaintext
+                                                    : a.first < b.first;
   });
   for (std::size_t i = 0; i < domains.size() && i < 20; ++i) {
     const auto& [d, c] = domains[i];
-    const auto weakest_index = std::find_if(c.by_weakest.begin(), c.by_weakest.end(), [](std::size_t n) { return n > 0; });
+    const auto weakest_index =
+        std::find_if(c.by_weakest.begin(), c.by_weakest.end(), [](std::size_t n) { return n > 0; });
     const std::string_view weakest =
-        weakest_index == c.by_weakest.end() ? "-" : kProtections[static_cast<std::size_t>(weakest_index - c.by_weakest.begin())];
-    out << "    " << std::left << std::setw(36) << d << std::right << std::setw(8) << c.messages << std::setw(9) << c.all_tls
-        << std::setw(11) << c.plaintext << "  " << weakest << "\n";
+        weakest_index == c.by_weakest.end()
+            ? "-"
+            : kProtections[static_cast<std::size_t>(weakest_index - c.by_weakest.begin())];
+    out << "    " << std::left << std::setw(36) << d << std::right << std::setw(8) << c.messages
+        << std::setw(9) << c.all_tls << std::setw(11) << c.plaintext << "  " << weakest << "\n";
   }
 }
 

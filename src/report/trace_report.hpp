@@ -9,9 +9,9 @@
 
 #include <array>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <string_view>
-#include <ostream>
 #include <unordered_map>
 
 #include "trace/message.hpp"

@@ -14,7 +14,23 @@
 
 namespace intransit::sink {
 
-enum class Verb : std::uint8_t { helo, ehlo, mail, rcpt, data, bdat, rset, noop, quit, starttls, vrfy, expn, help, auth, unknown };
+enum class Verb : std::uint8_t {
+  helo,
+  ehlo,
+  mail,
+  rcpt,
+  data,
+  bdat,
+  rset,
+  noop,
+  quit,
+  starttls,
+  vrfy,
+  expn,
+  help,
+  auth,
+  unknown
+};
 
 struct Command {
   Verb verb = Verb::unknown;
@@ -26,12 +42,14 @@ Command parse_command(std::string_view line);
 
 struct MailPath {
   std::string address;  // without the angle brackets; empty for the null reverse-path "<>"
-  std::vector<std::pair<std::string, std::string>> parameters;  // keyword upper-cased, value as sent
+  std::vector<std::pair<std::string, std::string>>
+      parameters;  // keyword upper-cased, value as sent
   bool has(std::string_view keyword) const;
 };
 
 struct PathError {
-  std::string reply;  // a complete reply line without CRLF, e.g. "501 5.1.7 Bad sender address syntax"
+  std::string
+      reply;  // a complete reply line without CRLF, e.g. "501 5.1.7 Bad sender address syntax"
 };
 
 // `argument` is what follows MAIL / RCPT; `keyword` is "FROM:" or "TO:".

@@ -52,25 +52,32 @@ constexpr std::array<ScenarioName, 22> kNames{{
     {HostileScenario::slow_banner, "slow-banner"},
 }};
 
-
 // One accepted connection: a line reader over a plain or TLS stream, and the scripts.
 class Connection {
  public:
-  Connection(tcp::socket socket, asio::ssl::context& tls, HostileScenario scenario, std::string name)
-      : socket_(std::move(socket)), tls_context_(tls), scenario_(scenario), name_(std::move(name)) {}
+  Connection(tcp::socket socket, asio::ssl::context& tls, HostileScenario scenario,
+             std::string name)
+      : socket_(std::move(socket)),
+        tls_context_(tls),
+        scenario_(scenario),
+        name_(std::move(name)) {}
 
   awaitable<void> run();
 
  private:
-  template <class S> awaitable<bool> write(S& s, std::string_view data);
-  template <class S> awaitable<std::optional<std::string>> read_line(S& s);
+  template <class S>
+  awaitable<bool> write(S& s, std::string_view data);
+  template <class S>
+  awaitable<std::optional<std::string>> read_line(S& s);
   awaitable<void> sleep(std::chrono::milliseconds d);
   awaitable<void> drain();  // read and ignore until the peer leaves
   awaitable<void> ready_then_read_client_hello();
   // Reads EHLO, answers it; reads a command and returns it (empty on EOF).
-  template <class S> awaitable<bool> answer_ehlo(S& s, std::string_view reply);
+  template <class S>
+  awaitable<bool> answer_ehlo(S& s, std::string_view reply);
   awaitable<void> starttls_then_tls_dialogue();
-  awaitable<void> no_starttls_dialogue(std::string_view banner, std::string_view ehlo_reply, bool answer_quit);
+  awaitable<void> no_starttls_dialogue(std::string_view banner, std::string_view ehlo_reply,
+                                       bool answer_quit);
 
   tcp::socket socket_;
   asio::ssl::context& tls_context_;
@@ -82,7 +89,8 @@ class Connection {
 template <class S>
 awaitable<bool> Connection::write(S& s, std::string_view data) {
   boost::system::error_code ec;
-  co_await asio::async_write(s, asio::buffer(data.data(), data.size()), asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_write(s, asio::buffer(data.data(), data.size()),
+                             asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec;
 }
 
@@ -99,7 +107,8 @@ awaitable<std::optional<std::string>> Connection::read_line(S& s) {
     }
     if (buffer_.size() > limits::kSinkCommandLine) co_return std::nullopt;
     boost::system::error_code ec;
-    const std::size_t n = co_await s.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n = co_await s.async_read_some(asio::buffer(chunk),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return std::nullopt;
     buffer_.append(chunk.data(), n);
   }
@@ -117,13 +126,16 @@ awaitable<void> Connection::ready_then_read_client_hello() {
   co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n"));
   std::array<char, 512> hello{};
   boost::system::error_code ec;
-  co_await socket_.async_read_some(asio::buffer(hello), asio::redirect_error(asio::use_awaitable, ec));
+  co_await socket_.async_read_some(asio::buffer(hello),
+                                   asio::redirect_error(asio::use_awaitable, ec));
 }
 
 awaitable<void> Connection::drain() {
   std::array<char, 1024> chunk{};
   boost::system::error_code ec;
-  while (!ec) co_await socket_.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+  while (!ec)
+    co_await socket_.async_read_some(asio::buffer(chunk),
+                                     asio::redirect_error(asio::use_awaitable, ec));
 }
 
 template <class S>
@@ -134,7 +146,8 @@ awaitable<bool> Connection::answer_ehlo(S& s, std::string_view reply) {
   co_return written;
 }
 
-awaitable<void> Connection::no_starttls_dialogue(std::string_view banner, std::string_view ehlo_reply, bool answer_quit) {
+awaitable<void> Connection::no_starttls_dialogue(std::string_view banner,
+                                                 std::string_view ehlo_reply, bool answer_quit) {
   const bool greeted = co_await write(socket_, banner);
   if (!greeted) co_return;
   const bool answered = co_await answer_ehlo(socket_, ehlo_reply);
@@ -158,13 +171,16 @@ awaitable<void> Connection::starttls_then_tls_dialogue() {
 
   switch (scenario_) {
     case HostileScenario::starttls_refused:
-      co_await write(socket_, std::string_view("454 4.7.0 TLS not available due to local problem\r\n"));
+      co_await write(socket_,
+                     std::string_view("454 4.7.0 TLS not available due to local problem\r\n"));
       co_await read_line(socket_);
       co_await write(socket_, std::string_view("221 2.0.0 bye\r\n"));
       co_return;
     case HostileScenario::starttls_injection:
       // One write, so the forged lines travel in the same segment as the 220 (CVE-2011-0411).
-      co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n250-FAKE injected\r\n250 AUTH PLAIN\r\n"));
+      co_await write(
+          socket_, std::string_view(
+                       "220 2.0.0 Ready to start TLS\r\n250-FAKE injected\r\n250 AUTH PLAIN\r\n"));
       break;
     case HostileScenario::handshake_stall:
       co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n"));
@@ -179,19 +195,21 @@ awaitable<void> Connection::starttls_then_tls_dialogue() {
     }
     case HostileScenario::garbage_after_starttls:
       co_await ready_then_read_client_hello();
-      co_await write(socket_, std::string_view("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"));
+      co_await write(socket_,
+                     std::string_view("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"));
       co_await drain();
       co_return;
-    default:
-      co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n"));
+    default: co_await write(socket_, std::string_view("220 2.0.0 Ready to start TLS\r\n"));
   }
 
   buffer_.clear();  // RFC 3207 §4.2: nothing from before the handshake carries over
   asio::ssl::stream<tcp::socket&> tls(socket_, tls_context_);
   boost::system::error_code ec;
-  co_await tls.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+  co_await tls.async_handshake(asio::ssl::stream_base::server,
+                               asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
-  const bool answered_tls = co_await answer_ehlo(tls, "250-" + name_ + "\r\n250-PIPELINING\r\n250 REQUIRETLS\r\n");
+  const bool answered_tls =
+      co_await answer_ehlo(tls, "250-" + name_ + "\r\n250-PIPELINING\r\n250 REQUIRETLS\r\n");
   if (!answered_tls) co_return;
   const auto quit = co_await read_line(tls);
   if (quit) co_await write(tls, std::string_view("221 2.0.0 bye\r\n"));
@@ -201,9 +219,7 @@ awaitable<void> Connection::run() {
   const std::string banner = "220 " + name_ + " ESMTP hostile\r\n";
   const std::string plain_ehlo = "250-" + name_ + "\r\n250-PIPELINING\r\n250 8BITMIME\r\n";
   switch (scenario_) {
-    case HostileScenario::silent:
-      co_await drain();
-      break;
+    case HostileScenario::silent: co_await drain(); break;
     case HostileScenario::drip_banner:
       for (std::size_t i = 0;; ++i) {
         const std::string_view text = "220 slow.test ESMTP dripping one byte at a time ";
@@ -218,7 +234,8 @@ awaitable<void> Connection::run() {
       const auto ehlo = co_await read_line(socket_);
       if (!ehlo) break;
       for (;;) {
-        const bool ok = co_await write(socket_, std::string_view("250-XEXTENSION and more and more\r\n"));
+        const bool ok =
+            co_await write(socket_, std::string_view("250-XEXTENSION and more and more\r\n"));
         if (!ok) break;
       }
       break;
@@ -232,14 +249,17 @@ awaitable<void> Connection::run() {
     }
     case HostileScenario::nul_banner: {
       static constexpr char kBanner[] = "220 ho\0st \xff\xfe \x1b[31mred\x1b[0m ok\r\n";
-      co_await no_starttls_dialogue(std::string_view(kBanner, sizeof kBanner - 1), plain_ehlo, true);
+      co_await no_starttls_dialogue(std::string_view(kBanner, sizeof kBanner - 1), plain_ehlo,
+                                    true);
       break;
     }
     case HostileScenario::lf_only:
-      co_await no_starttls_dialogue("220 " + name_ + " ESMTP lf\n", "250-" + name_ + "\n250 PIPELINING\n", true);
+      co_await no_starttls_dialogue("220 " + name_ + " ESMTP lf\n",
+                                    "250-" + name_ + "\n250 PIPELINING\n", true);
       break;
     case HostileScenario::malformed_code:
-      co_await write(socket_, std::string_view("2500 " "bad code\r\n"));
+      co_await write(socket_, std::string_view("2500 "
+                                               "bad code\r\n"));
       co_await drain();
       break;
     case HostileScenario::inconsistent_codes:
@@ -267,11 +287,13 @@ awaitable<void> Connection::run() {
     case HostileScenario::implicit_tls: {
       asio::ssl::stream<tcp::socket&> tls(socket_, tls_context_);
       boost::system::error_code ec;
-      co_await tls.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+      co_await tls.async_handshake(asio::ssl::stream_base::server,
+                                   asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
       const bool greeted = co_await write(tls, banner);
       if (!greeted) break;
-      const bool answered = co_await answer_ehlo(tls, "250-" + name_ + "\r\n250-PIPELINING\r\n250 REQUIRETLS\r\n");
+      const bool answered =
+          co_await answer_ehlo(tls, "250-" + name_ + "\r\n250-PIPELINING\r\n250 REQUIRETLS\r\n");
       if (!answered) break;
       const auto quit = co_await read_line(tls);
       if (quit) co_await write(tls, std::string_view("221 2.0.0 bye\r\n"));
@@ -284,15 +306,15 @@ awaitable<void> Connection::run() {
     case HostileScenario::handshake_stall:
     case HostileScenario::handshake_reset:
     case HostileScenario::garbage_after_starttls:
-    case HostileScenario::huge_chain:
-      co_await starttls_then_tls_dialogue();
-      break;
+    case HostileScenario::huge_chain: co_await starttls_then_tls_dialogue(); break;
   }
 }
 
 }  // namespace
 
-std::string_view to_string(HostileScenario scenario) { return kNames[static_cast<std::size_t>(scenario)].name; }
+std::string_view to_string(HostileScenario scenario) {
+  return kNames[static_cast<std::size_t>(scenario)].name;
+}
 
 std::optional<HostileScenario> hostile_scenario_from_string(std::string_view name) {
   for (const auto& n : kNames) {
@@ -312,15 +334,18 @@ const std::vector<HostileScenario>& all_hostile_scenarios() {
 
 struct HostileServer::State {
   State(asio::io_context& io, const tcp::endpoint& endpoint, HostileScenario s, std::string n)
-      : acceptor(io, endpoint), tls(asio::ssl::context::tls_server), scenario(s), name(std::move(n)) {}
+      : acceptor(io, endpoint),
+        tls(asio::ssl::context::tls_server),
+        scenario(s),
+        name(std::move(n)) {}
   tcp::acceptor acceptor;
   asio::ssl::context tls;
   HostileScenario scenario;
   std::string name;
 };
 
-HostileServer::HostileServer(asio::io_context& io, const tcp::endpoint& endpoint, HostileScenario scenario,
-                             std::string server_name)
+HostileServer::HostileServer(asio::io_context& io, const tcp::endpoint& endpoint,
+                             HostileScenario scenario, std::string server_name)
     : state_(std::make_shared<State>(io, endpoint, scenario, std::move(server_name))) {
   SSL_CTX* ctx = state_->tls.native_handle();
   const auto cert = make_self_signed(state_->name);
@@ -337,15 +362,19 @@ HostileServer::~HostileServer() {
   state_->acceptor.close(ec);
 }
 
-tcp::endpoint HostileServer::local_endpoint() const { return state_->acceptor.local_endpoint(); }
+tcp::endpoint HostileServer::local_endpoint() const {
+  return state_->acceptor.local_endpoint();
+}
 
 void HostileServer::start() {
   auto accept_loop = [](std::shared_ptr<State> state) -> awaitable<void> {
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
-      auto connection = std::make_shared<Connection>(std::move(socket), state->tls, state->scenario, state->name);
+      auto connection =
+          std::make_shared<Connection>(std::move(socket), state->tls, state->scenario, state->name);
       asio::co_spawn(
           state->acceptor.get_executor(),
           [](std::shared_ptr<Connection> c) -> awaitable<void> { co_await c->run(); }(connection),

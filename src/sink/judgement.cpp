@@ -19,11 +19,18 @@
 namespace intransit::sink {
 namespace {
 
-bool delivered_without_tls(const ScenarioOutcome& s) { return s.delivered_plaintext > 0; }
-bool delivered_with_tls(const ScenarioOutcome& s) { return s.delivered_tls > 0; }
-bool tried(const ScenarioOutcome* s) { return s != nullptr && !s->attempts.empty(); }
+bool delivered_without_tls(const ScenarioOutcome& s) {
+  return s.delivered_plaintext > 0;
+}
+bool delivered_with_tls(const ScenarioOutcome& s) {
+  return s.delivered_tls > 0;
+}
+bool tried(const ScenarioOutcome* s) {
+  return s != nullptr && !s->attempts.empty();
+}
 bool tls_completed(const ScenarioOutcome& s) {
-  return std::any_of(s.attempts.begin(), s.attempts.end(), [](const Attempt& a) { return a.tls == TlsOutcome::ok; });
+  return std::any_of(s.attempts.begin(), s.attempts.end(),
+                     [](const Attempt& a) { return a.tls == TlsOutcome::ok; });
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -42,15 +49,18 @@ class Judge {
     plaintext_rules();
     certificate_rules();
     policy_rule("dane-mismatch", "dane", "DANE",
-                "delivered although the published TLSA records do not match the certificate (ignores DANE, or does not use it)");
+                "delivered although the published TLSA records do not match the certificate "
+                "(ignores DANE, or does not use it)");
     policy_rule("mtasts-mismatch", "mta-sts", "MTA-STS",
-                "delivered although the MTA-STS policy does not list this MX (ignores MTA-STS, or does not use it)");
+                "delivered although the MTA-STS policy does not list this MX (ignores MTA-STS, or "
+                "does not use it)");
     requiretls_rule();
     tls_version_rule();
     baseline_rule();
     pregreet_rule();
-    std::stable_sort(j_.behaviours.begin(), j_.behaviours.end(),
-                     [](const Behaviour& a, const Behaviour& b) { return a.severity < b.severity; });
+    std::stable_sort(
+        j_.behaviours.begin(), j_.behaviours.end(),
+        [](const Behaviour& a, const Behaviour& b) { return a.severity < b.severity; });
     verdict();
   }
 
@@ -59,7 +69,8 @@ class Judge {
     const auto it = by_name_.find(std::string(name));
     return it == by_name_.end() ? nullptr : it->second;
   }
-  void add(std::string id, Severity severity, std::string text, std::vector<std::string> scenarios) {
+  void add(std::string id, Severity severity, std::string text,
+           std::vector<std::string> scenarios) {
     j_.behaviours.push_back({std::move(id), severity, std::move(text), std::move(scenarios)});
   }
 
@@ -73,7 +84,9 @@ class Judge {
     }
     if (!fell_back.empty()) {
       add("plaintext-fallback", Severity::high,
-          "delivers in plaintext when STARTTLS is missing or stripped: an attacker on the path reads the mail", fell_back);
+          "delivers in plaintext when STARTTLS is missing or stripped: an attacker on the path "
+          "reads the mail",
+          fell_back);
     }
     if (!held.empty()) {
       std::vector<std::string> when;
@@ -82,7 +95,8 @@ class Judge {
         if (name == "starttls-refused") when.emplace_back("STARTTLS is refused");
         if (name == "handshake-fails") when.emplace_back("the TLS handshake fails");
       }
-      add("refuses-plaintext", Severity::info, "does not deliver in plaintext when " + join(when), held);
+      add("refuses-plaintext", Severity::info, "does not deliver in plaintext when " + join(when),
+          held);
     }
   }
 
@@ -100,20 +114,25 @@ class Judge {
     }
     if (!accepted.empty()) {
       add("accepts-any-certificate", Severity::high,
-          "accepts any certificate: an attacker can impersonate the receiver (delivered over TLS with a " + join(accepted) +
-              " certificate)",
+          "accepts any certificate: an attacker can impersonate the receiver (delivered over TLS "
+          "with a " +
+              join(accepted) + " certificate)",
           accepted);
     }
-    if (!refused.empty()) add("checks-certificates", Severity::info, "refused to deliver to a " + join(refused) + " certificate", refused);
+    if (!refused.empty())
+      add("checks-certificates", Severity::info,
+          "refused to deliver to a " + join(refused) + " certificate", refused);
   }
 
-  void policy_rule(const char* scenario, const std::string& id, const std::string& name, const std::string& ignored_text) {
+  void policy_rule(const char* scenario, const std::string& id, const std::string& name,
+                   const std::string& ignored_text) {
     const auto* s = get(scenario);
     if (!tried(s)) return;
     if (delivered_with_tls(*s) || delivered_without_tls(*s)) {
       add("ignores-" + id, Severity::medium, ignored_text, {scenario});
     } else {
-      add("honours-" + id, Severity::info, "honours " + name + ": refused the server that its records do not vouch for", {scenario});
+      add("honours-" + id, Severity::info,
+          "honours " + name + ": refused the server that its records do not vouch for", {scenario});
     }
   }
 
@@ -121,17 +140,21 @@ class Judge {
     std::vector<std::string> with;
     for (const auto& s : j_.scenarios) {
       for (const auto& a : s.attempts) {
-        if (a.requiretls && std::find(with.begin(), with.end(), s.scenario) == with.end()) with.push_back(s.scenario);
+        if (a.requiretls && std::find(with.begin(), with.end(), s.scenario) == with.end())
+          with.push_back(s.scenario);
       }
     }
     if (!with.empty()) {
-      add("uses-requiretls", Severity::info, "uses REQUIRETLS (RFC 8689) when the receiver offers it", with);
+      add("uses-requiretls", Severity::info,
+          "uses REQUIRETLS (RFC 8689) when the receiver offers it", with);
       return;
     }
     const auto* s = get("requiretls");
     if (tried(s) && (delivered_with_tls(*s) || delivered_without_tls(*s))) {
       add("no-requiretls", Severity::info,
-          "does not use REQUIRETLS although it was offered (expected unless the message asked for it)", {"requiretls"});
+          "does not use REQUIRETLS although it was offered (expected unless the message asked for "
+          "it)",
+          {"requiretls"});
     }
   }
 
@@ -139,12 +162,16 @@ class Judge {
     const auto* s = get("tls10-only");
     if (!tried(s)) return;
     if (delivered_with_tls(*s)) {
-      add("accepts-tls10", Severity::medium, "still negotiates TLS 1.0, which RFC 8996 deprecates", {"tls10-only"});
+      add("accepts-tls10", Severity::medium, "still negotiates TLS 1.0, which RFC 8996 deprecates",
+          {"tls10-only"});
     } else if (delivered_without_tls(*s)) {
       add("plaintext-fallback", Severity::high,
-          "delivers in plaintext when the receiver offers only TLS 1.0: an attacker on the path reads the mail", {"tls10-only"});
+          "delivers in plaintext when the receiver offers only TLS 1.0: an attacker on the path "
+          "reads the mail",
+          {"tls10-only"});
     } else {
-      add("refuses-tls10", Severity::info, "refuses TLS 1.0 and does not fall back to plaintext", {"tls10-only"});
+      add("refuses-tls10", Severity::info, "refuses TLS 1.0 and does not fall back to plaintext",
+          {"tls10-only"});
     }
   }
 
@@ -154,12 +181,17 @@ class Judge {
     if (delivered_with_tls(*s)) {
       std::set<std::string> versions;
       for (const auto& a : s->attempts) {
-        if (a.tls == TlsOutcome::ok && a.delivered > 0) versions.insert(a.tls_version + " " + a.tls_cipher);
+        if (a.tls == TlsOutcome::ok && a.delivered > 0)
+          versions.insert(a.tls_version + " " + a.tls_cipher);
       }
-      add("uses-starttls", Severity::info, "uses STARTTLS when offered (" + join({versions.begin(), versions.end()}) + ")", {"valid"});
+      add("uses-starttls", Severity::info,
+          "uses STARTTLS when offered (" + join({versions.begin(), versions.end()}) + ")",
+          {"valid"});
     } else if (delivered_without_tls(*s)) {
       add("ignores-starttls", Severity::high,
-          "delivers in plaintext even when STARTTLS is offered: every message is readable on the path", {"valid"});
+          "delivers in plaintext even when STARTTLS is offered: every message is readable on the "
+          "path",
+          {"valid"});
     }
   }
 
@@ -183,21 +215,27 @@ class Judge {
 
   void verdict() {
     const auto has = [&](std::string_view id) {
-      return std::any_of(j_.behaviours.begin(), j_.behaviours.end(), [&](const Behaviour& b) { return b.id == id; });
+      return std::any_of(j_.behaviours.begin(), j_.behaviours.end(),
+                         [&](const Behaviour& b) { return b.id == id; });
     };
     if (has("plaintext-fallback") || has("ignores-starttls")) {
       j_.verdict = "plaintext-fallback";
       j_.verdict_text = "falls back to plaintext: an attacker on the path can read its mail";
     } else if (has("accepts-any-certificate")) {
       j_.verdict = "accepts-any-certificate";
-      j_.verdict_text = "uses TLS but accepts any certificate: an attacker on the path can impersonate the receiver";
+      j_.verdict_text =
+          "uses TLS but accepts any certificate: an attacker on the path can impersonate the "
+          "receiver";
     } else if (has("refuses-plaintext") && has("checks-certificates")) {
       j_.verdict = "verifies";
-      j_.verdict_text = "insists on TLS and checks certificates: safe against an attacker on the path for what was tested";
+      j_.verdict_text =
+          "insists on TLS and checks certificates: safe against an attacker on the path for what "
+          "was tested";
     } else {
       j_.verdict = "untested";
       j_.verdict_text =
-          "not enough scenarios reached to judge: send to no-starttls and self-signed (or expired, wrong-name) at least";
+          "not enough scenarios reached to judge: send to no-starttls and self-signed (or expired, "
+          "wrong-name) at least";
     }
   }
 
@@ -225,7 +263,8 @@ std::vector<SenderJudgement> judge_senders(const StoreContents& contents) {
   // Sessions, and deliveries whose session row is missing (the sink died before writing it).
   std::map<std::int64_t, const SessionRecord*> sessions;
   for (const auto& s : contents.sessions) sessions[s.id] = &s;
-  std::map<std::string, std::map<std::string, std::map<std::int64_t, Attempt>>> attempts;  // client → scenario → session
+  std::map<std::string, std::map<std::string, std::map<std::int64_t, Attempt>>>
+      attempts;  // client → scenario → session
   std::map<std::string, std::set<std::string>> ehlo;
   for (const auto& s : contents.sessions) {
     Attempt& a = attempts[s.client_ip][s.scenario][s.id];
@@ -266,16 +305,19 @@ std::vector<SenderJudgement> judge_senders(const StoreContents& contents) {
       s.scenario = scenario;
       bool tls_broke_before = false;
       for (auto& [id, a] : by_session) {
-        if (a.delivered > 0 && a.tls != TlsOutcome::ok && tls_broke_before) a.plaintext_retry = true;
-        if ((a.tls == TlsOutcome::failed || a.tls == TlsOutcome::refused) && a.delivered == 0) tls_broke_before = true;
+        if (a.delivered > 0 && a.tls != TlsOutcome::ok && tls_broke_before)
+          a.plaintext_retry = true;
+        if ((a.tls == TlsOutcome::failed || a.tls == TlsOutcome::refused) && a.delivered == 0)
+          tls_broke_before = true;
         (a.tls == TlsOutcome::ok ? s.delivered_tls : s.delivered_plaintext) += a.delivered;
         s.attempts.push_back(a);
       }
       j.scenarios.push_back(std::move(s));
     }
-    std::sort(j.scenarios.begin(), j.scenarios.end(), [](const ScenarioOutcome& a, const ScenarioOutcome& b) {
-      return scenario_rank(a.scenario) < scenario_rank(b.scenario);
-    });
+    std::sort(j.scenarios.begin(), j.scenarios.end(),
+              [](const ScenarioOutcome& a, const ScenarioOutcome& b) {
+                return scenario_rank(a.scenario) < scenario_rank(b.scenario);
+              });
     Judge(j).run();
     out.push_back(std::move(j));
   }

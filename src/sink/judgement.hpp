@@ -23,8 +23,8 @@ struct Attempt {
   std::string tls_error;
   std::string sni;
   bool starttls_offered = false;
-  int delivered = 0;      // messages accepted in this session
-  int rejected = 0;       // delivery attempts that ended without a 250
+  int delivered = 0;        // messages accepted in this session
+  int rejected = 0;         // delivery attempts that ended without a 250
   bool requiretls = false;  // some message in it carried MAIL FROM ... REQUIRETLS
   // This session delivered without TLS after an earlier session of the same sender on the same
   // scenario had its TLS refused or broken: the fallback "retry in plaintext".
@@ -45,7 +45,7 @@ enum class Severity : std::uint8_t { high, medium, info };
 struct Behaviour {
   std::string id;  // stable: plaintext-fallback, refuses-plaintext, accepts-any-certificate, ...
   Severity severity = Severity::info;
-  std::string text;  // the plain sentence
+  std::string text;                    // the plain sentence
   std::vector<std::string> scenarios;  // the evidence
 };
 

@@ -11,7 +11,8 @@ namespace intransit::sink {
 std::string now_rfc3339() {
   const auto now = std::chrono::system_clock::now();
   const auto secs = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
   std::array<char, 40> buf{};
@@ -23,7 +24,8 @@ std::string now_rfc3339() {
 
 std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
   const auto a = endpoint.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(endpoint.port());
+  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" +
+         std::to_string(endpoint.port());
 }
 
 }  // namespace intransit::sink

@@ -31,9 +31,9 @@ struct SessionRecord {
   TlsOutcome tls = TlsOutcome::none;
   std::string tls_version;  // "TLSv1.3" as OpenSSL names it
   std::string tls_cipher;
-  std::string tls_error;    // why the handshake failed, when it did
-  std::string sni;          // server name the client asked for, empty when none
-  std::string client_certificate;  // subject of a certificate the client presented, if any
+  std::string tls_error;            // why the handshake failed, when it did
+  std::string sni;                  // server name the client asked for, empty when none
+  std::string client_certificate;   // subject of a certificate the client presented, if any
   bool starttls_injection = false;  // plaintext pipelined after STARTTLS (RELIABILITY item 40)
   bool pregreet = false;  // talked before the greeting was complete, answered 554 (item 39)
   int messages_accepted = 0;
@@ -55,11 +55,11 @@ struct DeliveryRecord {
   std::vector<std::string> rcpt_to;
   std::int64_t size = 0;  // bytes of message data as received (dot-unstuffed)
   std::string message_id;
-  bool requiretls = false;  // MAIL FROM carried REQUIRETLS (RFC 8689 §4)
+  bool requiretls = false;      // MAIL FROM carried REQUIRETLS (RFC 8689 §4)
   bool bare_line_ends = false;  // a bare LF or CR in the data (normalised; never an end of data)
-  bool accepted = false;    // a 250 was sent for this message (only after the record was durable)
-  std::string reply;        // the final reply sent, or the reason none was
-  std::string headers;      // the message's header block, bounded
+  bool accepted = false;  // a 250 was sent for this message (only after the record was durable)
+  std::string reply;      // the final reply sent, or the reason none was
+  std::string headers;    // the message's header block, bounded
 };
 
 std::string_view to_string(TlsOutcome outcome);

@@ -27,11 +27,15 @@ constexpr std::array<Row, 11> kRows{{
     {SinkScenario::mtasts_mismatch, "mtasts-mismatch", true, CertificateSource::configured},
 }};
 
-const Row& row(SinkScenario s) { return kRows[static_cast<std::size_t>(s)]; }
+const Row& row(SinkScenario s) {
+  return kRows[static_cast<std::size_t>(s)];
+}
 
 }  // namespace
 
-std::string_view to_string(SinkScenario scenario) { return row(scenario).name; }
+std::string_view to_string(SinkScenario scenario) {
+  return row(scenario).name;
+}
 
 std::optional<SinkScenario> sink_scenario_from_string(std::string_view name) {
   for (const auto& r : kRows) {
@@ -49,7 +53,11 @@ const std::vector<SinkScenario>& all_sink_scenarios() {
   return all;
 }
 
-bool offers_starttls(SinkScenario scenario) { return row(scenario).starttls; }
-CertificateSource certificate_source(SinkScenario scenario) { return row(scenario).certificate; }
+bool offers_starttls(SinkScenario scenario) {
+  return row(scenario).starttls;
+}
+CertificateSource certificate_source(SinkScenario scenario) {
+  return row(scenario).certificate;
+}
 
 }  // namespace intransit::sink

@@ -47,21 +47,24 @@ namespace {
 
 // A TLS alert record: fatal (2) handshake_failure (40), TLS 1.0 record version, as servers
 // send it when no parameters match (RFC 8446 §6.2).
-constexpr std::array<unsigned char, 7> kHandshakeFailureAlert{0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x28};
+constexpr std::array<unsigned char, 7> kHandshakeFailureAlert{0x15, 0x03, 0x01, 0x00,
+                                                              0x02, 0x02, 0x28};
 
 // The Message-ID of a header block (RFC 5322 §3.6.4), unfolded, bounded.
 std::string find_message_id(std::string_view headers) {
   std::size_t pos = 0;
   while (pos < headers.size()) {
     const auto eol = headers.find('\n', pos);
-    const std::string_view line = headers.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    const std::string_view line =
+        headers.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
     if (line.size() >= 11 && text::lower(line.substr(0, 11)) == "message-id:") {
       std::string value(line.substr(11));
       // continuation lines
       std::size_t next = eol == std::string_view::npos ? headers.size() : eol + 1;
       while (next < headers.size() && (headers[next] == ' ' || headers[next] == '\t')) {
         const auto e2 = headers.find('\n', next);
-        value += headers.substr(next, e2 == std::string_view::npos ? std::string_view::npos : e2 - next);
+        value +=
+            headers.substr(next, e2 == std::string_view::npos ? std::string_view::npos : e2 - next);
         next = e2 == std::string_view::npos ? headers.size() : e2 + 1;
       }
       std::string trimmed;
@@ -78,7 +81,9 @@ std::string find_message_id(std::string_view headers) {
 
 // Accepts any client certificate: the sink only records it (RFC 8446 §4.3.2 CertificateRequest
 // is sent so clients with a certificate present it).
-int accept_any_client_certificate(int /*preverified*/, X509_STORE_CTX* /*ctx*/) { return 1; }
+int accept_any_client_certificate(int /*preverified*/, X509_STORE_CTX* /*ctx*/) {
+  return 1;
+}
 
 int open_spare_descriptor() {
   return ::open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -140,7 +145,8 @@ struct SinkServer::State {
 
   bool under_stress() const { return active * 4 >= limits::kSinkConnections * 3; }
   std::chrono::seconds request_timeout() const {
-    return under_stress() ? std::min(limits::kSinkStressTimeout, options.request_timeout) : options.request_timeout;
+    return under_stress() ? std::min(limits::kSinkStressTimeout, options.request_timeout)
+                          : options.request_timeout;
   }
 };
 
@@ -153,7 +159,10 @@ enum class ReadStatus : std::uint8_t { line, too_long, closed };
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(StatePtr state, SinkScenario scenario, tcp::socket socket)
-      : state_(std::move(state)), scenario_(scenario), socket_(std::move(socket)), timer_(socket_.get_executor()) {}
+      : state_(std::move(state)),
+        scenario_(scenario),
+        socket_(std::move(socket)),
+        timer_(socket_.get_executor()) {}
 
   awaitable<void> run();
   // Shutdown (item 57): end the session at its next wait; a reply being committed is sent first.
@@ -205,17 +214,21 @@ class Session : public std::enable_shared_from_this<Session> {
   std::vector<std::string> rcpts_;
 };
 
-awaitable<std::size_t> Session::read_some(asio::mutable_buffer buffer, boost::system::error_code& ec) {
-  if (tls_) co_return co_await tls_->async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
+awaitable<std::size_t> Session::read_some(asio::mutable_buffer buffer,
+                                          boost::system::error_code& ec) {
+  if (tls_)
+    co_return co_await tls_->async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
   co_return co_await socket_.async_read_some(buffer, asio::redirect_error(asio::use_awaitable, ec));
 }
 
 awaitable<bool> Session::send(std::string_view text) {
   boost::system::error_code ec;
   if (tls_) {
-    co_await asio::async_write(*tls_, asio::buffer(text.data(), text.size()), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(*tls_, asio::buffer(text.data(), text.size()),
+                               asio::redirect_error(asio::use_awaitable, ec));
   } else {
-    co_await asio::async_write(socket_, asio::buffer(text.data(), text.size()), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(socket_, asio::buffer(text.data(), text.size()),
+                               asio::redirect_error(asio::use_awaitable, ec));
   }
   co_return !ec;
 }
@@ -232,13 +245,14 @@ awaitable<bool> Session::reply(std::string_view line) {
 // pending read or write ends with an error (a per-request deadline, not per read).
 void Session::arm(Clock::time_point deadline) {
   timer_.expires_at(deadline);
-  timer_.async_wait([self = weak_from_this(), gen = ++generation_](const boost::system::error_code& ec) {
-    if (ec) return;
-    auto s = self.lock();
-    if (!s || gen != s->generation_) return;
-    s->timed_out_ = true;
-    s->close();
-  });
+  timer_.async_wait(
+      [self = weak_from_this(), gen = ++generation_](const boost::system::error_code& ec) {
+        if (ec) return;
+        auto s = self.lock();
+        if (!s || gen != s->generation_) return;
+        s->timed_out_ = true;
+        s->close();
+      });
 }
 
 void Session::close() {
@@ -292,13 +306,15 @@ void Session::reset_transaction() {
 
 void Session::note_tls(SSL* ssl) {
   record_.tls_version = SSL_get_version(ssl);
-  if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl)) record_.tls_cipher = SSL_CIPHER_get_name(c);
+  if (const SSL_CIPHER* c = SSL_get_current_cipher(ssl))
+    record_.tls_cipher = SSL_CIPHER_get_name(c);
   if (const char* sni = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name)) {
     record_.sni = text::printable(std::string_view(sni).substr(0, 255));
   }
   if (X509* peer = SSL_get1_peer_certificate(ssl)) {
     std::array<char, 512> subject{};
-    X509_NAME_oneline(X509_get_subject_name(peer), subject.data(), static_cast<int>(subject.size()));
+    X509_NAME_oneline(X509_get_subject_name(peer), subject.data(),
+                      static_cast<int>(subject.size()));
     record_.client_certificate = text::printable(subject.data());
     X509_free(peer);
   }
@@ -306,13 +322,15 @@ void Session::note_tls(SSL* ssl) {
 
 // The reply to EHLO/HELO: lines without the final CRLF, joined by CRLF.
 std::string Session::answer_ehlo(std::string_view argument, bool extended) {
-  if (!valid_helo_name(argument)) return "501 5.5.4 Syntax: " + std::string(extended ? "EHLO" : "HELO") + " hostname";
+  if (!valid_helo_name(argument))
+    return "501 5.5.4 Syntax: " + std::string(extended ? "EHLO" : "HELO") + " hostname";
   record_.ehlo = text::printable(argument.substr(0, limits::kSmtpDomain));
   greeted_ = true;
   reset_transaction();  // RFC 5321 §4.1.4: EHLO resets the transaction
   const std::string& host = state_->options.hostname;
   if (!extended) return "250 " + host;
-  std::string lines = "250-" + host + "\r\n250-PIPELINING\r\n250-SIZE " + std::to_string(limits::kSinkMessageBytes) +
+  std::string lines = "250-" + host + "\r\n250-PIPELINING\r\n250-SIZE " +
+                      std::to_string(limits::kSinkMessageBytes) +
                       "\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n";
   if (!tls_ && offers_starttls(scenario_)) {
     lines += "250-STARTTLS\r\n";
@@ -341,12 +359,15 @@ awaitable<bool> Session::on_starttls() {
   }
   const bool ready = co_await reply("220 2.0.0 Ready to start TLS");
   if (!ready) co_return false;
-  arm(Clock::now() + std::min<Clock::duration>(state_->request_timeout(), limits::kHandshakeDeadline));
+  arm(Clock::now() +
+      std::min<Clock::duration>(state_->request_timeout(), limits::kHandshakeDeadline));
   if (scenario_ == SinkScenario::handshake_fails) {
     std::array<char, 2048> hello{};
     boost::system::error_code ec;
-    co_await socket_.async_read_some(asio::buffer(hello), asio::redirect_error(asio::use_awaitable, ec));
-    co_await asio::async_write(socket_, asio::buffer(kHandshakeFailureAlert), asio::redirect_error(asio::use_awaitable, ec));
+    co_await socket_.async_read_some(asio::buffer(hello),
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(socket_, asio::buffer(kHandshakeFailureAlert),
+                               asio::redirect_error(asio::use_awaitable, ec));
     record_.tls = TlsOutcome::failed;
     record_.tls_error = "scenario handshake-fails: sent a handshake_failure alert";
     record_.end_reason = "handshake-failed";
@@ -354,7 +375,8 @@ awaitable<bool> Session::on_starttls() {
   }
   tls_ = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *state_->tls.at(scenario_));
   boost::system::error_code ec;
-  co_await tls_->async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+  co_await tls_->async_handshake(asio::ssl::stream_base::server,
+                                 asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     if (stopping_) co_return false;  // cut by the shutdown, not a handshake failure of the client's
     record_.tls = TlsOutcome::failed;
@@ -381,11 +403,15 @@ std::string Session::answer_mail(std::string_view argument) {
       bool digits = !value.empty() && value.size() <= 12;
       for (const char c : value) digits = digits && c >= '0' && c <= '9';
       if (!digits) return "501 5.5.4 Bad SIZE parameter";
-      if (std::stoull(value) > limits::kSinkMessageBytes) return "552 5.3.4 Message size exceeds fixed limit";
+      if (std::stoull(value) > limits::kSinkMessageBytes)
+        return "552 5.3.4 Message size exceeds fixed limit";
     } else if (key == "REQUIRETLS") {
-      if (!(tls_ && scenario_ == SinkScenario::requiretls)) return "555 5.5.4 REQUIRETLS not supported here";
-    } else if (key != "BODY" && key != "SMTPUTF8" && key != "RET" && key != "ENVID" && key != "AUTH") {
-      return "555 5.5.4 Unsupported option: " + text::printable(std::string_view(key).substr(0, 64));
+      if (!(tls_ && scenario_ == SinkScenario::requiretls))
+        return "555 5.5.4 REQUIRETLS not supported here";
+    } else if (key != "BODY" && key != "SMTPUTF8" && key != "RET" && key != "ENVID" &&
+               key != "AUTH") {
+      return "555 5.5.4 Unsupported option: " +
+             text::printable(std::string_view(key).substr(0, 64));
     }
   }
   mail_ = std::move(path);
@@ -525,7 +551,8 @@ awaitable<bool> Session::on_data() {
     answer = "552 5.3.4 Message size exceeds fixed limit";
   } else {
     d.accepted = true;
-    answer = "250 2.0.0 Ok: queued as S" + std::to_string(record_.id) + "M" + std::to_string(++delivery_count_);
+    answer = "250 2.0.0 Ok: queued as S" + std::to_string(record_.id) + "M" +
+             std::to_string(++delivery_count_);
   }
   d.reply = answer;
   const bool accepted = d.accepted;
@@ -534,7 +561,8 @@ awaitable<bool> Session::on_data() {
   const bool durable = co_await commit(std::move(d));
   reset_transaction();
   if (accepted && !durable) {
-    const bool sent = co_await reply("451 4.3.0 Error: could not record the message, try again later");
+    const bool sent =
+        co_await reply("451 4.3.0 Error: could not record the message, try again later");
     committing_ = false;
     co_return sent;
   }
@@ -633,7 +661,8 @@ awaitable<bool> Session::greet() {
   const auto wait = state_->options.greet_wait;
   boost::system::error_code ec;
   const auto client = socket_.remote_endpoint(ec).address();
-  if (wait.count() <= 0 || ec || state_->passed_greet_test(client)) co_return co_await reply("220 " + text);
+  if (wait.count() <= 0 || ec || state_->passed_greet_test(client))
+    co_return co_await reply("220 " + text);
   if (!co_await send("220-" + text + "\r\n")) co_return false;
   if (co_await talks_before(wait)) {
     record_.pregreet = true;
@@ -708,7 +737,8 @@ awaitable<void> Session::run() {
 void configure_tls(asio::ssl::context& context, SinkScenario scenario, const SinkOptions& options) {
   SSL_CTX* ctx = context.native_handle();
   const CertificateFiles* files = nullptr;
-  if (const auto it = options.scenario_certificates.find(scenario); it != options.scenario_certificates.end()) {
+  if (const auto it = options.scenario_certificates.find(scenario);
+      it != options.scenario_certificates.end()) {
     files = &it->second;
   } else if (certificate_source(scenario) == CertificateSource::configured && options.certificate) {
     files = &*options.certificate;
@@ -717,12 +747,15 @@ void configure_tls(asio::ssl::context& context, SinkScenario scenario, const Sin
     if (SSL_CTX_use_certificate_chain_file(ctx, files->certificate.c_str()) != 1) {
       throw std::runtime_error("cannot load certificate chain " + files->certificate);
     }
-    if (SSL_CTX_use_PrivateKey_file(ctx, files->key.c_str(), SSL_FILETYPE_PEM) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
-      throw std::runtime_error("cannot load private key " + files->key + " (or it does not match the certificate)");
+    if (SSL_CTX_use_PrivateKey_file(ctx, files->key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(ctx) != 1) {
+      throw std::runtime_error("cannot load private key " + files->key +
+                               " (or it does not match the certificate)");
     }
   } else {
     const bool expired = certificate_source(scenario) == CertificateSource::expired;
-    const auto made = expired ? make_self_signed(options.hostname, -400, -30) : make_self_signed(options.hostname);
+    const auto made = expired ? make_self_signed(options.hostname, -400, -30)
+                              : make_self_signed(options.hostname);
     SSL_CTX_use_certificate(ctx, made.certificate.get());
     SSL_CTX_use_PrivateKey(ctx, made.key.get());
   }
@@ -773,7 +806,8 @@ awaitable<void> accept_loop(StatePtr state, SinkScenario scenario, tcp::acceptor
   asio::steady_timer pause(acceptor->get_executor());
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor->async_accept(asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       if (state->stopped || ec == asio::error::operation_aborted) co_return;
       if (out_of_resources(ec)) refuse_backlog(*state, *acceptor);
@@ -786,7 +820,8 @@ awaitable<void> accept_loop(StatePtr state, SinkScenario scenario, tcp::acceptor
     back_off = kFirstBackOff;
     if (state->active >= limits::kSinkConnections) {
       // RELIABILITY item 42: over the cap, a clear 421 and nothing more.
-      static constexpr std::string_view kBusy = "421 4.3.2 Too many connections, try again later\r\n";
+      static constexpr std::string_view kBusy =
+          "421 4.3.2 Too many connections, try again later\r\n";
       socket.write_some(asio::buffer(kBusy.data(), kBusy.size()), ec);
       socket.close(ec);
       continue;
@@ -807,7 +842,8 @@ awaitable<void> accept_loop(StatePtr state, SinkScenario scenario, tcp::acceptor
 
 }  // namespace
 
-SinkServer::SinkServer(asio::io_context& io, Store& store, SinkOptions options, const std::vector<Listener>& listeners)
+SinkServer::SinkServer(asio::io_context& io, Store& store, SinkOptions options,
+                       const std::vector<Listener>& listeners)
     : state_(std::make_shared<State>(io, store, std::move(options))) {
   for (const auto& l : listeners) {
     if (!state_->tls.contains(l.scenario)) {
@@ -822,14 +858,16 @@ SinkServer::SinkServer(asio::io_context& io, Store& store, SinkOptions options, 
     if (!ec) acceptor->bind(l.endpoint, ec);
     if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-      throw std::runtime_error("cannot listen on " + endpoint_text(l.endpoint) + " for " + std::string(to_string(l.scenario)) +
-                               ": " + ec.message());
+      throw std::runtime_error("cannot listen on " + endpoint_text(l.endpoint) + " for " +
+                               std::string(to_string(l.scenario)) + ": " + ec.message());
     }
     state_->acceptors.emplace_back(l.scenario, std::move(acceptor));
   }
 }
 
-SinkServer::~SinkServer() { stop(); }
+SinkServer::~SinkServer() {
+  stop();
+}
 
 std::vector<Listener> SinkServer::bound() const {
   std::vector<Listener> out;

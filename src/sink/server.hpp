@@ -55,7 +55,8 @@ struct SinkOptions {
 class SinkServer {
  public:
   // Binds every listener; throws std::runtime_error naming the one that failed.
-  SinkServer(boost::asio::io_context& io, Store& store, SinkOptions options, const std::vector<Listener>& listeners);
+  SinkServer(boost::asio::io_context& io, Store& store, SinkOptions options,
+             const std::vector<Listener>& listeners);
   ~SinkServer();
   SinkServer(const SinkServer&) = delete;
   SinkServer& operator=(const SinkServer&) = delete;

@@ -80,15 +80,17 @@ Store::Store(const std::string& path) {
     db_->setBusyTimeout(5000);  // `sink report` may read while the sink writes
     const int version = db_->execAndGet("PRAGMA user_version").getInt();
     if (version != 0 && version != 1 && version != kSchemaVersion) {
-      throw std::runtime_error("schema version " + std::to_string(version) + " is not one this intransit writes (" +
+      throw std::runtime_error("schema version " + std::to_string(version) +
+                               " is not one this intransit writes (" +
                                std::to_string(kSchemaVersion) + ")");
     }
     db_->exec(kSchema);
     if (version == 1)
       db_->exec("ALTER TABLE sessions ADD COLUMN pregreet INTEGER NOT NULL DEFAULT 0");
     db_->exec("PRAGMA user_version=" + std::to_string(kSchemaVersion));
-    next_id_ = db_->execAndGet("SELECT COALESCE(MAX(m), 0) + 1 FROM (SELECT MAX(id) AS m FROM sessions "
-                               "UNION ALL SELECT MAX(session_id) FROM deliveries)")
+    next_id_ = db_->execAndGet(
+                      "SELECT COALESCE(MAX(m), 0) + 1 FROM (SELECT MAX(id) AS m FROM sessions "
+                      "UNION ALL SELECT MAX(session_id) FROM deliveries)")
                    .getInt64();
   } catch (const SQLite::Exception& e) {
     throw std::runtime_error(path + ": " + e.what());
@@ -151,10 +153,12 @@ bool Store::write_batch(std::vector<Item>& batch) {
         "client_port, ehlo, starttls_offered, tls, tls_version, tls_cipher, tls_error, sni, "
         "client_certificate, starttls_injection, messages_accepted, errors, end_reason, pregreet) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    SQLite::Statement delivery(*db_,
-                               "INSERT INTO deliveries (session_id, time, scenario, client_ip, ehlo, tls, tls_version, "
-                               "tls_cipher, mail_from, rcpt_to, size, message_id, requiretls, bare_line_ends, accepted, reply, "
-                               "headers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement delivery(
+        *db_,
+        "INSERT INTO deliveries (session_id, time, scenario, client_ip, ehlo, tls, tls_version, "
+        "tls_cipher, mail_from, rcpt_to, size, message_id, requiretls, bare_line_ends, accepted, "
+        "reply, "
+        "headers) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     for (const auto& item : batch) {
       if (const auto* s = std::get_if<SessionRecord>(&item)) {
         session.reset();
@@ -246,10 +250,12 @@ StoreContents read_store(const std::string& path) {
       s.pregreet = sessions.getColumn(19).getInt() != 0;
       out.sessions.push_back(std::move(s));
     }
-    SQLite::Statement deliveries(db,
-                                 "SELECT session_id, time, scenario, client_ip, ehlo, tls, tls_version, tls_cipher, "
-                                 "mail_from, rcpt_to, size, message_id, requiretls, bare_line_ends, accepted, reply, headers "
-                                 "FROM deliveries ORDER BY id");
+    SQLite::Statement deliveries(
+        db,
+        "SELECT session_id, time, scenario, client_ip, ehlo, tls, tls_version, tls_cipher, "
+        "mail_from, rcpt_to, size, message_id, requiretls, bare_line_ends, accepted, reply, "
+        "headers "
+        "FROM deliveries ORDER BY id");
     while (deliveries.executeStep()) {
       DeliveryRecord d;
       d.session_id = deliveries.getColumn(0).getInt64();

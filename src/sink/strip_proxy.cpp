@@ -59,7 +59,8 @@ bool strip_starttls(std::vector<std::string>& lines, const std::string& replacem
     found = true;
     if (!replacement.empty()) kept.push_back(line.substr(0, 4) + replacement + line.substr(12));
   }
-  for (std::size_t i = 0; i < kept.size() && kept[i].size() >= 4; ++i) kept[i][3] = i + 1 == kept.size() ? ' ' : '-';
+  for (std::size_t i = 0; i < kept.size() && kept[i].size() >= 4; ++i)
+    kept[i][3] = i + 1 == kept.size() ? ' ' : '-';
   lines = std::move(kept);
   return found;
 }
@@ -78,7 +79,10 @@ namespace {
 class Relay : public std::enable_shared_from_this<Relay> {
  public:
   Relay(std::shared_ptr<StripProxy::State> state, tcp::socket client)
-      : state_(std::move(state)), client_(std::move(client)), upstream_(client_.get_executor()), idle_(client_.get_executor()) {}
+      : state_(std::move(state)),
+        client_(std::move(client)),
+        upstream_(client_.get_executor()),
+        idle_(client_.get_executor()) {}
 
   awaitable<void> run();
   void close();
@@ -150,7 +154,8 @@ awaitable<void> Relay::write_outbox() {
     outbox_.pop_front();
     outbox_bytes_ -= next.size();
     boost::system::error_code ec;
-    co_await asio::async_write(client_, asio::buffer(next), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(client_, asio::buffer(next),
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       close();
       break;
@@ -170,7 +175,8 @@ awaitable<bool> Relay::read_line(tcp::socket& s, std::string& buffer, std::strin
     }
     if (buffer.size() > limits::kRelayLineBytes) co_return false;
     boost::system::error_code ec;
-    const std::size_t n = co_await s.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n = co_await s.async_read_some(asio::buffer(chunk),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return false;
     buffer.append(chunk.data(), n);
   }
@@ -213,12 +219,14 @@ awaitable<void> Relay::client_to_upstream() {
     if (!got) break;
     touch();
     if (in_data_) {
-      const std::string_view content = std::string_view(line).substr(0, line.size() - (line.ends_with("\r\n") ? 2 : 1));
+      const std::string_view content =
+          std::string_view(line).substr(0, line.size() - (line.ends_with("\r\n") ? 2 : 1));
       if (line == ".\r\n") {
         in_data_ = false;
         pending_.push_back(Asked::end_of_data);
       } else {
-        const std::string_view unstuffed = !content.empty() && content.front() == '.' ? content.substr(1) : content;
+        const std::string_view unstuffed =
+            !content.empty() && content.front() == '.' ? content.substr(1) : content;
         capture_.data_bytes += static_cast<std::int64_t>(unstuffed.size() + 2);
         if (in_headers_ && unstuffed.empty()) {
           in_headers_ = false;
@@ -232,7 +240,8 @@ awaitable<void> Relay::client_to_upstream() {
       }
     } else {
       std::string_view command_line(line);
-      while (!command_line.empty() && (command_line.back() == '\n' || command_line.back() == '\r')) command_line.remove_suffix(1);
+      while (!command_line.empty() && (command_line.back() == '\n' || command_line.back() == '\r'))
+        command_line.remove_suffix(1);
       const Command command = parse_command(command_line);
       if (command.verb == Verb::starttls) {
         // Never forwarded: the upstream would start TLS and the proxy could read nothing.
@@ -240,8 +249,11 @@ awaitable<void> Relay::client_to_upstream() {
         to_client("502 5.5.1 Error: command not implemented\r\n");
         continue;
       }
-      pending_.push_back(command.verb == Verb::ehlo ? Asked::ehlo : command.verb == Verb::data ? Asked::data : Asked::other);
-      if (command.verb == Verb::ehlo || command.verb == Verb::helo) capture_.ehlo = text::printable(command.argument.substr(0, 255));
+      pending_.push_back(command.verb == Verb::ehlo   ? Asked::ehlo
+                         : command.verb == Verb::data ? Asked::data
+                                                      : Asked::other);
+      if (command.verb == Verb::ehlo || command.verb == Verb::helo)
+        capture_.ehlo = text::printable(command.argument.substr(0, 255));
       if (command.verb == Verb::mail) {
         auto parsed = parse_path(command.argument, "FROM:");
         if (const auto* p = std::get_if<MailPath>(&parsed))
@@ -254,7 +266,8 @@ awaitable<void> Relay::client_to_upstream() {
       }
     }
     boost::system::error_code ec;
-    co_await asio::async_write(upstream_, asio::buffer(line), asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(upstream_, asio::buffer(line),
+                               asio::redirect_error(asio::use_awaitable, ec));
     if (ec) break;
   }
   close();
@@ -273,7 +286,8 @@ awaitable<void> Relay::upstream_to_client() {
     if (line.size() >= 4 && line[3] == '-') continue;  // more lines of this reply follow
     const Asked asked = pending_.empty() ? Asked::other : pending_.front();
     if (!pending_.empty()) pending_.pop_front();
-    if (asked == Asked::ehlo && line.starts_with("250") && strip_starttls(reply, state_->options.replacement)) {
+    if (asked == Asked::ehlo && line.starts_with("250") &&
+        strip_starttls(reply, state_->options.replacement)) {
       capture_.starttls_removed = true;
     }
     if (asked == Asked::data && line.starts_with("354")) {
@@ -295,7 +309,8 @@ awaitable<void> Relay::run() {
   capture_.client = endpoint_text(client_.remote_endpoint(ec));  // the client may have gone already
   capture_.upstream = endpoint_text(state_->options.upstream);
   touch();
-  co_await upstream_.async_connect(state_->options.upstream, asio::redirect_error(asio::use_awaitable, ec));
+  co_await upstream_.async_connect(state_->options.upstream,
+                                   asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     to_client("421 4.4.1 strip-proxy: upstream " + capture_.upstream + " unreachable\r\n");
     co_return;
@@ -304,13 +319,15 @@ awaitable<void> Relay::run() {
                                          shared_from_this()),
         "upstream replies");
   co_await client_to_upstream();
-  const bool unanswered = std::find(pending_.begin(), pending_.end(), Asked::end_of_data) != pending_.end();
+  const bool unanswered =
+      std::find(pending_.begin(), pending_.end(), Asked::end_of_data) != pending_.end();
   if (in_data_ || unanswered) finish_message(std::nullopt);
 }
 
 }  // namespace
 
-StripProxy::StripProxy(asio::io_context& io, StripProxyOptions options, std::function<void(const Capture&)> on_capture)
+StripProxy::StripProxy(asio::io_context& io, StripProxyOptions options,
+                       std::function<void(const Capture&)> on_capture)
     : state_(std::make_shared<State>(io, std::move(options), std::move(on_capture))) {
   boost::system::error_code ec;
   auto& a = state_->acceptor;
@@ -318,10 +335,14 @@ StripProxy::StripProxy(asio::io_context& io, StripProxyOptions options, std::fun
   if (!ec) a.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) a.bind(state_->options.listen, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + endpoint_text(state_->options.listen) + ": " + ec.message());
+  if (ec)
+    throw std::runtime_error("cannot listen on " + endpoint_text(state_->options.listen) + ": " +
+                             ec.message());
 }
 
-StripProxy::~StripProxy() { stop(); }
+StripProxy::~StripProxy() {
+  stop();
+}
 
 tcp::endpoint StripProxy::local_endpoint() const {
   boost::system::error_code ec;
@@ -332,7 +353,8 @@ void StripProxy::start() {
   auto loop = [](std::shared_ptr<State> state) -> awaitable<void> {
     for (;;) {
       boost::system::error_code ec;
-      tcp::socket socket = co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      tcp::socket socket =
+          co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (state->stopped || ec == asio::error::operation_aborted) co_return;
         continue;

@@ -33,7 +33,7 @@ struct Capture {
   std::string client;
   std::string upstream;
   std::string ehlo;
-  bool starttls_removed = false;      // the upstream offered STARTTLS and the client never saw it
+  bool starttls_removed = false;       // the upstream offered STARTTLS and the client never saw it
   bool client_asked_starttls = false;  // the client sent STARTTLS anyway (and got 502)
   std::string mail_from;
   std::vector<std::string> rcpt_to;
@@ -46,7 +46,8 @@ struct Capture {
 class StripProxy {
  public:
   // Binds; throws std::runtime_error with the reason if it cannot.
-  StripProxy(boost::asio::io_context& io, StripProxyOptions options, std::function<void(const Capture&)> on_capture);
+  StripProxy(boost::asio::io_context& io, StripProxyOptions options,
+             std::function<void(const Capture&)> on_capture);
   ~StripProxy();
   StripProxy(const StripProxy&) = delete;
   StripProxy& operator=(const StripProxy&) = delete;

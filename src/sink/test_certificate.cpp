@@ -8,7 +8,8 @@
 
 namespace intransit::sink {
 
-KeyAndCertificate make_self_signed(const std::string& name, long not_before_days, long not_after_days) {
+KeyAndCertificate make_self_signed(const std::string& name, long not_before_days,
+                                   long not_after_days) {
   KeyAndCertificate out;
   out.key.reset(EVP_EC_gen("P-256"));
   out.certificate.reset(X509_new());
@@ -29,7 +30,8 @@ KeyAndCertificate make_self_signed(const std::string& name, long not_before_days
     X509_add_ext(cert, ext, -1);
     X509_EXTENSION_free(ext);
   }
-  if (X509_sign(cert, out.key.get(), EVP_sha256()) == 0) throw std::runtime_error("cannot sign a test certificate");
+  if (X509_sign(cert, out.key.get(), EVP_sha256()) == 0)
+    throw std::runtime_error("cannot sign a test certificate");
   return out;
 }
 

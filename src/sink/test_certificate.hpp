@@ -15,6 +15,7 @@ struct KeyAndCertificate {
 
 // Self-signed, CN and dNSName = `name`, valid from `not_before_days` to `not_after_days`
 // relative to now (default: from yesterday for a year; negative both for an expired one).
-KeyAndCertificate make_self_signed(const std::string& name, long not_before_days = -1, long not_after_days = 365);
+KeyAndCertificate make_self_signed(const std::string& name, long not_before_days = -1,
+                                   long not_after_days = 365);
 
 }  // namespace intransit::sink

@@ -4,20 +4,20 @@
 // member coroutine got a wrong `this`, seen under UBSan); bind the result to a local first.
 #include "smtp/probe.hpp"
 
+#include <openssl/err.h>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <openssl/err.h>
 
 #include <algorithm>
 #include <array>
 
 #include "core/limits.hpp"
-#include "smtp/findings.hpp"
 #include "core/text.hpp"
+#include "smtp/findings.hpp"
 #include "tls/ossl_ptr.hpp"
 
 namespace intransit::smtp {
@@ -38,16 +38,25 @@ struct PhaseInfo {
   ProbeOutcome on_timeout;
 };
 constexpr std::array<PhaseInfo, 7> kPhases{{
-    {Phase::connect, "connect", "while connecting", &PhaseDeadlines::connect, ProbeOutcome::connect_timeout},
-    {Phase::banner, "banner", "while waiting for the 220 banner", &PhaseDeadlines::banner, ProbeOutcome::banner_timeout},
-    {Phase::ehlo, "ehlo", "while waiting for the reply to EHLO", &PhaseDeadlines::command, ProbeOutcome::reply_deadline},
-    {Phase::starttls, "starttls", "while waiting for the reply to STARTTLS", &PhaseDeadlines::command, ProbeOutcome::reply_deadline},
-    {Phase::tls_handshake, "tls-handshake", "during the TLS handshake", &PhaseDeadlines::handshake, ProbeOutcome::tls_timeout},
-    {Phase::ehlo_tls, "ehlo-tls", "while waiting for the reply to EHLO after TLS", &PhaseDeadlines::command, ProbeOutcome::reply_deadline},
-    {Phase::quit, "quit", "while waiting for the reply to QUIT", &PhaseDeadlines::quit, ProbeOutcome::ok},
+    {Phase::connect, "connect", "while connecting", &PhaseDeadlines::connect,
+     ProbeOutcome::connect_timeout},
+    {Phase::banner, "banner", "while waiting for the 220 banner", &PhaseDeadlines::banner,
+     ProbeOutcome::banner_timeout},
+    {Phase::ehlo, "ehlo", "while waiting for the reply to EHLO", &PhaseDeadlines::command,
+     ProbeOutcome::reply_deadline},
+    {Phase::starttls, "starttls", "while waiting for the reply to STARTTLS",
+     &PhaseDeadlines::command, ProbeOutcome::reply_deadline},
+    {Phase::tls_handshake, "tls-handshake", "during the TLS handshake", &PhaseDeadlines::handshake,
+     ProbeOutcome::tls_timeout},
+    {Phase::ehlo_tls, "ehlo-tls", "while waiting for the reply to EHLO after TLS",
+     &PhaseDeadlines::command, ProbeOutcome::reply_deadline},
+    {Phase::quit, "quit", "while waiting for the reply to QUIT", &PhaseDeadlines::quit,
+     ProbeOutcome::ok},
 }};
 
-const PhaseInfo& info(Phase phase) { return kPhases[static_cast<std::size_t>(phase)]; }
+const PhaseInfo& info(Phase phase) {
+  return kPhases[static_cast<std::size_t>(phase)];
+}
 
 ProbeOutcome outcome_of(ReplyError error) {
   switch (error) {
@@ -72,8 +81,11 @@ std::string openssl_reason(const boost::system::error_code& ec) {
 class Session {
  public:
   Session(const asio::any_io_executor& ex, ProbeOptions options)
-      : options_(std::move(options)), socket_(ex), timer_(ex),
-        ssl_context_(options_.tls_context ? options_.tls_context : tls::make_client_context(options_.offer)) {
+      : options_(std::move(options)),
+        socket_(ex),
+        timer_(ex),
+        ssl_context_(options_.tls_context ? options_.tls_context
+                                          : tls::make_client_context(options_.offer)) {
     const auto& ip = options_.endpoint.address();
     result_.address = (ip.is_v6() ? "[" + ip.to_string() + "]" : ip.to_string()) + ":" +
                       std::to_string(options_.endpoint.port());  // RFC 3986 §3.2.2 brackets
@@ -89,11 +101,16 @@ class Session {
   void enter(Phase phase);
   void finish(ProbeOutcome outcome, std::string detail);
   void note(char direction, std::string_view bytes);
-  template <class Stream> asio::awaitable<bool> read_reply(Stream& stream);
-  template <class Stream> asio::awaitable<bool> send(Stream& stream, std::string_view command);
-  template <class Stream> asio::awaitable<bool> greet(Stream& stream);
-  template <class Stream> asio::awaitable<std::optional<Capabilities>> ehlo(Stream& stream);
-  template <class Stream> asio::awaitable<void> quit(Stream& stream);
+  template <class Stream>
+  asio::awaitable<bool> read_reply(Stream& stream);
+  template <class Stream>
+  asio::awaitable<bool> send(Stream& stream, std::string_view command);
+  template <class Stream>
+  asio::awaitable<bool> greet(Stream& stream);
+  template <class Stream>
+  asio::awaitable<std::optional<Capabilities>> ehlo(Stream& stream);
+  template <class Stream>
+  asio::awaitable<void> quit(Stream& stream);
   asio::awaitable<bool> handshake(asio::ssl::stream<tcp::socket&>& tls);
   asio::awaitable<void> after_handshake(asio::ssl::stream<tcp::socket&>& tls, std::string detail);
   void discard_unsolicited(std::string_view when, std::string_view finding);
@@ -108,15 +125,18 @@ class Session {
   bool timed_out_ = false;
   bool finished_ = false;
   std::string pending_;  // bytes read but not yet parsed
-  bool hello_seen_ = false;  // handshake-only: the ServerHello arrived, the handshake stops after it
+  bool hello_seen_ =
+      false;  // handshake-only: the ServerHello arrived, the handshake stops after it
   ReplyParser parser_;
   Reply reply_;
 };
 
-void Session::stop_after_server_hello(int write_p, int /*version*/, int content_type, const void* buf,
-                                      std::size_t len, SSL* ssl, void* self) {
+void Session::stop_after_server_hello(int write_p, int /*version*/, int content_type,
+                                      const void* buf, std::size_t len, SSL* ssl, void* self) {
   const auto* bytes = static_cast<const unsigned char*>(buf);
-  if (write_p != 0 || content_type != SSL3_RT_HANDSHAKE || len == 0 || bytes[0] != SSL3_MT_SERVER_HELLO) return;
+  if (write_p != 0 || content_type != SSL3_RT_HANDSHAKE || len == 0 ||
+      bytes[0] != SSL3_MT_SERVER_HELLO)
+    return;
   static_cast<Session*>(self)->hello_seen_ = true;
   SSL_set_max_cert_list(ssl, 1);
 }
@@ -170,14 +190,15 @@ asio::awaitable<bool> Session::read_reply(Stream& stream) {
           const bool last = i + 1 == reply_.lines.size();
           note('S', std::to_string(reply_.code) + (last ? " " : "-") + reply_.lines[i]);
         }
-        if (reply_.inconsistent_codes) result_.findings.emplace_back("smtp.inconsistent-reply-codes");
+        if (reply_.inconsistent_codes)
+          result_.findings.emplace_back("smtp.inconsistent-reply-codes");
         if (reply_.bare_lf) result_.findings.emplace_back("smtp.bare-lf-in-reply");
         co_return true;
       }
       if (progress.status == ReplyParser::Status::error) {
         note('S', parser_.partial_line());
-        finish(outcome_of(parser_.error()),
-               std::string(to_string(parser_.error())) + " " + std::string(info(result_.phase).while_doing));
+        finish(outcome_of(parser_.error()), std::string(to_string(parser_.error())) + " " +
+                                                std::string(info(result_.phase).while_doing));
         co_return false;
       }
     }
@@ -195,13 +216,15 @@ asio::awaitable<bool> Session::read_reply(Stream& stream) {
       if (timed_out_ && parser_.has_partial()) {
         // Part of the reply came, its end did not: a drip (RELIABILITY.md item 5).
         note('S', parser_.partial_line());
-        finish(ProbeOutcome::reply_deadline,
-               "the reply did not complete in time " + std::string(info(result_.phase).while_doing));
+        finish(ProbeOutcome::reply_deadline, "the reply did not complete in time " +
+                                                 std::string(info(result_.phase).while_doing));
       } else if (timed_out_) {
-        finish(info(result_.phase).on_timeout, "deadline passed " + std::string(info(result_.phase).while_doing));
+        finish(info(result_.phase).on_timeout,
+               "deadline passed " + std::string(info(result_.phase).while_doing));
       } else {
-        finish(ProbeOutcome::connection_lost,
-               "connection closed " + std::string(info(result_.phase).while_doing) + " (" + openssl_reason(ec) + ")");
+        finish(ProbeOutcome::connection_lost, "connection closed " +
+                                                  std::string(info(result_.phase).while_doing) +
+                                                  " (" + openssl_reason(ec) + ")");
       }
       co_return false;
     }
@@ -213,10 +236,12 @@ asio::awaitable<bool> Session::send(Stream& stream, std::string_view command) {
   note('C', command);
   const std::string line = std::string(command) + "\r\n";
   boost::system::error_code ec;
-  co_await asio::async_write(stream, asio::buffer(line), asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_write(stream, asio::buffer(line),
+                             asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     finish(timed_out_ ? info(result_.phase).on_timeout : ProbeOutcome::connection_lost,
-           "could not send " + std::string(command.substr(0, command.find(' '))) + ": " + openssl_reason(ec));
+           "could not send " + std::string(command.substr(0, command.find(' '))) + ": " +
+               openssl_reason(ec));
     co_return false;
   }
   co_return true;
@@ -224,7 +249,8 @@ asio::awaitable<bool> Session::send(Stream& stream, std::string_view command) {
 
 void Session::discard_unsolicited(std::string_view when, std::string_view finding) {
   if (pending_.empty()) return;
-  note('*', std::to_string(pending_.size()) + " unsolicited bytes " + std::string(when) + " discarded");
+  note('*',
+       std::to_string(pending_.size()) + " unsolicited bytes " + std::string(when) + " discarded");
   result_.findings.emplace_back(finding);
   pending_.clear();
 }
@@ -238,11 +264,14 @@ asio::awaitable<bool> Session::greet(Stream& stream) {
   discard_unsolicited("after the banner", "smtp.unsolicited-data");
   if (reply_.code == 220) co_return true;
   if (reply_.code_class() == 4) {
-    finish(ProbeOutcome::rate_limited, "greeting " + std::to_string(reply_.code) + ": the server defers us");
+    finish(ProbeOutcome::rate_limited,
+           "greeting " + std::to_string(reply_.code) + ": the server defers us");
   } else if (reply_.code_class() == 5) {
-    finish(ProbeOutcome::rejected, "greeting " + std::to_string(reply_.code) + ": the server refuses service");
+    finish(ProbeOutcome::rejected,
+           "greeting " + std::to_string(reply_.code) + ": the server refuses service");
   } else {
-    finish(ProbeOutcome::protocol_error, "greeting with code " + std::to_string(reply_.code) + " instead of 220");
+    finish(ProbeOutcome::protocol_error,
+           "greeting with code " + std::to_string(reply_.code) + " instead of 220");
   }
   co_return false;
 }
@@ -298,14 +327,17 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   int dane_usable = 0;
   std::string dane_error;
   if (!options_.tlsa.empty() && !options_.offer.handshake_only) {
-    dane_usable = tls::attach_tlsa(ssl, options_.tlsa_base.empty() ? options_.server_name : options_.tlsa_base,
-                                   options_.tlsa, dane_error, options_.tlsa_names);
+    dane_usable = tls::attach_tlsa(
+        ssl, options_.tlsa_base.empty() ? options_.server_name : options_.tlsa_base, options_.tlsa,
+        dane_error, options_.tlsa_names);
   }
   boost::system::error_code ec;
-  co_await tls.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  co_await tls.async_handshake(asio::ssl::stream_base::client,
+                               asio::redirect_error(asio::use_awaitable, ec));
   // During the handshake the chosen suite is the "pending" one (TLS 1.2), or already current.
-  const SSL_CIPHER* hello_cipher =
-      SSL_get_pending_cipher(ssl) != nullptr ? SSL_get_pending_cipher(ssl) : SSL_get_current_cipher(ssl);
+  const SSL_CIPHER* hello_cipher = SSL_get_pending_cipher(ssl) != nullptr
+                                       ? SSL_get_pending_cipher(ssl)
+                                       : SSL_get_current_cipher(ssl);
   if (ec && hello_seen_ && hello_cipher != nullptr) {
     // Handshake-only mode stopped after the ServerHello on purpose (see handshake()): the
     // version and suite are known, nothing more is wanted.
@@ -339,7 +371,8 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   if (SSL_get_peer_tmp_key(ssl, &tmp) == 1 && tmp != nullptr) {
     tls::EvpPkeyPtr owned(tmp);
     facts.key_exchange_bits = EVP_PKEY_get_bits(tmp);
-    if (facts.group.empty() && EVP_PKEY_get0_type_name(tmp) != nullptr) facts.group = EVP_PKEY_get0_type_name(tmp);
+    if (facts.group.empty() && EVP_PKEY_get0_type_name(tmp) != nullptr)
+      facts.group = EVP_PKEY_get0_type_name(tmp);
   }
   const int kx = cipher != nullptr ? SSL_CIPHER_get_kx_nid(cipher) : NID_undef;
   facts.forward_secrecy = kx == NID_kx_ecdhe || kx == NID_kx_dhe || kx == NID_kx_any;
@@ -353,7 +386,8 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   }
   tls::X509Ptr leaf(SSL_get1_peer_certificate(ssl));
   std::string trust_error;
-  const auto trust = options_.trust ? options_.trust : tls::TrustStore::load(options_.ca_file, trust_error);
+  const auto trust =
+      options_.trust ? options_.trust : tls::TrustStore::load(options_.ca_file, trust_error);
   if (trust) {
     facts.verification = tls::verify(leaf.get(), chain, *trust, options_.server_name);
   } else {
@@ -365,7 +399,8 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   } else if (!options_.tlsa.empty()) {
     facts.dane_error = dane_error;
   }
-  note('*', "TLS " + facts.version + " " + facts.cipher + (facts.group.empty() ? "" : " " + facts.group));
+  note('*', "TLS " + facts.version + " " + facts.cipher +
+                (facts.group.empty() ? "" : " " + facts.group));
   result_.tls = std::move(facts);
   co_return true;
 }
@@ -417,7 +452,8 @@ asio::awaitable<void> Session::run() {
     co_return;
   }
   // RFC 3207 §4.2 / CVE-2011-0411: nothing sent before the handshake may be trusted or used.
-  discard_unsolicited("after the 220 to STARTTLS (response injection)", "smtp.plaintext-after-starttls");
+  discard_unsolicited("after the 220 to STARTTLS (response injection)",
+                      "smtp.plaintext-after-starttls");
   const bool secured = co_await handshake(tls);
   if (!secured) co_return;
   co_await after_handshake(tls, "STARTTLS session completed");
@@ -425,7 +461,8 @@ asio::awaitable<void> Session::run() {
 
 // The last steps once TLS is up, the same for STARTTLS and implicit TLS: EHLO (whose list is
 // the one that counts, RFC 3207 §4.2), the outcome, QUIT.
-asio::awaitable<void> Session::after_handshake(asio::ssl::stream<tcp::socket&>& tls, std::string detail) {
+asio::awaitable<void> Session::after_handshake(asio::ssl::stream<tcp::socket&>& tls,
+                                               std::string detail) {
   if (options_.offer.handshake_only) {
     finish(ProbeOutcome::ok, "TLS handshake completed (handshake only)");
     co_await quit(tls);
@@ -440,7 +477,9 @@ asio::awaitable<void> Session::after_handshake(asio::ssl::stream<tcp::socket&>& 
 
 }  // namespace
 
-std::string_view to_string(Phase phase) { return info(phase).name; }
+std::string_view to_string(Phase phase) {
+  return info(phase).name;
+}
 
 asio::awaitable<ProbeResult> probe(ProbeOptions options) {
   const auto executor = co_await asio::this_coro::executor;

@@ -20,11 +20,11 @@
 
 #include "core/limits.hpp"
 #include "core/outcome.hpp"
-#include "smtp/ehlo.hpp"
 #include "dns/rdata.hpp"
+#include "smtp/ehlo.hpp"
 #include "tls/certificate.hpp"
-#include "tls/dane.hpp"
 #include "tls/client_context.hpp"
+#include "tls/dane.hpp"
 #include "tls/trust_store.hpp"
 
 namespace intransit::smtp {
@@ -47,10 +47,10 @@ enum class TlsMode : std::uint8_t { starttls, implicit };
 
 struct ProbeOptions {
   boost::asio::ip::tcp::endpoint endpoint;
-  std::string server_name;   // MX name: SNI and certificate name check; empty for none
+  std::string server_name;  // MX name: SNI and certificate name check; empty for none
   std::string helo_name = "intransit.invalid";  // what we say in EHLO (identifies the probe)
   TlsMode mode = TlsMode::starttls;
-  std::string ca_file;       // empty: system trust store
+  std::string ca_file;  // empty: system trust store
   tls::TlsOffer offer;
   // Shared across probes when set (a run loads its trust anchors once, a scan builds one
   // context per offer); built from ca_file / offer when null.
@@ -65,28 +65,28 @@ struct ProbeOptions {
 };
 
 struct TlsFacts {
-  std::string version;       // "TLSv1.3"
-  std::string cipher;        // OpenSSL name, e.g. "TLS_AES_256_GCM_SHA384"
-  std::string group;         // key-exchange group, e.g. "X25519"
+  std::string version;  // "TLSv1.3"
+  std::string cipher;   // OpenSSL name, e.g. "TLS_AES_256_GCM_SHA384"
+  std::string group;    // key-exchange group, e.g. "X25519"
   int key_exchange_bits = 0;
   bool forward_secrecy = false;
   std::vector<tls::CertificateFacts> chain;  // as sent, leaf first
   tls::Verification verification;
   std::optional<tls::DaneVerification> dane;  // when TLSA records were given
-  std::string dane_error;    // why DANE could not even be attempted (no usable record)
+  std::string dane_error;  // why DANE could not even be attempted (no usable record)
 };
 
 struct TranscriptLine {
-  char direction;            // 'S' server, 'C' client, '*' note
-  std::string text;          // sanitised (core/text.hpp)
+  char direction;    // 'S' server, 'C' client, '*' note
+  std::string text;  // sanitised (core/text.hpp)
 };
 
 struct ProbeResult {
-  std::string address;       // "127.0.0.1:25", "[::1]:25"
+  std::string address;  // "127.0.0.1:25", "[::1]:25"
   std::string server_name;
   ProbeOutcome outcome = ProbeOutcome::ok;
   Phase phase = Phase::connect;  // where the dialogue ended
-  std::string detail;        // human words for the outcome ("while waiting for the 220 banner")
+  std::string detail;            // human words for the outcome ("while waiting for the 220 banner")
   std::string banner;
   int last_code = 0;
   std::optional<Capabilities> capabilities;      // before TLS

@@ -2,11 +2,12 @@
 // §4.5.3.1.5 (reply line length).
 #include "smtp/reply.hpp"
 
-
 namespace intransit::smtp {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // RFC 5321 §4.2: Reply-code = %x32-35 %x30-35 %x30-39.
 bool is_reply_code(std::string_view s) {

@@ -2,13 +2,13 @@
 // RFC 2246 (1.0); RFC 8996 deprecates 1.0 and 1.1.
 #include "smtp/sweep.hpp"
 
+#include <openssl/ssl.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <openssl/ssl.h>
 
 #include <algorithm>
 #include <array>
@@ -72,7 +72,8 @@ std::string join_names(const std::vector<const SSL_CIPHER*>& ciphers) {
   return s;
 }
 
-ProbeOptions offering(const ProbeOptions& base, int version, const std::vector<const SSL_CIPHER*>& ciphers) {
+ProbeOptions offering(const ProbeOptions& base, int version,
+                      const std::vector<const SSL_CIPHER*>& ciphers) {
   ProbeOptions o = base;
   o.offer.min_version = version;
   o.offer.max_version = version;
@@ -111,9 +112,11 @@ asio::awaitable<std::optional<ProbeResult>> polite_probe(ProbeOptions options, V
     options.deadlines.total = std::min(options.deadlines.total, *left);
     ProbeResult r = co_await probe(options);
     ++out.connections;
-    if (r.outcome != ProbeOutcome::rate_limited || attempt == limits::kSweepBackoffRetries) co_return r;
+    if (r.outcome != ProbeOutcome::rate_limited || attempt == limits::kSweepBackoffRetries)
+      co_return r;
     ++out.deferrals;
-    asio::steady_timer timer(co_await asio::this_coro::executor, std::min(Clock::now() + pause, deadline));
+    asio::steady_timer timer(co_await asio::this_coro::executor,
+                             std::min(Clock::now() + pause, deadline));
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     pause *= 2;
@@ -125,7 +128,8 @@ asio::awaitable<void> sweep_one_version(ProbeOptions base, VersionInfo version, 
   std::vector<const SSL_CIPHER*> remaining = offerable(version.id);
   std::vector<const SSL_CIPHER*> accepted;
   while (!remaining.empty()) {
-    const auto attempt = co_await polite_probe(offering(base, version.id, remaining), out, deadline);
+    const auto attempt =
+        co_await polite_probe(offering(base, version.id, remaining), out, deadline);
     if (!attempt) {
       out.error = "deadline: the probe's --timeout ran out during the sweep";
       if (accepted.empty()) co_return;
@@ -150,7 +154,8 @@ asio::awaitable<void> sweep_one_version(ProbeOptions base, VersionInfo version, 
     remaining.erase(chosen);
   }
   out.supported = !accepted.empty();
-  for (const auto* c : accepted) out.ciphers.push_back({SSL_CIPHER_get_name(c), tls::rate_cipher(c)});
+  for (const auto* c : accepted)
+    out.ciphers.push_back({SSL_CIPHER_get_name(c), tls::rate_cipher(c)});
   if (accepted.size() >= 2) {
     // Offer the accepted suites in reverse: a server that still picks its first choice
     // imposes its own order.
@@ -179,20 +184,24 @@ int SweepResult::connections() const {
 }
 
 asio::awaitable<void> sweep(ProbeOptions base, SweepResult& out, Clock::time_point deadline) {
-  static_assert(kVersions.size() <= limits::kSweepConnectionsPerHost, "one connection per version at a time");
+  static_assert(kVersions.size() <= limits::kSweepConnectionsPerHost,
+                "one connection per version at a time");
   const auto executor = co_await asio::this_coro::executor;
   out.versions.assign(kVersions.size(), VersionSweep{});
   WaitGroup versions(executor);
   versions.add(kVersions.size());
   for (std::size_t i = 0; i < kVersions.size(); ++i) {
-    asio::co_spawn(executor, sweep_version(base, kVersions[i], out.versions[i], deadline, &versions), asio::detached);
+    asio::co_spawn(executor,
+                   sweep_version(base, kVersions[i], out.versions[i], deadline, &versions),
+                   asio::detached);
   }
   co_await versions.wait();
 }
 
 void spawn_sweep(const asio::any_io_executor& executor, const ProbeOptions& base, SweepResult& out,
                  Clock::time_point deadline) {
-  // The versions exist (not done) from now on, so a caller polling `done` never sees an empty sweep.
+  // The versions exist (not done) from now on, so a caller polling `done` never sees an empty
+  // sweep.
   out.versions.assign(kVersions.size(), VersionSweep{});
   asio::co_spawn(executor, sweep(base, out, deadline), asio::detached);
 }

@@ -29,20 +29,20 @@
 namespace intransit::smtp {
 
 struct SweptCipher {
-  std::string name;         // OpenSSL name
+  std::string name;  // OpenSSL name
   tls::Rating rating;
 };
 
 struct VersionSweep {
-  std::string version;                // "TLSv1.0" ... "TLSv1.3"
-  std::optional<bool> supported;      // nullopt: could not be tested (see error)
-  std::string error;                  // why not, when a handshake ended other than in TLS terms
-  std::vector<SweptCipher> ciphers;   // in the order the server picked them
-  std::optional<bool> server_order;   // nullopt with fewer than two suites
+  std::string version;               // "TLSv1.0" ... "TLSv1.3"
+  std::optional<bool> supported;     // nullopt: could not be tested (see error)
+  std::string error;                 // why not, when a handshake ended other than in TLS terms
+  std::vector<SweptCipher> ciphers;  // in the order the server picked them
+  std::optional<bool> server_order;  // nullopt with fewer than two suites
   int connections = 0;
-  int deferrals = 0;                  // 421s answered by pausing and trying again
-  bool cut_short = false;             // the probe's deadline ended it before it was complete
-  bool done = false;  // this version's handshakes are over (whatever they found)
+  int deferrals = 0;       // 421s answered by pausing and trying again
+  bool cut_short = false;  // the probe's deadline ended it before it was complete
+  bool done = false;       // this version's handshakes are over (whatever they found)
 };
 
 struct SweepResult {
@@ -52,11 +52,12 @@ struct SweepResult {
 
 // The sweep of the server in `base`, to end by `deadline`: its versions run concurrently and this
 // returns when all are done. `out` must outlive it.
-boost::asio::awaitable<void> sweep(ProbeOptions base, SweepResult& out, std::chrono::steady_clock::time_point deadline);
+boost::asio::awaitable<void> sweep(ProbeOptions base, SweepResult& out,
+                                   std::chrono::steady_clock::time_point deadline);
 
 // Spawns sweep() on `executor`; `out` (which must outlive the run) is complete when its
 // io_context runs out of work.
-void spawn_sweep(const boost::asio::any_io_executor& executor, const ProbeOptions& base, SweepResult& out,
-                 std::chrono::steady_clock::time_point deadline);
+void spawn_sweep(const boost::asio::any_io_executor& executor, const ProbeOptions& base,
+                 SweepResult& out, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace intransit::smtp

@@ -60,7 +60,8 @@ CertificateFacts describe(X509* cert) {
   facts.not_before = time_to_iso(X509_get0_notBefore(cert));
   facts.not_after = time_to_iso(X509_get0_notAfter(cert));
 
-  auto* sans = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
+  auto* sans =
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
   if (sans != nullptr) {
     for (int i = 0; i < sk_GENERAL_NAME_num(sans); ++i) {
       const GENERAL_NAME* gn = sk_GENERAL_NAME_value(sans, i);
@@ -95,7 +96,8 @@ CertificateFacts describe(X509* cert) {
   return facts;
 }
 
-Verification verify(X509* leaf, STACK_OF(X509) * chain, const TrustStore& trust, const std::string& name) {
+Verification verify(X509* leaf, STACK_OF(X509) * chain, const TrustStore& trust,
+                    const std::string& name) {
   Verification v;
   v.checked_name = name;
   if (leaf == nullptr) {

@@ -14,24 +14,24 @@
 namespace intransit::tls {
 
 struct CertificateFacts {
-  std::string subject;        // RFC 2253 form
+  std::string subject;  // RFC 2253 form
   std::string issuer;
   std::vector<std::string> dns_names;  // subjectAltName dNSName entries
-  std::string not_before;     // ISO 8601 UTC
+  std::string not_before;              // ISO 8601 UTC
   std::string not_after;
-  std::string key_type;       // "RSA", "EC", "ED25519", ...
+  std::string key_type;  // "RSA", "EC", "ED25519", ...
   int key_bits = 0;
   std::string signature_algorithm;
-  std::string sha256_fingerprint;       // hex, of the DER certificate
-  std::string spki_sha256;              // hex, of the DER SubjectPublicKeyInfo (TLSA 3 1 1 data)
-  bool self_signed = false;   // subject == issuer and its key identifiers match (X509_self_signed)
+  std::string sha256_fingerprint;  // hex, of the DER certificate
+  std::string spki_sha256;         // hex, of the DER SubjectPublicKeyInfo (TLSA 3 1 1 data)
+  bool self_signed = false;  // subject == issuer and its key identifiers match (X509_self_signed)
 };
 
 struct Verification {
-  bool trusted = false;        // a path to a trust anchor, every certificate in its validity
-  std::string error;           // OpenSSL's reason when not trusted ("certificate has expired")
-  int error_code = 0;          // X509_V_ERR_* behind `error` (0 when trusted)
-  int error_depth = -1;        // where in the chain the error was found
+  bool trusted = false;  // a path to a trust anchor, every certificate in its validity
+  std::string error;     // OpenSSL's reason when not trusted ("certificate has expired")
+  int error_code = 0;    // X509_V_ERR_* behind `error` (0 when trusted)
+  int error_depth = -1;  // where in the chain the error was found
   std::optional<bool> name_matches;  // nullopt when no name was given to check
   std::string checked_name;
 };
@@ -47,6 +47,7 @@ class TrustStore;
 
 // Verifies `leaf` with the untrusted `chain` the server sent against `trust`. `name` empty
 // skips the name check.
-Verification verify(X509* leaf, STACK_OF(X509) * chain, const TrustStore& trust, const std::string& name);
+Verification verify(X509* leaf, STACK_OF(X509) * chain, const TrustStore& trust,
+                    const std::string& name);
 
 }  // namespace intransit::tls

@@ -19,7 +19,8 @@ std::shared_ptr<boost::asio::ssl::context> make_client_context(const TlsOffer& o
   if (!offer.ciphersuites.empty()) SSL_CTX_set_ciphersuites(ctx, offer.ciphersuites.c_str());
   // RELIABILITY.md item 18: a chain over this size ends the handshake with a typed error.
   SSL_CTX_set_max_cert_list(ctx, limits::kMaxCertChainBytes);
-  context->set_verify_mode(boost::asio::ssl::verify_none);  // the probe verifies explicitly afterwards
+  context->set_verify_mode(
+      boost::asio::ssl::verify_none);  // the probe verifies explicitly afterwards
   return context;
 }
 

@@ -14,8 +14,8 @@ namespace intransit::tls {
 // OpenSSL security level 0, so the probe can *see* what a weak server does; judging it is the
 // report's job. No anonymous or NULL suites by default: the probe wants the certificate.
 struct TlsOffer {
-  int min_version = 0x0301;  // TLS1_VERSION
-  int max_version = 0;       // 0: the highest OpenSSL knows
+  int min_version = 0x0301;                                   // TLS1_VERSION
+  int max_version = 0;                                        // 0: the highest OpenSSL knows
   std::string cipher_list = "ALL:!aNULL:!eNULL:@SECLEVEL=0";  // TLS 1.0-1.2 suites
   std::string ciphersuites;  // TLS 1.3 suites; empty: OpenSSL's default set
   // Stop right after the ServerHello: no certificate, no key exchange, no EHLO over TLS (the

@@ -28,7 +28,8 @@ int attach_tlsa(SSL* ssl, const std::string& base_domain, const std::vector<dns:
   int usable = 0;
   for (const auto& r : records) {
     if (r.usage != 2 && r.usage != 3) continue;  // RFC 7672 §3.1.3
-    const int added = SSL_dane_tlsa_add(ssl, r.usage, r.selector, r.matching, r.data.data(), r.data.size());
+    const int added =
+        SSL_dane_tlsa_add(ssl, r.usage, r.selector, r.matching, r.data.data(), r.data.size());
     if (added > 0) ++usable;
   }
   if (usable == 0) error = "no usable TLSA record (SMTP uses only DANE-TA(2) and DANE-EE(3))";
@@ -56,7 +57,8 @@ DaneVerification dane_result(SSL* ssl, int usable_records) {
     v.matched_depth = depth;
     v.matched_record = matched.to_string();
   } else {
-    v.error = verify != X509_V_OK ? X509_verify_cert_error_string(verify) : "no TLSA record matched";
+    v.error =
+        verify != X509_V_OK ? X509_verify_cert_error_string(verify) : "no TLSA record matched";
   }
   return v;
 }

@@ -15,11 +15,11 @@
 namespace intransit::tls {
 
 struct DaneVerification {
-  int usable_records = 0;    // TLSA records OpenSSL accepted (usage 2/3, known selector/matching)
-  bool matched = false;      // the presented chain matched a usable record
+  int usable_records = 0;      // TLSA records OpenSSL accepted (usage 2/3, known selector/matching)
+  bool matched = false;        // the presented chain matched a usable record
   std::string matched_record;  // "3 1 1 <hex>" of the record that matched
-  int matched_depth = -1;    // 0: the leaf; >0: the trust anchor's place in the chain
-  std::string error;         // why it did not match (OpenSSL's verification reason)
+  int matched_depth = -1;      // 0: the leaf; >0: the trust anchor's place in the chain
+  std::string error;           // why it did not match (OpenSSL's verification reason)
 };
 
 // Enables DANE on `ssl` for `base_domain` and adds the usable records. Returns the number

@@ -27,14 +27,16 @@ Rating rate_cipher(const SSL_CIPHER* cipher) {
   const int kx = SSL_CIPHER_get_kx_nid(cipher);
   const int auth = SSL_CIPHER_get_auth_nid(cipher);
   const int enc = SSL_CIPHER_get_cipher_nid(cipher);
-  const bool aead = enc == NID_aes_128_gcm || enc == NID_aes_256_gcm || enc == NID_chacha20_poly1305;
+  const bool aead =
+      enc == NID_aes_128_gcm || enc == NID_aes_256_gcm || enc == NID_chacha20_poly1305;
   const bool cbc = enc == NID_aes_128_cbc || enc == NID_aes_256_cbc;
   const bool tdes = enc == NID_des_ede3_cbc;
 
   if (kx == NID_kx_any) {  // TLS 1.3: key exchange and authentication are not in the suite
     if (aead) return Rating::good;
     // TLS_AES_128_CCM_SHA256 is sufficient; its 8-byte-tag twin is not named, so insufficient.
-    if (enc == NID_aes_128_ccm && SSL_CIPHER_get_id(cipher) == 0x03001304) return Rating::sufficient;
+    if (enc == NID_aes_128_ccm && SSL_CIPHER_get_id(cipher) == 0x03001304)
+      return Rating::sufficient;
     return Rating::insufficient;
   }
   const bool signed_auth = auth == NID_auth_rsa || auth == NID_auth_ecdsa || auth == NID_auth_dss;

@@ -19,7 +19,8 @@ class TrustStore {
   const std::string& source() const { return source_; }
 
  private:
-  TrustStore(X509StorePtr store, std::string source) : store_(std::move(store)), source_(std::move(source)) {}
+  TrustStore(X509StorePtr store, std::string source)
+      : store_(std::move(store)), source_(std::move(source)) {}
   X509StorePtr store_;
   std::string source_;
 };

@@ -11,7 +11,9 @@ namespace intransit::trace {
 namespace {
 
 // RFC 5322 §2.2 ftext: printable US-ASCII except the colon.
-bool field_name_char(char c) { return c >= 33 && c <= 126 && c != ':'; }
+bool field_name_char(char c) {
+  return c >= 33 && c <= 126 && c != ':';
+}
 
 }  // namespace
 
@@ -69,7 +71,8 @@ HeaderScan scan_headers(std::string_view message) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) {  // the end of the header block
       // A NUL anywhere in it: GMime's business (one search for the block, not one per line).
-      if (std::memchr(message.data() + headers_start, '\0', pos - headers_start) != nullptr) return out;
+      if (std::memchr(message.data() + headers_start, '\0', pos - headers_start) != nullptr)
+        return out;
       if (in_field) close_field(pos);
       out.body = message.substr(lf + 1);
       out.plain = !duplicate;
@@ -111,15 +114,19 @@ std::string_view trim_blanks(std::string_view v) {
   return v;
 }
 
-bool alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 // RFC 5322 §3.2.3 dot-atom: atext runs joined by single dots; a domain's labels only letters,
 // digits and hyphens.
 bool dot_atom(std::string_view s, bool domain) {
-  if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != std::string_view::npos) return false;
+  if (s.empty() || s.front() == '.' || s.back() == '.' || s.find("..") != std::string_view::npos)
+    return false;
   constexpr std::string_view kAtextSpecials = "!#$%&'*+-/=?^_`{|}~";
   return std::all_of(s.begin(), s.end(), [&](char c) {
-    return c == '.' || alnum(c) || (domain ? c == '-' : kAtextSpecials.find(c) != std::string_view::npos);
+    return c == '.' || alnum(c) ||
+           (domain ? c == '-' : kAtextSpecials.find(c) != std::string_view::npos);
   });
 }
 
@@ -130,7 +137,8 @@ std::optional<std::string_view> simple_message_id(std::string_view value) {
   if (v.size() < 5 || v.front() != '<' || v.back() != '>') return std::nullopt;
   const std::string_view id = v.substr(1, v.size() - 2);
   const auto at = id.find('@');
-  if (at == std::string_view::npos || id.find('@', at + 1) != std::string_view::npos) return std::nullopt;
+  if (at == std::string_view::npos || id.find('@', at + 1) != std::string_view::npos)
+    return std::nullopt;
   if (!dot_atom(id.substr(0, at), false) || !dot_atom(id.substr(at + 1), true)) return std::nullopt;
   return id;
 }

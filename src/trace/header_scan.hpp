@@ -24,7 +24,7 @@ struct HeaderScan {
   bool plain = false;  // false: hand the message to GMime; nothing else below is meaningful
   std::vector<std::string_view> received;  // raw values after the colon, top-down, folds kept
   std::optional<std::string_view> from, message_id, content_type, transfer_encoding;  // raw values
-  std::string_view body;  // after the empty line that ends the header block
+  std::string_view body;   // after the empty line that ends the header block
   std::size_t fields = 0;  // header fields in the block
 };
 

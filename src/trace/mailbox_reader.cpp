@@ -36,7 +36,7 @@ namespace intransit::trace {
 namespace {
 
 struct Geometry {
-  std::size_t range = limits::kMailboxRangeBytes;  // bytes of the file each claim owns
+  std::size_t range = limits::kMailboxRangeBytes;       // bytes of the file each claim owns
   std::size_t slack = limits::kMailboxRangeSlackBytes;  // read past the range for its last message
 };
 
@@ -150,14 +150,16 @@ bool read_mbox_file(int fd, std::size_t size, const std::string& path, const Tru
   std::mutex mutex;
   std::condition_variable turn;
   std::size_t next_range = 0;  // the next unclaimed range's index
-  std::size_t next_count = 0;  // the next range whose messages are to be numbered (render step only)
-  std::size_t numbered = 0;    // messages numbered so far (render step only)
-  std::size_t next_emit = 0;   // the next range to hand to the sink
+  std::size_t next_count =
+      0;                      // the next range whose messages are to be numbered (render step only)
+  std::size_t numbered = 0;   // messages numbered so far (render step only)
+  std::size_t next_emit = 0;  // the next range to hand to the sink
   std::map<std::size_t, Finished> finished;  // traced ranges waiting for their turn
-  bool emitting = false;       // a thread is handing ranges to the sink
-  std::size_t emitted = 0;     // messages handed to the sink: only the emitting thread touches it
+  bool emitting = false;                     // a thread is handing ranges to the sink
+  std::size_t emitted = 0;  // messages handed to the sink: only the emitting thread touches it
   const auto numbers = [&](std::vector<MessageTrace>& traces, std::size_t first) {
-    for (std::size_t i = 0; i < traces.size(); ++i) traces[i].source = path + "#" + std::to_string(first + i);
+    for (std::size_t i = 0; i < traces.size(); ++i)
+      traces[i].source = path + "#" + std::to_string(first + i);
   };
   // Hands the finished ranges to the sink for as long as the next one in mailbox order is there;
   // called with the lock held, by one thread at a time.
@@ -192,7 +194,10 @@ bool read_mbox_file(int fd, std::size_t size, const std::string& path, const Tru
       std::size_t index = 0;
       {
         std::unique_lock lock(mutex);
-        turn.wait(lock, [&] { return next_range * g.range >= size || next_range < next_emit + limits::kMailboxRangesAhead; });
+        turn.wait(lock, [&] {
+          return next_range * g.range >= size ||
+                 next_range < next_emit + limits::kMailboxRangesAhead;
+        });
         if (next_range * g.range >= size) return;
         index = next_range++;
       }

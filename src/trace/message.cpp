@@ -44,15 +44,20 @@ std::string_view to_string(PathVerdict verdict) {
 namespace {
 
 // A host name as compared: lower case, without the root's trailing dot.
-std::string host_key(std::string_view name) { return text::lower(text::strip_trailing_dot(name)); }
+std::string host_key(std::string_view name) {
+  return text::lower(text::strip_trailing_dot(name));
+}
 
 bool under(std::string_view host, std::string_view domain) {
   const std::string h = host_key(host);
   const std::string d = host_key(domain);
-  return h == d || (h.size() > d.size() && h.compare(h.size() - d.size(), d.size(), d) == 0 && h[h.size() - d.size() - 1] == '.');
+  return h == d || (h.size() > d.size() && h.compare(h.size() - d.size(), d.size(), d) == 0 &&
+                    h[h.size() - d.size() - 1] == '.');
 }
 
-bool same_host(std::string_view a, std::string_view b) { return !a.empty() && host_key(a) == host_key(b); }
+bool same_host(std::string_view a, std::string_view b) {
+  return !a.empty() && host_key(a) == host_key(b);
+}
 
 int version_rank(const std::optional<std::string>& v) {
   if (!v) return 99;  // TLS of unstated version: not known to be weak
@@ -88,12 +93,15 @@ E2e classify(GMimeMessage* message) {
     GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
     GMimeStream* raw = content != nullptr ? g_mime_data_wrapper_get_stream(content) : nullptr;
     if (raw == nullptr) return E2e::none;
-    static thread_local std::vector<char> buffer(limits::kInlinePgpScanBytes);  // reused: no per-message clearing
+    static thread_local std::vector<char> buffer(
+        limits::kInlinePgpScanBytes);  // reused: no per-message clearing
     g_mime_stream_reset(raw);
     const gssize got = g_mime_stream_read(raw, buffer.data(), buffer.size());
     g_mime_stream_reset(raw);
-    const bool base64 = g_mime_part_get_content_encoding(GMIME_PART(part)) == GMIME_CONTENT_ENCODING_BASE64;
-    return inline_pgp(std::string_view(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0), base64);
+    const bool base64 =
+        g_mime_part_get_content_encoding(GMIME_PART(part)) == GMIME_CONTENT_ENCODING_BASE64;
+    return inline_pgp(std::string_view(buffer.data(), got > 0 ? static_cast<std::size_t>(got) : 0),
+                      base64);
   }
   return E2e::none;
 }
@@ -122,7 +130,8 @@ MessageTrace trace_message(GMimeMessage* message, std::string source, const Trus
     const char* raw = g_mime_header_get_raw_value(h);
     top_down.push_back(parse_received(raw != nullptr ? raw : ""));
   }
-  for (auto it = top_down.rbegin(); it != top_down.rend(); ++it) t.hops.push_back({std::move(*it), false});
+  for (auto it = top_down.rbegin(); it != top_down.rend(); ++it)
+    t.hops.push_back({std::move(*it), false});
   t.e2e = classify(message);
   judge(t, trust);
   return t;
@@ -216,7 +225,8 @@ void judge(MessageTrace& t, const TrustOptions& trust) {
     auto& h = t.hops[i];
     bool own = false;
     if (by_options) {
-      own = std::any_of(trust.domains.begin(), trust.domains.end(), [&](const std::string& d) { return under(h.hop.by(), d); }) ||
+      own = std::any_of(trust.domains.begin(), trust.domains.end(),
+                        [&](const std::string& d) { return under(h.hop.by(), d); }) ||
             std::find(trust.hosts.begin(), trust.hosts.end(), h.hop.by()) != trust.hosts.end();
     } else if (i + 1 == t.hops.size()) {
       own = true;
@@ -246,7 +256,9 @@ void judge(MessageTrace& t, const TrustOptions& trust) {
       }
     }
   }
-  t.verdict = any_plain ? PathVerdict::plaintext_hop : any_tls ? PathVerdict::all_tls : PathVerdict::no_evidence;
+  t.verdict = any_plain ? PathVerdict::plaintext_hop
+              : any_tls ? PathVerdict::all_tls
+                        : PathVerdict::no_evidence;
 }
 
 Input::Input(Input&& other) noexcept {

@@ -20,8 +20,15 @@
 
 namespace intransit::trace {
 
-enum class E2e : std::uint8_t { none, smime_encrypted, smime_signed, pgp_encrypted, pgp_signed, pgp_inline_encrypted,
-                               pgp_inline_signed };
+enum class E2e : std::uint8_t {
+  none,
+  smime_encrypted,
+  smime_signed,
+  pgp_encrypted,
+  pgp_signed,
+  pgp_inline_encrypted,
+  pgp_inline_signed
+};
 std::string_view to_string(E2e e2e);
 
 struct TracedHop {
@@ -37,16 +44,17 @@ enum class PathVerdict : std::uint8_t {
 std::string_view to_string(PathVerdict verdict);
 
 struct MessageTrace {
-  std::string source;       // "FILE", "MBOX#N" (1-based), "MAILDIR/cur/NAME"
+  std::string source;  // "FILE", "MBOX#N" (1-based), "MAILDIR/cur/NAME"
   std::string message_id;
-  std::string from;         // the From header, sanitised
-  std::vector<TracedHop> hops;  // transit order
+  std::string from;                  // the From header, sanitised
+  std::vector<TracedHop> hops;       // transit order
   std::size_t received_dropped = 0;  // Received fields over the per-message cap
   HeaderCut header_cut;              // what the header caps took away (message_cut.hpp)
   PathVerdict verdict = PathVerdict::no_evidence;
-  std::optional<std::size_t> weakest;  // index into hops: the first plaintext hop, else the oldest TLS version
+  std::optional<std::size_t>
+      weakest;  // index into hops: the first plaintext hop, else the oldest TLS version
   E2e e2e = E2e::none;
-  std::string error;        // why the message could not be read (it is still reported)
+  std::string error;  // why the message could not be read (it is still reported)
 };
 
 struct TrustOptions {

@@ -1,7 +1,8 @@
 // plain_message.cpp — `trace`'s fast path for one message: from the slices header_scan.cpp found
 // to a MessageTrace, with GMime's own utilities for what MIME defines (Message-ID, RFC 2047 in
-// From, Content-Transfer-Encoding and base64) and no GMime object per header. Content-Type is read only as far as `type/subtype`;
-// anything more (parameters that decide, comments) sends the message back to GMime.
+// From, Content-Transfer-Encoding and base64) and no GMime object per header. Content-Type is read
+// only as far as `type/subtype`; anything more (parameters that decide, comments) sends the message
+// back to GMime.
 #include <algorithm>
 #include <vector>
 
@@ -14,16 +15,22 @@ namespace intransit::trace {
 namespace {
 
 // The media type of a plain Content-Type value, lower-cased ("text/plain"), or nullopt when the
-// value is anything but `type/subtype` followed by nothing, whitespace or ';' (then GMime reads it).
+// value is anything but `type/subtype` followed by nothing, whitespace or ';' (then GMime reads
+// it).
 std::optional<std::string> simple_media_type(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  const auto token = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '+' || c == '_'; };
+  const auto token = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '+' || c == '_';
+  };
   std::size_t i = 0;
   while (i < v.size() && token(v[i])) ++i;
   if (i == 0 || i >= v.size() || v[i] != '/') return std::nullopt;
   std::size_t j = i + 1;
   while (j < v.size() && token(v[j])) ++j;
-  if (j == i + 1 || (j < v.size() && v[j] != ';' && v[j] != ' ' && v[j] != '\t' && v[j] != '\r' && v[j] != '\n')) return std::nullopt;
+  if (j == i + 1 ||
+      (j < v.size() && v[j] != ';' && v[j] != ' ' && v[j] != '\t' && v[j] != '\r' && v[j] != '\n'))
+    return std::nullopt;
   return text::lower(v.substr(0, j));
 }
 
@@ -33,11 +40,13 @@ E2e inline_pgp(std::string_view body, bool base64) {
   std::string_view head = body.substr(0, limits::kInlinePgpScanBytes);
   if (base64) {
     // RFC 2045 §6.8: decoded with GMime's own decoder, so both readers see the same bytes.
-    thread_local std::vector<unsigned char> decoded(limits::kInlinePgpScanBytes);  // 3/4 of it is enough
+    thread_local std::vector<unsigned char> decoded(
+        limits::kInlinePgpScanBytes);  // 3/4 of it is enough
     int state = 0;
     guint32 save = 0;
-    const std::size_t n = g_mime_encoding_base64_decode_step(reinterpret_cast<const unsigned char*>(head.data()),
-                                                             head.size(), decoded.data(), &state, &save);
+    const std::size_t n =
+        g_mime_encoding_base64_decode_step(reinterpret_cast<const unsigned char*>(head.data()),
+                                           head.size(), decoded.data(), &state, &save);
     head = std::string_view(reinterpret_cast<const char*>(decoded.data()), n);
   }
   // One pass for both armour lines (this reads the start of every text body in a mailbox); an
@@ -65,7 +74,9 @@ std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptio
     if (!simple) return std::nullopt;
     type = std::move(*simple);
   }
-  if (type == "multipart/signed" || type == "application/pkcs7-mime" || type == "application/x-pkcs7-mime") return std::nullopt;
+  if (type == "multipart/signed" || type == "application/pkcs7-mime" ||
+      type == "application/x-pkcs7-mime")
+    return std::nullopt;
   if (type == "multipart/encrypted") {
     t.e2e = E2e::pgp_encrypted;
   } else if (type.rfind("text/", 0) == 0) {
@@ -74,7 +85,8 @@ std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptio
       // GMime's own reading of the value; a folded one is GMime's to read whole.
       const std::string_view v = *scan.transfer_encoding;
       if (v.find('\n') != std::string_view::npos) return std::nullopt;
-      base64 = g_mime_content_encoding_from_string(std::string(v).c_str()) == GMIME_CONTENT_ENCODING_BASE64;
+      base64 = g_mime_content_encoding_from_string(std::string(v).c_str()) ==
+               GMIME_CONTENT_ENCODING_BASE64;
     }
     t.e2e = inline_pgp(scan.body, base64);
   }
@@ -86,7 +98,9 @@ std::optional<MessageTrace> trace_plain(const HeaderScan& scan, const TrustOptio
     // (found by the differential fuzzer: "three@\xdbsecret" became "three@Ûsecret"), so GMime
     // reads the whole message.
     const std::string_view raw = *scan.message_id;
-    if (std::any_of(raw.begin(), raw.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) return std::nullopt;
+    if (std::any_of(raw.begin(), raw.end(),
+                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; }))
+      return std::nullopt;
     if (const auto simple = simple_message_id(raw)) {
       t.message_id = text::printable(*simple);
     } else {

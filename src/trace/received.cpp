@@ -12,15 +12,15 @@
 
 #include <algorithm>
 #include <array>
-#include <initializer_list>
 #include <cstdint>
 #include <cstring>
+#include <initializer_list>
 #include <memory>
 #include <vector>
 
 #include "core/limits.hpp"
-#include "core/text.hpp"
 #include "core/swar.hpp"
+#include "core/text.hpp"
 
 namespace intransit::trace {
 
@@ -36,16 +36,27 @@ std::string_view to_string(HopVerdict verdict) {
 
 namespace {
 
-char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool contains(std::string_view hay, std::string_view needle) { return hay.find(needle) != std::string_view::npos; }
+char lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+char upper(char c) {
+  return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+}
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool contains(std::string_view hay, std::string_view needle) {
+  return hay.find(needle) != std::string_view::npos;
+}
 
 // `needle` in `hay` at or after `from`, looked for by its byte at `rare`: one seldom in Received
 // text ('u' of "auth", 'k' of "invoked"), so that memchr stops seldom. string_view::find stops
 // at every match of the first byte ('a' of "auth" is in nearly every host name).
-std::size_t find_by(std::string_view hay, std::string_view needle, std::size_t rare, std::size_t from = 0) {
+std::size_t find_by(std::string_view hay, std::string_view needle, std::size_t rare,
+                    std::size_t from = 0) {
   const std::size_t n = needle.size();
   for (std::size_t pos = from + rare; pos < hay.size();) {
     const void* hit = std::memchr(hay.data() + pos, needle[rare], hay.size() - pos);
@@ -56,7 +67,6 @@ std::size_t find_by(std::string_view hay, std::string_view needle, std::size_t r
   }
   return std::string_view::npos;
 }
-
 
 struct Token {
   std::string_view text;
@@ -89,14 +99,16 @@ class Buffer {
 struct Draft {
   std::string raw, from, from_info, by, by_info, via, with, id, for_, date, cipher, evidence;
   void clear() {
-    for (std::string* f : {&raw, &from, &from_info, &by, &by_info, &via, &with, &id, &for_, &date, &cipher, &evidence}) f->clear();
+    for (std::string* f : {&raw, &from, &from_info, &by, &by_info, &via, &with, &id, &for_, &date,
+                           &cipher, &evidence})
+      f->clear();
   }
 };
 
 struct Scratch {
   Draft draft;
-  Buffer text;  // the value unfolded
-  Buffer low;   // `text` lower-cased
+  Buffer text;                    // the value unfolded
+  Buffer low;                     // `text` lower-cased
   Buffer comments, comments_low;  // comment texts that needed unescaping, back to back
   std::string by_low, where;
   std::vector<Token> tokens;
@@ -133,7 +145,9 @@ std::string_view lowered(std::string& out, std::string_view s) {
   return lower_in_place(out);
 }
 
-void store(char* p, std::uint64_t x) { std::memcpy(p, &x, 8); }
+void store(char* p, std::uint64_t x) {
+  std::memcpy(p, &x, 8);
+}
 
 struct Unfolded {
   std::size_t size = 0;
@@ -152,7 +166,9 @@ Unfolded unfold(std::string_view value, char* o, char* l) {
   std::size_t n = 0;
   std::size_t i = 0;
   // Where a copy stops: a blank that is not a space, or a space before a blank or the end.
-  const auto irregular_at = [&](std::size_t j) { return blank(p[j]) && (p[j] != ' ' || j + 1 == size || blank(p[j + 1])); };
+  const auto irregular_at = [&](std::size_t j) {
+    return blank(p[j]) && (p[j] != ' ' || j + 1 == size || blank(p[j + 1]));
+  };
   while (i < size && blank(p[i])) ++i;  // leading blanks are dropped
   while (i < size) {
     // Copy up to the next irregular byte.
@@ -254,7 +270,8 @@ std::string_view tokenise(std::string_view s, std::string_view s_low, Scratch& s
         }
         keep(d);
       }
-      sc.tokens.push_back({std::string_view(text + start, used - start), std::string_view(low + start, used - start), true});
+      sc.tokens.push_back({std::string_view(text + start, used - start),
+                           std::string_view(low + start, used - start), true});
     } else {
       const std::size_t j = swar::find_any(s, i, ' ', '(', ';');
       sc.tokens.push_back({s.substr(i, j - i), {}, false});
@@ -274,31 +291,37 @@ Clause keyword(std::string_view w) {
   if (text::equals_lower(w, "with")) return Clause::with;
   if (text::equals_lower(w, "id")) return Clause::id;
   if (text::equals_lower(w, "for")) return Clause::for_;
-  if (text::equals_lower(w, "tls")) return Clause::tls;  // RFC 8314 §4.3, and Exim ≥ 4.92 "tls <cipher>"
+  if (text::equals_lower(w, "tls"))
+    return Clause::tls;  // RFC 8314 §4.3, and Exim ≥ 4.92 "tls <cipher>"
   return Clause::none;
 }
 
-
 // RFC 3848 and RFC 6531 §3.7.3 protocol types.
 // "SMTPS" is not in RFC 3848 but Google and others write it for TLS (implicit or STARTTLS).
-constexpr std::array<std::string_view, 9> kTlsProtocols{"ESMTPS", "ESMTPSA", "LMTPS", "LMTPSA", "UTF8SMTPS",
-                                                         "UTF8SMTPSA", "UTF8LMTPS", "UTF8LMTPSA", "SMTPS"};
+constexpr std::array<std::string_view, 9> kTlsProtocols{"ESMTPS",    "ESMTPSA",    "LMTPS",
+                                                        "LMTPSA",    "UTF8SMTPS",  "UTF8SMTPSA",
+                                                        "UTF8LMTPS", "UTF8LMTPSA", "SMTPS"};
 // qmail's QMQP and QMTP (cr.yp.to/proto/qmqp.html, qmtp.html) have no TLS at all.
 constexpr std::array<std::string_view, 7> kPlainProtocols{
     "SMTP", "ESMTP", "ESMTPA", "UTF8SMTP", "UTF8SMTPA", "QMQP", "QMTP"};
-constexpr std::array<std::string_view, 6> kAuthProtocols{"ESMTPA", "ESMTPSA", "LMTPA", "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA"};
+constexpr std::array<std::string_view, 6> kAuthProtocols{"ESMTPA", "ESMTPSA",   "LMTPA",
+                                                         "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA"};
 
 template <std::size_t N>
 bool one_of(const std::array<std::string_view, N>& list, std::string_view w) {
   return std::find(list.begin(), list.end(), w) != list.end();
 }
 
-std::string_view first_word(std::string_view s) { return s.substr(0, s.find(' ')); }
+std::string_view first_word(std::string_view s) {
+  return s.substr(0, s.find(' '));
+}
 
 // A word ends at whitespace or one of the separators annotation formats use.
 std::string_view word_at(std::string_view s, std::size_t pos) {
   std::size_t end = pos;
-  while (end < s.size() && !is_space(s[end]) && s[end] != ',' && s[end] != ')' && s[end] != ';' && s[end] != '(') ++end;
+  while (end < s.size() && !is_space(s[end]) && s[end] != ',' && s[end] != ')' && s[end] != ';' &&
+         s[end] != '(')
+    ++end;
   return s.substr(pos, end - pos);
 }
 
@@ -423,8 +446,8 @@ std::string_view with_word_as_written(const std::vector<Token>& tokens) {
 
 // The cipher named by an annotation, in the order of how explicit the format is. `low` is
 // `text` lower-cased (the caller has it already).
-std::string_view find_cipher(const Draft& d, const std::vector<Token>& tokens, std::string_view text,
-                             std::string_view low) {
+std::string_view find_cipher(const Draft& d, const std::vector<Token>& tokens,
+                             std::string_view text, std::string_view low) {
   std::size_t p = low.find("with cipher ");  // Postfix
   if (p != std::string_view::npos) return word_at(text, p + 12);
   p = find_by(low, "cipher=", 6);  // Sendmail, Microsoft, Google, Haraka
@@ -432,11 +455,14 @@ std::string_view find_cipher(const Draft& d, const std::vector<Token>& tokens, s
   if (!d.cipher.empty()) return d.cipher;  // the `tls` clause
   for (const auto& t : tokens) {
     if (!t.comment) continue;
-    // Exim ≤ 4.91 and OpenSMTPD: "(TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256)", "(TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO)"
+    // Exim ≤ 4.91 and OpenSMTPD: "(TLS1.2:ECDHE-RSA-AES256-GCM-SHA384:256)",
+    // "(TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO)"
     const auto colon = t.text.find(':');
-    if (colon != std::string_view::npos && normalise_tls_version(t.text.substr(0, colon)) && colon + 1 < t.text.size()) {
+    if (colon != std::string_view::npos && normalise_tls_version(t.text.substr(0, colon)) &&
+        colon + 1 < t.text.size()) {
       const auto next = t.text.find(':', colon + 1);
-      return t.text.substr(colon + 1, next == std::string_view::npos ? std::string_view::npos : next - colon - 1);
+      return t.text.substr(
+          colon + 1, next == std::string_view::npos ? std::string_view::npos : next - colon - 1);
     }
     // Courier: "TLS: TLSv1/SSLv3,256bits,AES256-SHA"
     const auto courier = t.lower.find("tls: ");
@@ -452,19 +478,22 @@ std::string_view find_cipher(const Draft& d, const std::vector<Token>& tokens, s
 
 // The text of a comment that carries a TLS annotation: the evidence to quote.
 std::optional<std::string_view> tls_annotation(const std::vector<Token>& tokens) {
-  static constexpr std::array<std::string_view, 8> kMarkers{"using tls",   "using ssl", "version=tls",
-                                                            "version=ssl", "cipher=",   "tls: ",
-                                                            " encrypted",  "google transport security"};
+  static constexpr std::array<std::string_view, 8> kMarkers{
+      "using tls", "using ssl", "version=tls", "version=ssl",
+      "cipher=",   "tls: ",     " encrypted",  "google transport security"};
   for (const auto& t : tokens) {
     if (!t.comment) continue;
     // Every marker holds "tls", "ssl", "cipher=", "encrypted" or "google": most comments (host
     // names, addresses, software) hold none, and are done after these few searches.
-    const bool candidate = contains(t.lower, "tls") || contains(t.lower, "ssl") || contains(t.lower, "cipher=") ||
-                           contains(t.lower, "encrypted") || contains(t.lower, "google");
+    const bool candidate = contains(t.lower, "tls") || contains(t.lower, "ssl") ||
+                           contains(t.lower, "cipher=") || contains(t.lower, "encrypted") ||
+                           contains(t.lower, "google");
     if (!candidate) continue;  // nor can it name a version (that needs "tls" or "ssl")
-    const bool marker = std::any_of(kMarkers.begin(), kMarkers.end(), [&](std::string_view m) { return contains(t.lower, m); });
+    const bool marker = std::any_of(kMarkers.begin(), kMarkers.end(),
+                                    [&](std::string_view m) { return contains(t.lower, m); });
     const auto colon = t.text.find(':');
-    const bool colon_format = colon != std::string_view::npos && normalise_tls_version(t.text.substr(0, colon)).has_value();
+    const bool colon_format = colon != std::string_view::npos &&
+                              normalise_tls_version(t.text.substr(0, colon)).has_value();
     // Exim's "(helo=NAME)" holds the sender's own word: "helo=TLS1.3" is a claim, not evidence.
     const bool helo = t.lower.rfind("helo=", 0) == 0;
     const bool bare_version = !helo && t.text.size() <= 12 &&
@@ -479,21 +508,25 @@ std::optional<std::string_view> tls_annotation(const std::vector<Token>& tokens)
 // "authenticated sender", "(authenticated", "auth: ", "authenticated as", "authenticated user",
 // " and auth": every form starts with "auth", so one search finds the candidates.
 bool mentions_authentication(std::string_view low) {
-  for (auto p = find_by(low, "auth", 1); p != std::string_view::npos; p = find_by(low, "auth", 1, p + 4)) {
+  for (auto p = find_by(low, "auth", 1); p != std::string_view::npos;
+       p = find_by(low, "auth", 1, p + 4)) {
     const std::string_view rest = low.substr(p);
     if (rest.rfind("auth: ", 0) == 0) return true;
     if (p >= 5 && low.compare(p - 5, 5, " and ") == 0) return true;
     if (rest.rfind("authenticated", 0) != 0) continue;
     if (p > 0 && low[p - 1] == '(') return true;
     const std::string_view after = rest.substr(13);
-    if (after.rfind(" sender", 0) == 0 || after.rfind(" as", 0) == 0 || after.rfind(" user", 0) == 0) return true;
+    if (after.rfind(" sender", 0) == 0 || after.rfind(" as", 0) == 0 ||
+        after.rfind(" user", 0) == 0)
+      return true;
   }
   return false;
 }
 
 // qmail-inject's "invoked by uid" / "invoked by alias".
 bool invoked_locally(std::string_view low) {
-  for (auto p = find_by(low, "invoked by ", 4); p != std::string_view::npos; p = find_by(low, "invoked by ", 4, p + 1)) {
+  for (auto p = find_by(low, "invoked by ", 4); p != std::string_view::npos;
+       p = find_by(low, "invoked by ", 4, p + 1)) {
     const std::string_view rest = low.substr(p + 11);
     if (rest.rfind("uid", 0) == 0 || rest.rfind("alias", 0) == 0) return true;
   }
@@ -525,8 +558,18 @@ void read_clauses(const std::vector<Token>& tokens, Draft& d) {
       continue;
     }
     switch (current) {
-      case Clause::from: if (d.from.empty()) d.from = t.text; else append(d.from_info, t.text); break;
-      case Clause::by: if (d.by.empty()) d.by = t.text; else append(d.by_info, t.text); break;
+      case Clause::from:
+        if (d.from.empty())
+          d.from = t.text;
+        else
+          append(d.from_info, t.text);
+        break;
+      case Clause::by:
+        if (d.by.empty())
+          d.by = t.text;
+        else
+          append(d.by_info, t.text);
+        break;
       case Clause::via: append(d.via, t.text); break;
       case Clause::with: {
         const std::size_t at = d.with.empty() ? 0 : d.with.size() + 1;
@@ -534,9 +577,15 @@ void read_clauses(const std::vector<Token>& tokens, Draft& d) {
         for (std::size_t i = at; i < d.with.size(); ++i) d.with[i] = upper(d.with[i]);
         break;
       }
-      case Clause::id: if (d.id.empty()) d.id = t.text; break;
-      case Clause::for_: if (d.for_.empty()) d.for_ = t.text; break;
-      case Clause::tls: if (d.cipher.empty()) d.cipher = t.text; break;
+      case Clause::id:
+        if (d.id.empty()) d.id = t.text;
+        break;
+      case Clause::for_:
+        if (d.for_.empty()) d.for_ = t.text;
+        break;
+      case Clause::tls:
+        if (d.cipher.empty()) d.cipher = t.text;
+        break;
       case Clause::none: break;
     }
   }
@@ -548,11 +597,13 @@ std::optional<std::string> normalise_tls_version(std::string_view s) {
   const auto at = [&](std::size_t i) { return i < s.size() ? lower(s[i]) : '\0'; };
   for (std::size_t p = 0; p + 3 <= s.size(); ++p) {
     if (at(p) != 't' && at(p) != 's') continue;
-    if (at(p) == 's' && at(p + 1) == 's' && at(p + 2) == 'l' && at(p + 3) == 'v' && at(p + 4) == '3') {
+    if (at(p) == 's' && at(p + 1) == 's' && at(p + 2) == 'l' && at(p + 3) == 'v' &&
+        at(p + 4) == '3') {
       return std::string("SSLv3");
     }
     if (at(p) != 't' || at(p + 1) != 'l' || at(p + 2) != 's') continue;
-    if (p > 0 && std::isalnum(static_cast<unsigned char>(s[p - 1])) != 0) continue;  // inside a word
+    if (p > 0 && std::isalnum(static_cast<unsigned char>(s[p - 1])) != 0)
+      continue;  // inside a word
     std::size_t q = p + 3;
     if (at(q) == 'v') ++q;
     if (q < s.size() && (s[q] == ' ' || s[q] == '_')) ++q;
@@ -570,12 +621,14 @@ std::optional<std::string> normalise_tls_version(std::string_view s) {
 }
 
 Hop::Texts Hop::texts() const {
-  return {raw(), from(), from_info(), by(), by_info(), via(), with(), id(), for_(), date(), cipher(), evidence()};
+  return {raw(),  from(), from_info(), by(),   by_info(), via(),
+          with(), id(),   for_(),      date(), cipher(),  evidence()};
 }
 
 void Hop::set_texts(const Texts& t) {
-  const std::array<std::string_view, kFields> parts{t.raw, t.from, t.from_info, t.by, t.by_info, t.via, t.with, t.id,
-                                                    t.for_, t.date, t.cipher, t.evidence};
+  const std::array<std::string_view, kFields> parts{t.raw,     t.from, t.from_info, t.by,
+                                                    t.by_info, t.via,  t.with,      t.id,
+                                                    t.for_,    t.date, t.cipher,    t.evidence};
   std::size_t size = 0;
   for (const auto part : parts) size += part.size();
   std::string storage;  // a new buffer first: the views may point into the old one
@@ -609,8 +662,8 @@ Hop parse_received(std::string_view value) {
   d.date.assign(tokenise(text, low, sc));
   read_clauses(sc.tokens, d);
   if (!plain) {
-    for (std::string* f : {&d.from, &d.from_info, &d.by, &d.by_info, &d.via, &d.with, &d.id, &d.for_,
-                           &d.date, &d.cipher}) {
+    for (std::string* f : {&d.from, &d.from_info, &d.by, &d.by_info, &d.via, &d.with, &d.id,
+                           &d.for_, &d.date, &d.cipher}) {
       text::make_printable(*f);
     }
   }
@@ -635,7 +688,8 @@ Hop parse_received(std::string_view value) {
       !d.from.empty() && connection_origin(d.from, d.from_info) == Origin::same_host;
   const std::string_view by_low = lowered(sc.by_low, d.by_info);
   // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
-  const bool content_filter = contains(by_low, "amavis") || contains(by_low, "from userid") || invoked_locally(low);
+  const bool content_filter =
+      contains(by_low, "amavis") || contains(by_low, "from userid") || invoked_locally(low);
   // Cisco Secure Email (IronPort): "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384".
   const auto slash_tls = d.with.find("/TLS");
   // WP-SMTPD and Symantec/MessageLabs: the cipher in the protocol slot,
@@ -660,9 +714,12 @@ Hop parse_received(std::string_view value) {
     hop.verdict = HopVerdict::tls;
     const std::string_view with_part = d.with.empty() ? "" : "with ";
     const std::string_view tls_sep = !tls_clause ? "" : d.with.empty() ? "tls " : "; tls ";
-    const std::string_view comment_sep = !annotation ? "" : d.with.empty() && !tls_clause ? "(" : "; (";
-    assign_concat(d.evidence, {with_part, d.with, tls_sep, tls_clause ? std::string_view(d.cipher) : "", comment_sep,
-                               annotation.value_or(""), annotation ? ")" : ""});
+    const std::string_view comment_sep = !annotation                     ? ""
+                                         : d.with.empty() && !tls_clause ? "("
+                                                                         : "; (";
+    assign_concat(d.evidence,
+                  {with_part, d.with, tls_sep, tls_clause ? std::string_view(d.cipher) : "",
+                   comment_sep, annotation.value_or(""), annotation ? ")" : ""});
     if (!plain) text::make_printable(d.evidence);
   } else if (one_of(kPlainProtocols, protocol) || d.with.rfind("MICROSOFT SMTP SERVER", 0) == 0) {
     hop.verdict = HopVerdict::plaintext;
@@ -688,7 +745,8 @@ Hop parse_received(std::string_view value) {
     hop.tls_version = normalise_tls_version(sc.where);
     if (!hop.tls_version) hop.tls_version = normalise_tls_version(text);
     std::string_view cipher = find_cipher(d, sc.tokens, text, low);
-    if (cipher.empty() && slash_tls != std::string::npos && d.with.compare(slash_tls, 5, "/TLS/") == 0) {
+    if (cipher.empty() && slash_tls != std::string::npos &&
+        d.with.compare(slash_tls, 5, "/TLS/") == 0) {
       cipher = first_word(std::string_view(d.with).substr(slash_tls + 5));
     }
     if (cipher.empty()) cipher = slot_cipher;
@@ -696,7 +754,8 @@ Hop parse_received(std::string_view value) {
     if (!plain) text::make_printable(d.cipher);
   }
   hop.authenticated = one_of(kAuthProtocols, protocol) || mentions_authentication(low);
-  hop.set_texts({raw, d.from, d.from_info, d.by, d.by_info, d.via, d.with, d.id, d.for_, d.date, d.cipher, d.evidence});
+  hop.set_texts({raw, d.from, d.from_info, d.by, d.by_info, d.via, d.with, d.id, d.for_, d.date,
+                 d.cipher, d.evidence});
   return hop;
 }
 

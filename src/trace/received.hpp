@@ -32,16 +32,16 @@ class Hop {
     std::string_view from, from_info;  // the sender's claimed name; the TCP-info comment after it
     std::string_view by, by_info;      // the receiving host; the comment after it (software)
     std::string_view via, with, id, for_;  // `with` upper-cased: "ESMTPS", "LMTP", ...
-    std::string_view date;             // as written after ';'
-    std::string_view cipher;           // as written, when stated
-    std::string_view evidence;         // the words the verdict rests on, quoted from `raw`
+    std::string_view date;                 // as written after ';'
+    std::string_view cipher;               // as written, when stated
+    std::string_view evidence;             // the words the verdict rests on, quoted from `raw`
   };
 
   std::optional<std::string> tls_version;  // normalised: "TLSv1.3", "TLSv1.2", ..., "SSLv3"
-  bool authenticated = false;       // ESMTPA/ESMTPSA, "Authenticated sender", AUTH: comments
+  bool authenticated = false;              // ESMTPA/ESMTPSA, "Authenticated sender", AUTH: comments
   HopVerdict verdict = HopVerdict::unknown;
-  bool parsed = false;              // a from/by/with clause was found
-  bool truncated = false;           // the value was over the cap and only its start was read
+  bool parsed = false;     // a from/by/with clause was found
+  bool truncated = false;  // the value was over the cap and only its start was read
 
   [[nodiscard]] Texts texts() const;
   void set_texts(const Texts& texts);  // the views may point into this hop's own texts
@@ -66,7 +66,7 @@ class Hop {
     return std::string_view(storage_).substr(begin, ends_[i] - begin);
   }
 
-  std::string storage_;                      // the texts back to back
+  std::string storage_;                        // the texts back to back
   std::array<std::uint32_t, kFields> ends_{};  // where each ends in storage_
 };
 

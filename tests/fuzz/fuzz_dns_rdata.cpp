@@ -13,7 +13,8 @@ namespace {
 void check_name(const std::string& name) {
   FUZZ_CHECK(!name.empty() && name.size() <= 4 * 255);
   for (char c : name) {
-    FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == '\\');
+    FUZZ_CHECK((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+               c == '_' || c == '\\');
   }
 }
 }  // namespace

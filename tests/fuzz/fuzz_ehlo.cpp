@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   FUZZ_CHECK(caps.keywords.size() + caps.malformed.size() <= reply.lines.size() - 1);
-  if (!caps.duplicates) FUZZ_CHECK(caps.keywords.size() + caps.malformed.size() == reply.lines.size() - 1);
+  if (!caps.duplicates)
+    FUZZ_CHECK(caps.keywords.size() + caps.malformed.size() == reply.lines.size() - 1);
   for (const auto& [keyword, params] : caps.keywords) {
     FUZZ_CHECK(!keyword.empty());
     for (char c : keyword) FUZZ_CHECK((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-');

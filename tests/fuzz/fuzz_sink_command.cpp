@@ -17,7 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(path->address.size() <= 256);
       FUZZ_CHECK(path->parameters.size() <= 16);
       FUZZ_CHECK(fuzz_no_control_bytes(path->address));
-      for (const auto& [key, value] : path->parameters) FUZZ_CHECK(fuzz_no_control_bytes(key) && fuzz_no_control_bytes(value));
+      for (const auto& [key, value] : path->parameters)
+        FUZZ_CHECK(fuzz_no_control_bytes(key) && fuzz_no_control_bytes(value));
     } else {
       const auto& reply = std::get<intransit::sink::PathError>(parsed).reply;
       FUZZ_CHECK(reply.size() > 4 && reply[0] == '5');

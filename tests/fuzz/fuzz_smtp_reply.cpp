@@ -27,7 +27,8 @@ struct Outcome {
 };
 
 // Splits the stream into replies, feeding at most `chunk` bytes per call.
-std::vector<Outcome> parse_all(std::string_view stream, std::size_t chunk, const ReplyLimits& limits) {
+std::vector<Outcome> parse_all(std::string_view stream, std::size_t chunk,
+                               const ReplyLimits& limits) {
   std::vector<Outcome> out;
   ReplyParser parser(limits);
   std::size_t pos = 0;

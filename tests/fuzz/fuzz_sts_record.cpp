@@ -23,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string error;
   if (const auto r = intransit::policy::select_sts_record(txts, error)) {
     FUZZ_CHECK(!r->id.empty() && r->id.size() <= 32);
-    for (char c : r->id) FUZZ_CHECK((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
+    for (char c : r->id)
+      FUZZ_CHECK((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'));
   }
   error.clear();
   if (const auto t = intransit::policy::select_tlsrpt_record(txts, error)) {

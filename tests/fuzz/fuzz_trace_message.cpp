@@ -50,8 +50,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                            (m.header_cut.block_cut ? "cut" : "-");
         for (const auto& h : m.hops) {
           FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw()));
-          line.append("|").append(h.hop.raw()).append("/").append(std::to_string(static_cast<int>(h.hop.verdict)));
-          line.append("/").append(h.hop.tls_version.value_or("-")).append("/").append(h.hop.cipher());
+          line.append("|")
+              .append(h.hop.raw())
+              .append("/")
+              .append(std::to_string(static_cast<int>(h.hop.verdict)));
+          line.append("/")
+              .append(h.hop.tls_version.value_or("-"))
+              .append("/")
+              .append(h.hop.cipher());
           line.append("/").append(h.hop.evidence());
         }
         seen.push_back(std::move(line));
@@ -66,7 +72,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // The same again with the mailbox cut into ranges of a few bytes, so that every message
       // boundary case of mailbox_reader.cpp is crossed: messages straddling ranges, ranges with
       // no message start, From_ lines cut by a read window's end.
-      setenv("INTRANSIT_TRACE_CHUNK_BYTES", std::to_string(1 + (size > 0 ? data[size - 1] % 97 : 0)).c_str(), 1);
+      setenv("INTRANSIT_TRACE_CHUNK_BYTES",
+             std::to_string(1 + (size > 0 ? data[size - 1] % 97 : 0)).c_str(), 1);
       const auto small_ranges = read(false);
       unsetenv("INTRANSIT_TRACE_CHUNK_BYTES");
       FUZZ_CHECK(small_ranges == fast);
@@ -74,7 +81,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (std::size_t i = 0; i < std::max(fast.size(), reference.size()); ++i) {
           const std::string a = i < fast.size() ? fast[i] : "(none)";
           const std::string b = i < reference.size() ? reference[i] : "(none)";
-          if (a != b) std::fprintf(stderr, "message %zu differs:\n fast:  %s\n gmime: %s\n", i, a.c_str(), b.c_str());
+          if (a != b)
+            std::fprintf(stderr, "message %zu differs:\n fast:  %s\n gmime: %s\n", i, a.c_str(),
+                         b.c_str());
         }
       }
       FUZZ_CHECK(fast == reference);

@@ -7,6 +7,7 @@
 // real one).
 #include <gtest/gtest.h>
 
+#include <openssl/pem.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,7 +18,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <openssl/pem.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -51,24 +51,42 @@ class FakeResolver : public dns::Resolver {
   std::size_t lookups_ = 0;
 };
 
-enum class Reply { ok, ok_charset, redirect, html, not_found, server_error, huge, endless_chunked, gzip, drip, stall };
+enum class Reply {
+  ok,
+  ok_charset,
+  redirect,
+  html,
+  not_found,
+  server_error,
+  huge,
+  endless_chunked,
+  gzip,
+  drip,
+  stall
+};
 
-constexpr std::string_view kPolicy = "version: STSv1\r\nmode: enforce\r\nmx: mx.example.test\r\nmax_age: 86400\r\n";
+constexpr std::string_view kPolicy =
+    "version: STSv1\r\nmode: enforce\r\nmx: mx.example.test\r\nmax_age: 86400\r\n";
 
 std::string response(Reply r) {
   const auto with = [](std::string_view status, std::string_view headers, std::string_view body) {
     return std::string("HTTP/1.1 ") + std::string(status) + "\r\n" + std::string(headers) +
-           "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + std::string(body);
+           "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+           std::string(body);
   };
   switch (r) {
     case Reply::ok: return with("200 OK", "Content-Type: text/plain\r\n", kPolicy);
-    case Reply::ok_charset: return with("200 OK", "Content-Type: Text/Plain; charset=utf-8\r\n", kPolicy);
-    case Reply::redirect: return with("301 Moved Permanently", "Location: https://evil.test/policy\r\n", "");
+    case Reply::ok_charset:
+      return with("200 OK", "Content-Type: Text/Plain; charset=utf-8\r\n", kPolicy);
+    case Reply::redirect:
+      return with("301 Moved Permanently", "Location: https://evil.test/policy\r\n", "");
     case Reply::html: return with("200 OK", "Content-Type: text/html\r\n", kPolicy);
     case Reply::not_found: return with("404 Not Found", "Content-Type: text/plain\r\n", "no");
     case Reply::server_error: return with("500 Oops", "Content-Type: text/plain\r\n", "no");
-    case Reply::huge: return with("200 OK", "Content-Type: text/plain\r\n", std::string(70 * 1024, 'x'));
-    case Reply::gzip: return with("200 OK", "Content-Type: text/plain\r\nContent-Encoding: gzip\r\n", "\x1f\x8b");
+    case Reply::huge:
+      return with("200 OK", "Content-Type: text/plain\r\n", std::string(70 * 1024, 'x'));
+    case Reply::gzip:
+      return with("200 OK", "Content-Type: text/plain\r\nContent-Encoding: gzip\r\n", "\x1f\x8b");
     default: return with("200 OK", "Content-Type: text/plain\r\n", kPolicy);
   }
 }
@@ -76,10 +94,12 @@ std::string response(Reply r) {
 // One connection: handshake, read the request head, misbehave as told.
 asio::awaitable<void> serve(tcp::acceptor& acceptor, asio::ssl::context& tls, Reply reply) {
   boost::system::error_code ec;
-  tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+  tcp::socket socket =
+      co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
   asio::ssl::stream<tcp::socket> stream(std::move(socket), tls);
-  co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+  co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                  asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return;
   std::string request;
   co_await asio::async_read_until(stream, asio::dynamic_buffer(request, 16 * 1024), "\r\n\r\n",
@@ -88,12 +108,14 @@ asio::awaitable<void> serve(tcp::acceptor& acceptor, asio::ssl::context& tls, Re
   asio::steady_timer timer(stream.get_executor());
   if (reply == Reply::stall) {
     char byte = 0;
-    co_await stream.async_read_some(asio::buffer(&byte, 1), asio::redirect_error(asio::use_awaitable, ec));
+    co_await stream.async_read_some(asio::buffer(&byte, 1),
+                                    asio::redirect_error(asio::use_awaitable, ec));
     co_return;  // ends when the client gives up and closes
   }
   if (reply == Reply::drip) {
     for (char c : response(Reply::ok)) {
-      co_await asio::async_write(stream, asio::buffer(&c, 1), asio::redirect_error(asio::use_awaitable, ec));
+      co_await asio::async_write(stream, asio::buffer(&c, 1),
+                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
       timer.expires_after(200ms);
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
@@ -101,14 +123,19 @@ asio::awaitable<void> serve(tcp::acceptor& acceptor, asio::ssl::context& tls, Re
     co_return;
   }
   if (reply == Reply::endless_chunked) {
-    const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
-    co_await asio::async_write(stream, asio::buffer(head), asio::redirect_error(asio::use_awaitable, ec));
+    const std::string head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n";
+    co_await asio::async_write(stream, asio::buffer(head),
+                               asio::redirect_error(asio::use_awaitable, ec));
     const std::string chunk = "1000\r\n" + std::string(0x1000, 'm') + "\r\n";
-    while (!ec) co_await asio::async_write(stream, asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, ec));
+    while (!ec)
+      co_await asio::async_write(stream, asio::buffer(chunk),
+                                 asio::redirect_error(asio::use_awaitable, ec));
     co_return;
   }
   const std::string text = response(reply);
-  co_await asio::async_write(stream, asio::buffer(text), asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_write(stream, asio::buffer(text),
+                             asio::redirect_error(asio::use_awaitable, ec));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
 }
 
@@ -120,8 +147,9 @@ class PolicyFetchHostile : public ::testing::Test {
  protected:
   // The server's certificate is for `cert_name`; the client trusts `trusted` (the server's own
   // certificate unless told otherwise).
-  PolicyFetch run(Reply reply, const std::string& cert_name = "mta-sts.example.test", bool trust_server = true,
-                  dns::Status a_status = dns::Status::answer, std::chrono::milliseconds deadline = 5s) {
+  PolicyFetch run(Reply reply, const std::string& cert_name = "mta-sts.example.test",
+                  bool trust_server = true, dns::Status a_status = dns::Status::answer,
+                  std::chrono::milliseconds deadline = 5s) {
     asio::io_context io;
     auto server_cert = sink::make_self_signed(cert_name);
     asio::ssl::context tls(asio::ssl::context::tls_server);
@@ -129,7 +157,8 @@ class PolicyFetchHostile : public ::testing::Test {
     SSL_CTX_use_PrivateKey(tls.native_handle(), server_cert.key.get());
     tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     auto anchor = trust_server ? std::move(server_cert) : sink::make_self_signed(cert_name);
-    const auto pem = std::filesystem::temp_directory_path() / ("intransit-fetch-" + std::to_string(getpid()) + ".pem");
+    const auto pem = std::filesystem::temp_directory_path() /
+                     ("intransit-fetch-" + std::to_string(getpid()) + ".pem");
     FILE* f = std::fopen(pem.c_str(), "w");
     PEM_write_X509(f, anchor.certificate.get());
     std::fclose(f);
@@ -143,7 +172,8 @@ class PolicyFetchHostile : public ::testing::Test {
     FakeResolver resolver(a_status);
     PolicyFetch out;
     asio::co_spawn(io, serve(acceptor, tls, reply), asio::detached);
-    asio::co_spawn(io, fetch_into(resolver, options, out), [&](std::exception_ptr) { acceptor.close(); });
+    asio::co_spawn(io, fetch_into(resolver, options, out),
+                   [&](std::exception_ptr) { acceptor.close(); });
     io.run();
     return out;
   }
@@ -223,8 +253,10 @@ TEST_F(PolicyFetchHostile, UntrustedCertificateRefused) {  // item 32
 }
 
 TEST_F(PolicyFetchHostile, DnsFailureIsNotNoAddress) {
-  EXPECT_EQ(run(Reply::ok, "mta-sts.example.test", true, dns::Status::servfail).status, FetchStatus::dns_failed);
-  EXPECT_EQ(run(Reply::ok, "mta-sts.example.test", true, dns::Status::nxdomain).status, FetchStatus::no_address);
+  EXPECT_EQ(run(Reply::ok, "mta-sts.example.test", true, dns::Status::servfail).status,
+            FetchStatus::dns_failed);
+  EXPECT_EQ(run(Reply::ok, "mta-sts.example.test", true, dns::Status::nxdomain).status,
+            FetchStatus::no_address);
 }
 
 }  // namespace

@@ -44,18 +44,21 @@ const std::map<HostileScenario, Expected>& expectations() {
       {HostileScenario::endless_multiline, {ProbeOutcome::reply_too_large, Phase::ehlo, {}}},
       {HostileScenario::long_line, {ProbeOutcome::line_too_long, Phase::banner, {}}},
       {HostileScenario::nul_banner, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
-      {HostileScenario::lf_only, {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.bare-lf-in-reply"}}},
+      {HostileScenario::lf_only,
+       {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.bare-lf-in-reply"}}},
       {HostileScenario::malformed_code, {ProbeOutcome::protocol_error, Phase::banner, {}}},
       {HostileScenario::inconsistent_codes,
        {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.inconsistent-reply-codes"}}},
-      {HostileScenario::unsolicited_data, {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.unsolicited-data"}}},
+      {HostileScenario::unsolicited_data,
+       {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.unsolicited-data"}}},
       {HostileScenario::rate_limited, {ProbeOutcome::rate_limited, Phase::banner, {}}},
       {HostileScenario::no_starttls, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
       {HostileScenario::starttls_refused, {ProbeOutcome::starttls_refused, Phase::starttls, {}}},
       {HostileScenario::starttls_injection,
        {ProbeOutcome::ok, Phase::ehlo_tls, {"smtp.plaintext-after-starttls"}}},
       {HostileScenario::handshake_stall, {ProbeOutcome::tls_timeout, Phase::tls_handshake, {}}},
-      {HostileScenario::handshake_reset, {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
+      {HostileScenario::handshake_reset,
+       {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
       {HostileScenario::garbage_after_starttls,
        {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
       {HostileScenario::huge_chain, {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
@@ -118,7 +121,8 @@ TEST_P(HostileProbe, EndsInTheExpectedOutcomeWithinItsDeadline) {
   EXPECT_EQ(to_string(r.outcome), to_string(want.outcome)) << r.detail;
   EXPECT_EQ(to_string(r.phase), to_string(want.phase)) << r.detail;
   for (const auto& f : want.findings) {
-    EXPECT_NE(std::find(r.findings.begin(), r.findings.end(), f), r.findings.end()) << "missing finding " << f;
+    EXPECT_NE(std::find(r.findings.begin(), r.findings.end(), f), r.findings.end())
+        << "missing finding " << f;
   }
   EXPECT_FALSE(r.detail.empty());
   // The deadline holds: a generous margin over the whole-probe deadline, never a speed target.
@@ -167,7 +171,8 @@ TEST(HostileProbeDetails, NulAndEscapesInTheBannerAreEscaped) {
 // boundary writes the byte as \xff and the document parses back.
 TEST(HostileProbeDetails, NonUtf8CertificateNameReachesJsonEscaped) {
   asio::io_context io;
-  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::valid, "bad\xff.test");
+  HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, HostileScenario::valid,
+                       "bad\xff.test");
   server.start();
   const ProbeResult r = run_probe(io, short_options(server.local_endpoint()));
   ASSERT_TRUE(r.tls.has_value());
@@ -197,8 +202,8 @@ TEST(HostileProbeDetails, ClosedPortIsRefused) {
 
 namespace {
 
-intransit::smtp::SweepResult sweep_scenario(HostileScenario scenario,
-                                            std::chrono::seconds budget = std::chrono::seconds(600)) {
+intransit::smtp::SweepResult sweep_scenario(
+    HostileScenario scenario, std::chrono::seconds budget = std::chrono::seconds(600)) {
   asio::io_context io;
   HostileServer server(io, {asio::ip::make_address("127.0.0.1"), 0}, scenario);
   server.start();
@@ -208,8 +213,8 @@ intransit::smtp::SweepResult sweep_scenario(HostileScenario scenario,
   // The server's accept loop never runs out of work: stop once every version has reported.
   asio::steady_timer poll(io);
   std::function<void()> check = [&] {
-    const bool done =
-        std::all_of(sweep.versions.begin(), sweep.versions.end(), [](const auto& v) { return v.done; });
+    const bool done = std::all_of(sweep.versions.begin(), sweep.versions.end(),
+                                  [](const auto& v) { return v.done; });
     if (done) {
       io.stop();
       return;
@@ -250,7 +255,9 @@ TEST(HostileSweep, ValidServerSupportsTls13WithTheEliminationMinimum) {
   for (const auto& v : sweep.versions) {
     const int minimum = static_cast<int>(v.ciphers.size()) + 1 + (v.ciphers.size() >= 2 ? 1 : 0);
     if (v.supported.has_value()) {
-      EXPECT_EQ(v.connections, minimum) << v.version << " " << v.ciphers.size() << " suites, server_order " << v.server_order.has_value() << " error " << v.error;
+      EXPECT_EQ(v.connections, minimum)
+          << v.version << " " << v.ciphers.size() << " suites, server_order "
+          << v.server_order.has_value() << " error " << v.error;
     }
   }
 }

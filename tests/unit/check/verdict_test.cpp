@@ -10,7 +10,8 @@
 namespace intransit::check {
 namespace {
 
-dns::Answer answer(dns::RrType type, dns::Status status, dns::Security sec = dns::Security::secure) {
+dns::Answer answer(dns::RrType type, dns::Status status,
+                   dns::Security sec = dns::Security::secure) {
   dns::Answer a;
   a.type = type;
   a.status = status;
@@ -41,14 +42,16 @@ smtp::ProbeResult probe_with(ProbeOutcome outcome, const std::string& address) {
   return p;
 }
 
-MxFacts mx(const std::string& host, std::vector<smtp::ProbeResult> probes, dns::Security sec = dns::Security::secure) {
+MxFacts mx(const std::string& host, std::vector<smtp::ProbeResult> probes,
+           dns::Security sec = dns::Security::secure) {
   MxFacts m;
   m.host = host;
   m.preference = 10;
   m.addresses.host = host;
   m.addresses.a = answer(dns::RrType::a, dns::Status::answer, sec);
   m.addresses.aaaa = answer(dns::RrType::aaaa, dns::Status::nodata, sec);
-  for (std::size_t i = 0; i < probes.size(); ++i) m.addresses.ips.push_back("192.0.2." + std::to_string(i + 1));
+  for (std::size_t i = 0; i < probes.size(); ++i)
+    m.addresses.ips.push_back("192.0.2." + std::to_string(i + 1));
   m.tlsa_answer = answer(dns::RrType::tlsa, dns::Status::nxdomain, sec);
   m.probes = std::move(probes);
   return m;
@@ -98,7 +101,8 @@ void with_sts(DomainFacts& f, policy::StsMode mode, std::vector<std::string> pat
 }
 
 bool has(const Assessment& a, const std::string& id) {
-  return std::any_of(a.findings.begin(), a.findings.end(), [&](const Finding& f) { return f.id == id; });
+  return std::any_of(a.findings.begin(), a.findings.end(),
+                     [&](const Finding& f) { return f.id == id; });
 }
 
 void all_catalogued(const Assessment& a) {
@@ -115,11 +119,13 @@ TEST(Verdict, OpportunisticWhenEveryAddressHasTls) {
 }
 
 TEST(Verdict, PlaintextAndPartial) {
-  auto plain = assess(domain({mx("mx.example.test", {probe_with(ProbeOutcome::no_starttls, "192.0.2.1:25")})}));
+  auto plain = assess(
+      domain({mx("mx.example.test", {probe_with(ProbeOutcome::no_starttls, "192.0.2.1:25")})}));
   EXPECT_EQ(plain.verdict, Verdict::plaintext);
   EXPECT_TRUE(has(plain, "starttls.missing"));
-  auto partial = assess(domain({mx("mx1.example.test", {tls_probe("192.0.2.1:25")}),
-                                mx("mx2.example.test", {probe_with(ProbeOutcome::no_starttls, "192.0.2.2:25")})}));
+  auto partial = assess(
+      domain({mx("mx1.example.test", {tls_probe("192.0.2.1:25")}),
+              mx("mx2.example.test", {probe_with(ProbeOutcome::no_starttls, "192.0.2.2:25")})}));
   EXPECT_EQ(partial.verdict, Verdict::partial);
   EXPECT_EQ(partial.addresses_plaintext, 1U);
   all_catalogued(partial);
@@ -205,7 +211,8 @@ TEST(Verdict, MtaStsTestingMismatchIsLowSeverityAndOpportunistic) {
   with_sts(f, policy::StsMode::testing, {"mx.other.test"});
   const auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
-  const auto it = std::find_if(a.findings.begin(), a.findings.end(), [](const Finding& x) { return x.id == "mtasts.mx-mismatch"; });
+  const auto it = std::find_if(a.findings.begin(), a.findings.end(),
+                               [](const Finding& x) { return x.id == "mtasts.mx-mismatch"; });
   ASSERT_NE(it, a.findings.end());
   EXPECT_EQ(it->severity, Severity::low);
 }
@@ -265,17 +272,20 @@ TEST(Verdict, NullMx) {
 }
 
 TEST(Verdict, UnreachableAndRateLimitedAreUntestedWithTheirReason) {
-  auto a = assess(domain({mx("mx.example.test", {probe_with(ProbeOutcome::connect_timeout, "192.0.2.1:25"),
-                                                 probe_with(ProbeOutcome::connect_refused, "192.0.2.2:25")})}));
+  auto a = assess(
+      domain({mx("mx.example.test", {probe_with(ProbeOutcome::connect_timeout, "192.0.2.1:25"),
+                                     probe_with(ProbeOutcome::connect_refused, "192.0.2.2:25")})}));
   EXPECT_EQ(a.verdict, Verdict::untested);
   EXPECT_EQ(a.untested_reason, "unreachable");
-  a = assess(domain({mx("mx.example.test", {probe_with(ProbeOutcome::rate_limited, "192.0.2.1:25")})}));
+  a = assess(
+      domain({mx("mx.example.test", {probe_with(ProbeOutcome::rate_limited, "192.0.2.1:25")})}));
   EXPECT_EQ(a.untested_reason, "rate-limited");
 }
 
 TEST(Verdict, OneUnreachableAddressDoesNotHideTheOthers) {
-  const auto a = assess(domain({mx("mx.example.test", {tls_probe("192.0.2.1:25"),
-                                                       probe_with(ProbeOutcome::connect_timeout, "192.0.2.2:25")})}));
+  const auto a = assess(
+      domain({mx("mx.example.test", {tls_probe("192.0.2.1:25"),
+                                     probe_with(ProbeOutcome::connect_timeout, "192.0.2.2:25")})}));
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
   EXPECT_TRUE(has(a, "mx.untested"));
 }
@@ -322,7 +332,8 @@ TEST(Verdict, OnlyPkixTlsaUsagesLeaveTlsUnauthenticated) {
   m.dane_applies = true;
   m.probes[0].tls->dane_error = "no usable TLSA record";
   const auto a = assess(domain({m}));
-  EXPECT_EQ(a.verdict, Verdict::opportunistic);  // RFC 7672 §2.2: unusable records, unauthenticated TLS
+  EXPECT_EQ(a.verdict,
+            Verdict::opportunistic);  // RFC 7672 §2.2: unusable records, unauthenticated TLS
   EXPECT_TRUE(has(a, "dane.pkix-usage"));
   EXPECT_TRUE(has(a, "dane.tlsa-unusable"));
 }
@@ -349,7 +360,8 @@ TEST(Verdict, SweepRevealsObsoleteVersionsTheProbeDidNotNegotiate) {
   }
   m.sweeps = {sweep};
   const auto a = assess(domain({m}));
-  const auto it = std::find_if(a.findings.begin(), a.findings.end(), [](const Finding& x) { return x.id == "tls.obsolete-version"; });
+  const auto it = std::find_if(a.findings.begin(), a.findings.end(),
+                               [](const Finding& x) { return x.id == "tls.obsolete-version"; });
   ASSERT_NE(it, a.findings.end());
   EXPECT_EQ(it->evidence, "accepts TLSv1.0 (sweep)");
   EXPECT_EQ(a.verdict, Verdict::opportunistic);

@@ -29,12 +29,14 @@ TEST(Seconds, NanAndInfinityAreRefused) {  // issue 14 item 19
 
 TEST(Helo, OnlyANameOrAnAddressLiteral) {  // issue 14 item 21
   const auto check = helo_name();
-  for (std::string good : {"mx.example.org", "localhost", "a-b.example", "[192.0.2.1]", "[IPv6:2001:db8::1]"}) {
+  for (std::string good :
+       {"mx.example.org", "localhost", "a-b.example", "[192.0.2.1]", "[IPv6:2001:db8::1]"}) {
     EXPECT_TRUE(check(good).empty()) << good;
   }
   const std::string long_label = std::string(64, 'a') + ".example";
-  for (std::string bad : {"mx.example\r\nRCPT TO:<x@y>", "a b", "", "-x.example", "x-.example", "[300.1.1.1]",
-                          "[2001:db8::1]", "a..b", long_label.c_str(), "caf\xc3\xa9.example"}) {
+  for (std::string bad :
+       {"mx.example\r\nRCPT TO:<x@y>", "a b", "", "-x.example", "x-.example", "[300.1.1.1]",
+        "[2001:db8::1]", "a..b", long_label.c_str(), "caf\xc3\xa9.example"}) {
     EXPECT_FALSE(check(bad).empty()) << bad;
   }
 }
@@ -43,13 +45,16 @@ TEST(IpLiteral, RecognisedInEveryForm) {  // issue 14 item 23
   for (const char* ip : {"127.0.0.1", "[127.0.0.1]", "::1", "[::1]", "[IPv6:2001:db8::1]"}) {
     EXPECT_TRUE(is_ip_literal(ip)) << ip;
   }
-  for (const char* name : {"example.org", "127.0.0.1.example", "[example.org]"}) EXPECT_FALSE(is_ip_literal(name)) << name;
+  for (const char* name : {"example.org", "127.0.0.1.example", "[example.org]"})
+    EXPECT_FALSE(is_ip_literal(name)) << name;
 }
 
 TEST(OptionFile, NonRegularAndHugeFilesAreRefused) {  // issue 14 item 20
   const auto check = option_file();
-  for (std::string bad : {"/dev/zero", "/dev/stdin", "/", "/nonexistent/file"}) EXPECT_FALSE(check(bad).empty()) << bad;
-  std::string self = "/proc/self/exe";  // a regular file under the cap? the test binary is larger: refused by size
+  for (std::string bad : {"/dev/zero", "/dev/stdin", "/", "/nonexistent/file"})
+    EXPECT_FALSE(check(bad).empty()) << bad;
+  std::string self =
+      "/proc/self/exe";  // a regular file under the cap? the test binary is larger: refused by size
   EXPECT_NE(check(self).find("larger than"), std::string::npos);
 }
 
@@ -59,12 +64,14 @@ TEST(UnknownWord, TheWordIsNamed) {  // issue 14 item 22
   app.add_subcommand("probe");
   const auto run = [&](std::vector<const char*> words) {
     words.insert(words.begin(), "intransit");
-    return unknown_command_word(app, static_cast<int>(words.size()), const_cast<char**>(words.data()));
+    return unknown_command_word(app, static_cast<int>(words.size()),
+                                const_cast<char**>(words.data()));
   };
   EXPECT_NE(run({"frobnicate"}).value_or("").find("'frobnicate'"), std::string::npos);
   EXPECT_NE(run({"scan", "x"}).value_or("").find("'scan'"), std::string::npos);
   EXPECT_NE(run({"--frobnicate"}).value_or("").find("'--frobnicate'"), std::string::npos);
-  EXPECT_NE(run({"--config", "/dev/zero", "check", "x"}).value_or("").find("regular file"), std::string::npos);
+  EXPECT_NE(run({"--config", "/dev/zero", "check", "x"}).value_or("").find("regular file"),
+            std::string::npos);
   EXPECT_FALSE(run({"check", "example.org"}).has_value());
   EXPECT_FALSE(run({"--help"}).has_value());
   EXPECT_FALSE(run({}).has_value());

@@ -39,7 +39,8 @@ TEST(Swar, BelowEqualAndLowerAreExactForEveryByteAtEveryPosition) {
           EXPECT_EQ(flag(below_0x80), bytes[i] < 0x80);
           EXPECT_EQ(flag(eq), bytes[i] == value);
           const unsigned char b = bytes[i];
-          const unsigned char expected = b >= 'A' && b <= 'Z' ? static_cast<unsigned char>(b - 'A' + 'a') : b;
+          const unsigned char expected =
+              b >= 'A' && b <= 'Z' ? static_cast<unsigned char>(b - 'A' + 'a') : b;
           EXPECT_EQ(static_cast<unsigned char>(low >> (8 * i)), expected);
         }
       }
@@ -55,7 +56,8 @@ TEST(Swar, FindAnyMatchesAByteLoopAtEveryOffset) {
     for (auto& c : s) c = alphabet[rng() % alphabet.size()];
     for (std::size_t from = 0; from <= s.size(); ++from) {
       std::size_t expected = from;
-      while (expected < s.size() && s[expected] != '(' && s[expected] != ')' && s[expected] != '\\') ++expected;
+      while (expected < s.size() && s[expected] != '(' && s[expected] != ')' && s[expected] != '\\')
+        ++expected;
       EXPECT_EQ(swar::find_any(s, from, '(', ')', '\\'), expected) << s << " from " << from;
     }
   }

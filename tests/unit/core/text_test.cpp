@@ -25,15 +25,17 @@ TEST(Printable, EscapesControlsNulAndBackslash) {
 }
 
 TEST(Printable, EscapesC1ControlsEncodedAsUtf8) {
-  EXPECT_EQ(printable("\xC2\x9B" "2J"), "\\xc2\\x9b2J");  // U+009B CSI
-  EXPECT_EQ(printable("\xC2\xA0"), "\xC2\xA0");             // U+00A0 is not a control
+  EXPECT_EQ(printable("\xC2\x9B"
+                      "2J"),
+            "\\xc2\\x9b2J");                     // U+009B CSI
+  EXPECT_EQ(printable("\xC2\xA0"), "\xC2\xA0");  // U+00A0 is not a control
 }
 
 TEST(Printable, EscapesEachByteOfInvalidUtf8) {
   EXPECT_EQ(printable("\xFF"), "\\xff");
-  EXPECT_EQ(printable("\xC0\xAF"), "\\xc0\\xaf");          // overlong "/"
-  EXPECT_EQ(printable("\xED\xA0\x80"), "\\xed\\xa0\\x80");  // UTF-16 surrogate
-  EXPECT_EQ(printable("\xE2\x82"), "\\xe2\\x82");          // truncated sequence
+  EXPECT_EQ(printable("\xC0\xAF"), "\\xc0\\xaf");                    // overlong "/"
+  EXPECT_EQ(printable("\xED\xA0\x80"), "\\xed\\xa0\\x80");           // UTF-16 surrogate
+  EXPECT_EQ(printable("\xE2\x82"), "\\xe2\\x82");                    // truncated sequence
   EXPECT_EQ(printable("\xF4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");  // above U+10FFFF
 }
 
@@ -42,7 +44,7 @@ TEST(Utf8, ValidatesPerRfc3629) {
   EXPECT_TRUE(is_valid_utf8("plain"));
   EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));  // U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));
-  EXPECT_FALSE(is_valid_utf8("\xE0\x80\x80"));      // overlong NUL
+  EXPECT_FALSE(is_valid_utf8("\xE0\x80\x80"));  // overlong NUL
   EXPECT_FALSE(is_valid_utf8("abc\x80"));
 }
 
@@ -72,10 +74,13 @@ TEST(TerminalText, KeepsLayoutEscapesStrangersControls) {
   EXPECT_EQ(terminal_text("caf\xe9 \xff", false), "caf\\xe9 \\xff");
   EXPECT_EQ(terminal_text("x\ry\x07", false), "x\\x0dy\\x07");
   EXPECT_EQ(terminal_text("x\ry", false, true), "x\ry");
-  EXPECT_EQ(terminal_text("\x1b[31mred\x1b[0m", true), "\x1b[31mred\x1b[0m");   // own colour codes
+  EXPECT_EQ(terminal_text("\x1b[31mred\x1b[0m", true), "\x1b[31mred\x1b[0m");  // own colour codes
   EXPECT_EQ(terminal_text("\x1b[31mred\x1b[0m", false), "\\x1b[31mred\\x1b[0m");  // not on a file
   EXPECT_EQ(terminal_text("\x1b[8mhidden\x1b[2J", true), "\\x1b[8mhidden\\x1b[2J");  // not ours
-  EXPECT_EQ(terminal_text("\xC2\x9B" "2J", true), "\\xc2\\x9b2J");
+  EXPECT_EQ(terminal_text("\xC2\x9B"
+                          "2J",
+                          true),
+            "\\xc2\\x9b2J");
 }
 
 TEST(SafeOutputBuf, EscapesAcrossWritesWithoutSplittingCharacters) {
@@ -85,7 +90,8 @@ TEST(SafeOutputBuf, EscapesAcrossWritesWithoutSplittingCharacters) {
     std::ostream out(&filter);
     out << "gr\xC3";  // a UTF-8 sequence split across two writes stays whole
     out.flush();
-    out << "\xBC\xC3\x9F " << "bad \xff\x01" << std::endl;
+    out << "\xBC\xC3\x9F "
+        << "bad \xff\x01" << std::endl;
     out << "tail \xE2\x82";  // an incomplete sequence at the very end is escaped at destruction
   }
   EXPECT_EQ(target.str(), "gr\xC3\xBC\xC3\x9F bad \\xff\\x01\ntail \\xe2\\x82");

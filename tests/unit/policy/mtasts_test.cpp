@@ -61,8 +61,10 @@ TEST(StsRecord, SelectionNeedsExactlyOne) {
 
 TEST(StsPolicy, ParsesAValidPolicyWithCrlf) {
   std::string error;
-  const auto p = parse_sts_policy("version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\n"
-                                  "mx: *.Example.NET\r\nmax_age: 604800\r\n", error);
+  const auto p = parse_sts_policy(
+      "version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\n"
+      "mx: *.Example.NET\r\nmax_age: 604800\r\n",
+      error);
   ASSERT_TRUE(p) << error;
   EXPECT_EQ(p->mode, StsMode::enforce);
   EXPECT_EQ(p->max_age, 604800u);
@@ -72,16 +74,19 @@ TEST(StsPolicy, ParsesAValidPolicyWithCrlf) {
 TEST(StsPolicy, RefusesWhatIsNotStrictlyValid) {
   std::string error;
   const std::string head = "version: STSv1\nmode: enforce\nmx: mx.example\n";
-  EXPECT_FALSE(parse_sts_policy(head + "max_age: 31557601\n", error));            // over a year
-  EXPECT_FALSE(parse_sts_policy(head + "max_age: 99999999999999999999\n", error)); // 20 digits
+  EXPECT_FALSE(parse_sts_policy(head + "max_age: 31557601\n", error));              // over a year
+  EXPECT_FALSE(parse_sts_policy(head + "max_age: 99999999999999999999\n", error));  // 20 digits
   EXPECT_FALSE(parse_sts_policy(head + "max_age: -1\n", error));
   EXPECT_TRUE(parse_sts_policy(head + "max_age: 31557600\n", error)) << error;
-  EXPECT_FALSE(parse_sts_policy("mode: enforce\nversion: STSv1\nmx: a.b\nmax_age: 1\n", error));  // version first
-  EXPECT_FALSE(parse_sts_policy("version: STSv1\nmode: Enforce\nmx: a.b\nmax_age: 1\n", error));  // case
-  EXPECT_FALSE(parse_sts_policy(head + "mode: testing\nmax_age: 1\n", error));     // duplicate
-  EXPECT_FALSE(parse_sts_policy("version: STSv1\rmode: enforce\rmx: a.b\rmax_age: 1\r", error));  // CR only
+  EXPECT_FALSE(parse_sts_policy("mode: enforce\nversion: STSv1\nmx: a.b\nmax_age: 1\n",
+                                error));  // version first
+  EXPECT_FALSE(
+      parse_sts_policy("version: STSv1\nmode: Enforce\nmx: a.b\nmax_age: 1\n", error));  // case
+  EXPECT_FALSE(parse_sts_policy(head + "mode: testing\nmax_age: 1\n", error));  // duplicate
+  EXPECT_FALSE(
+      parse_sts_policy("version: STSv1\rmode: enforce\rmx: a.b\rmax_age: 1\r", error));  // CR only
   EXPECT_FALSE(parse_sts_policy(head + std::string("max_age: 1\nx: a\0b\n", 17), error));  // NUL
-  EXPECT_FALSE(parse_sts_policy("version: STSv1\nmode: enforce\nmax_age: 1\n", error));  // no mx
+  EXPECT_FALSE(parse_sts_policy("version: STSv1\nmode: enforce\nmax_age: 1\n", error));    // no mx
   EXPECT_TRUE(parse_sts_policy("version: STSv1\nmode: none\nmax_age: 1\n", error)) << error;
   EXPECT_FALSE(parse_sts_policy(head + "mx: bad_host!\nmax_age: 1\n", error));
 }
@@ -92,14 +97,15 @@ TEST(StsPolicy, CapsMxLinesAndSize) {
   for (int i = 0; i < 1001; ++i) body += "mx: mx" + std::to_string(i) + ".example\n";
   EXPECT_FALSE(parse_sts_policy(body, error));
   EXPECT_NE(error.find("1000 mx lines"), std::string::npos);
-  EXPECT_FALSE(parse_sts_policy("version: STSv1\nmode: none\nmax_age: 1\n" + std::string(70000, '#'), error));
+  EXPECT_FALSE(parse_sts_policy(
+      "version: STSv1\nmode: none\nmax_age: 1\n" + std::string(70000, '#'), error));
 }
 
 TEST(MxPattern, Rfc8461Section41) {
   EXPECT_TRUE(mx_matches("mail.example.com", "MAIL.example.com."));
   EXPECT_TRUE(mx_matches("*.example.net", "mx1.example.net"));
-  EXPECT_FALSE(mx_matches("*.example.net", "example.net"));          // needs one label
-  EXPECT_FALSE(mx_matches("*.example.net", "a.b.example.net"));      // exactly one label
+  EXPECT_FALSE(mx_matches("*.example.net", "example.net"));      // needs one label
+  EXPECT_FALSE(mx_matches("*.example.net", "a.b.example.net"));  // exactly one label
   EXPECT_FALSE(mx_matches("*.example.net", "mx1.example.net.evil"));
   EXPECT_FALSE(mx_matches("mail.example.com", "mail.example.co"));
 }

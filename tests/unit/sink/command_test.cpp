@@ -18,7 +18,8 @@ MailPath ok(std::string_view argument, std::string_view keyword) {
 std::string error(std::string_view argument, std::string_view keyword) {
   auto parsed = parse_path(argument, keyword);
   EXPECT_TRUE(std::holds_alternative<PathError>(parsed)) << argument;
-  return std::holds_alternative<PathError>(parsed) ? std::get<PathError>(parsed).reply : std::string();
+  return std::holds_alternative<PathError>(parsed) ? std::get<PathError>(parsed).reply
+                                                   : std::string();
 }
 
 TEST(SinkCommand, VerbsAreCaseInsensitiveAndKeepTheirArgument) {
@@ -39,10 +40,12 @@ TEST(SinkCommand, PathsAndParameters) {
   EXPECT_EQ(from.parameters[0].first, "SIZE");
   EXPECT_EQ(from.parameters[0].second, "1234");
   EXPECT_TRUE(from.has("REQUIRETLS"));
-  EXPECT_EQ(ok("FROM:<>", "FROM:").address, "");             // the null reverse-path (bounces)
-  EXPECT_EQ(ok("from: <a@b.test>", "FROM:").address, "a@b.test");  // a space after the colon, as Postfix tolerates
+  EXPECT_EQ(ok("FROM:<>", "FROM:").address, "");  // the null reverse-path (bounces)
+  EXPECT_EQ(ok("from: <a@b.test>", "FROM:").address,
+            "a@b.test");  // a space after the colon, as Postfix tolerates
   EXPECT_EQ(ok("TO:<postmaster>", "TO:").address, "postmaster");
-  EXPECT_EQ(ok("TO:<@relay.test:bob@example.org>", "TO:").address, "bob@example.org");  // source route ignored
+  EXPECT_EQ(ok("TO:<@relay.test:bob@example.org>", "TO:").address,
+            "bob@example.org");  // source route ignored
 }
 
 TEST(SinkCommand, RejectsBadPaths) {
@@ -52,8 +55,10 @@ TEST(SinkCommand, RejectsBadPaths) {
   EXPECT_EQ(error("TO:<bob@example.org", "TO:"), "501 5.1.3 Bad recipient address syntax");
   EXPECT_EQ(error("FROM <a@b>", "FROM:").substr(0, 3), "501");
   // RFC 5321 §4.5.3.1: local part 64, path 256.
-  EXPECT_EQ(error("TO:<" + std::string(65, 'a') + "@example.org>", "TO:"), "501 5.1.3 Bad recipient address syntax");
-  EXPECT_EQ(error("TO:<a@" + std::string(300, 'b') + ">", "TO:"), "501 5.1.3 Recipient address too long");
+  EXPECT_EQ(error("TO:<" + std::string(65, 'a') + "@example.org>", "TO:"),
+            "501 5.1.3 Bad recipient address syntax");
+  EXPECT_EQ(error("TO:<a@" + std::string(300, 'b') + ">", "TO:"),
+            "501 5.1.3 Recipient address too long");
 }
 
 TEST(SinkCommand, HostileBytesNeverReachARecord) {
@@ -61,8 +66,11 @@ TEST(SinkCommand, HostileBytesNeverReachARecord) {
   EXPECT_FALSE(error(std::string("FROM:<a@b>\nRCPT TO:<root>", 26), "FROM:").empty());
   EXPECT_FALSE(error(std::string("FROM:<a\0b@c>", 12), "FROM:").empty());
   EXPECT_FALSE(error("FROM:<;sleep 66;@example.org> AUTH=\r", "FROM:").empty());
-  EXPECT_EQ(error("FROM:<a@b> X=1 X=2 X=3 X=4 X=5 X=6 X=7 X=8 X=9 X=10 X=11 X=12 X=13 X=14 X=15 X=16 X=17", "FROM:"),
-            "501 5.5.4 Too many parameters");
+  EXPECT_EQ(
+      error(
+          "FROM:<a@b> X=1 X=2 X=3 X=4 X=5 X=6 X=7 X=8 X=9 X=10 X=11 X=12 X=13 X=14 X=15 X=16 X=17",
+          "FROM:"),
+      "501 5.5.4 Too many parameters");
   EXPECT_EQ(error("FROM:<a@b> B@D=1", "FROM:"), "501 5.5.4 Bad parameter");
   EXPECT_FALSE(valid_helo_name(""));
   EXPECT_FALSE(valid_helo_name("a b"));

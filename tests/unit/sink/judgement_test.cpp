@@ -14,8 +14,8 @@ struct Builder {
   StoreContents c;
   std::int64_t next = 1;
   // One session; `delivered` accepted messages in it.
-  Builder& session(const std::string& client, const std::string& scenario, TlsOutcome tls, int delivered,
-                   bool requiretls = false) {
+  Builder& session(const std::string& client, const std::string& scenario, TlsOutcome tls,
+                   int delivered, bool requiretls = false) {
     SessionRecord s;
     s.id = next++;
     s.started = "2026-11-28T10:00:0" + std::to_string(s.id % 10) + ".000Z";
@@ -41,7 +41,8 @@ struct Builder {
 };
 
 bool has(const SenderJudgement& j, const std::string& id) {
-  return std::any_of(j.behaviours.begin(), j.behaviours.end(), [&](const Behaviour& b) { return b.id == id; });
+  return std::any_of(j.behaviours.begin(), j.behaviours.end(),
+                     [&](const Behaviour& b) { return b.id == id; });
 }
 
 TEST(SinkJudgement, OpportunisticSenderFallsBackAndAcceptsAnything) {
@@ -59,7 +60,9 @@ TEST(SinkJudgement, OpportunisticSenderFallsBackAndAcceptsAnything) {
   EXPECT_TRUE(has(j, "accepts-any-certificate"));
   EXPECT_TRUE(has(j, "uses-starttls"));
   EXPECT_EQ(j.behaviours.front().severity, Severity::high);
-  const auto hf = std::find_if(j.scenarios.begin(), j.scenarios.end(), [](const ScenarioOutcome& s) { return s.scenario == "handshake-fails"; });
+  const auto hf =
+      std::find_if(j.scenarios.begin(), j.scenarios.end(),
+                   [](const ScenarioOutcome& s) { return s.scenario == "handshake-fails"; });
   ASSERT_NE(hf, j.scenarios.end());
   ASSERT_EQ(hf->attempts.size(), 2U);
   EXPECT_FALSE(hf->attempts[0].plaintext_retry);
@@ -69,7 +72,8 @@ TEST(SinkJudgement, OpportunisticSenderFallsBackAndAcceptsAnything) {
 
 TEST(SinkJudgement, EncryptOnlySenderAcceptsAnyCertificate) {
   Builder b;
-  b.session("192.0.2.2", "no-starttls", TlsOutcome::none, 0).session("192.0.2.2", "self-signed", TlsOutcome::ok, 1);
+  b.session("192.0.2.2", "no-starttls", TlsOutcome::none, 0)
+      .session("192.0.2.2", "self-signed", TlsOutcome::ok, 1);
   const auto j = judge_senders(b.c).at(0);
   EXPECT_EQ(j.verdict, "accepts-any-certificate");
   EXPECT_TRUE(has(j, "refuses-plaintext"));
@@ -109,7 +113,8 @@ TEST(SinkJudgement, DeliveriesWithoutTheirSessionRowStillCount) {
 
 TEST(SinkJudgement, SendersAreJudgedApart) {
   Builder b;
-  b.session("192.0.2.6", "no-starttls", TlsOutcome::none, 1).session("192.0.2.7", "no-starttls", TlsOutcome::none, 0);
+  b.session("192.0.2.6", "no-starttls", TlsOutcome::none, 1)
+      .session("192.0.2.7", "no-starttls", TlsOutcome::none, 0);
   const auto senders = judge_senders(b.c);
   ASSERT_EQ(senders.size(), 2U);
   EXPECT_EQ(senders[0].verdict, "plaintext-fallback");
@@ -127,7 +132,8 @@ namespace {
 
 TEST(SinkJudgement, EarlyTalkerIsAFindingOnThatSender) {
   Builder b;
-  b.session("192.0.2.1", "valid", TlsOutcome::ok, 1).session("192.0.2.1", "no-starttls", TlsOutcome::none, 0);
+  b.session("192.0.2.1", "valid", TlsOutcome::ok, 1)
+      .session("192.0.2.1", "no-starttls", TlsOutcome::none, 0);
   b.c.sessions.back().pregreet = true;
   b.c.sessions.back().end_reason = "pregreet";
   b.session("192.0.2.2", "valid", TlsOutcome::ok, 1);

@@ -14,9 +14,11 @@ TEST(StripStarttls, RemovesTheLineAndRepairsTheLastLine) {
 }
 
 TEST(StripStarttls, MiddleLineAndCaseInsensitive) {
-  std::vector<std::string> reply{"250-mx.example.org", "250-starttls", "250-SIZE 100", "250 8BITMIME"};
+  std::vector<std::string> reply{"250-mx.example.org", "250-starttls", "250-SIZE 100",
+                                 "250 8BITMIME"};
   EXPECT_TRUE(strip_starttls(reply, ""));
-  EXPECT_EQ(reply, (std::vector<std::string>{"250-mx.example.org", "250-SIZE 100", "250 8BITMIME"}));
+  EXPECT_EQ(reply,
+            (std::vector<std::string>{"250-mx.example.org", "250-SIZE 100", "250 8BITMIME"}));
 }
 
 TEST(StripStarttls, OverwritesLikeAFirewall) {

@@ -32,7 +32,8 @@ TEST(Ehlo, PostfixCapabilities) {
 }
 
 TEST(Ehlo, ParamsAndLowerCaseKeywords) {
-  const auto caps = parse_ehlo(reply_of("250-mx Hello there [127.0.0.1]\r\n250-auth PLAIN LOGIN\r\n250 requiretls\r\n"));
+  const auto caps = parse_ehlo(
+      reply_of("250-mx Hello there [127.0.0.1]\r\n250-auth PLAIN LOGIN\r\n250 requiretls\r\n"));
   EXPECT_EQ(caps.server_name, "mx");
   ASSERT_TRUE(caps.has("AUTH"));
   EXPECT_EQ(caps.keywords.at("AUTH"), (std::vector<std::string>{"PLAIN", "LOGIN"}));
@@ -40,8 +41,9 @@ TEST(Ehlo, ParamsAndLowerCaseKeywords) {
 }
 
 TEST(Ehlo, MalformedLinesAreKeptNotDropped) {
-  const auto caps = parse_ehlo(reply_of(
-      "250-mx\r\n250-AUTH=LOGIN PLAIN\r\n250- STARTTLS\r\n250-SIZE  100\r\n250-X\x01Y\r\n250 OK\r\n"));
+  const auto caps =
+      parse_ehlo(reply_of("250-mx\r\n250-AUTH=LOGIN PLAIN\r\n250- STARTTLS\r\n250-SIZE  "
+                          "100\r\n250-X\x01Y\r\n250 OK\r\n"));
   EXPECT_EQ(caps.malformed,
             (std::vector<std::string>{"AUTH=LOGIN PLAIN", " STARTTLS", "SIZE  100", "X\x01Y"}));
   EXPECT_FALSE(caps.has("STARTTLS"));  // " STARTTLS" does not advertise it
@@ -52,7 +54,8 @@ TEST(Ehlo, SizeLimitEdgeCases) {
   EXPECT_EQ(parse_ehlo(reply_of("250-mx\r\n250 SIZE\r\n")).size_limit(), std::nullopt);
   EXPECT_EQ(parse_ehlo(reply_of("250-mx\r\n250 SIZE 0\r\n")).size_limit(), 0u);
   EXPECT_EQ(parse_ehlo(reply_of("250-mx\r\n250 SIZE 12x\r\n")).size_limit(), std::nullopt);
-  EXPECT_EQ(parse_ehlo(reply_of("250-mx\r\n250 SIZE 99999999999999999999999\r\n")).size_limit(), std::nullopt);
+  EXPECT_EQ(parse_ehlo(reply_of("250-mx\r\n250 SIZE 99999999999999999999999\r\n")).size_limit(),
+            std::nullopt);
 }
 
 TEST(Ehlo, DuplicatesKeepTheFirst) {

@@ -17,7 +17,8 @@ bool has(const ProbeResult& r, const std::string& id) {
   return std::find(r.findings.begin(), r.findings.end(), id) != r.findings.end();
 }
 
-ProbeResult tls_result(const std::string& version, bool trusted, int error_code, bool name_matches) {
+ProbeResult tls_result(const std::string& version, bool trusted, int error_code,
+                       bool name_matches) {
   ProbeResult r;
   r.outcome = ProbeOutcome::ok;
   TlsFacts t;
@@ -68,7 +69,8 @@ TEST(Findings, CertificateProblemsByVerifyCode) {
   auto self = tls_result("TLSv1.3", false, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, true);
   add_fact_findings(self);
   EXPECT_TRUE(has(self, "cert.self-signed"));
-  auto unknown_ca = tls_result("TLSv1.3", false, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, false);
+  auto unknown_ca =
+      tls_result("TLSv1.3", false, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, false);
   add_fact_findings(unknown_ca);
   EXPECT_TRUE(has(unknown_ca, "cert.untrusted"));
   EXPECT_TRUE(has(unknown_ca, "cert.name-mismatch"));

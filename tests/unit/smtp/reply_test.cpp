@@ -31,7 +31,8 @@ TEST(ReplyParser, MultiLineReplyArrivingInPieces) {
   const auto r = p.feed("\n");
   EXPECT_EQ(r.status, Status::complete);
   EXPECT_EQ(p.reply().code, 250);
-  EXPECT_EQ(p.reply().lines, (std::vector<std::string>{"mx.example.test", "PIPELINING", "STARTTLS"}));
+  EXPECT_EQ(p.reply().lines,
+            (std::vector<std::string>{"mx.example.test", "PIPELINING", "STARTTLS"}));
 }
 
 TEST(ReplyParser, CodeWithoutTextIsALastLine) {
@@ -92,7 +93,7 @@ TEST(ReplyParser, LineAtTheLimitIsAccepted) {
   ReplyParser p(ReplyLimits{.max_line_bytes = 10, .max_lines = 8, .max_reply_bytes = 1000});
   EXPECT_EQ(p.feed("220 123456\r\n").status, Status::complete);  // 10 bytes before CRLF
   p.reset();
-  EXPECT_EQ(p.feed("220 1234567\r\n").status, Status::error);    // 11
+  EXPECT_EQ(p.feed("220 1234567\r\n").status, Status::error);  // 11
 }
 
 TEST(ReplyParser, EndlessMultiLineReplyHitsTheLineCap) {

@@ -39,7 +39,8 @@ TEST(HeaderValues, MessageIdAgreesWithGMime) {
     ASSERT_EQ(std::string(*fast), gmime_string(g_mime_utils_decode_message_id(v.c_str()))) << v;
   }
   EXPECT_GT(claimed, 200U);  // the generator does reach the fast path
-  EXPECT_EQ(simple_message_id(" <1.666621404@example.org>").value_or(""), "1.666621404@example.org");
+  EXPECT_EQ(simple_message_id(" <1.666621404@example.org>").value_or(""),
+            "1.666621404@example.org");
   EXPECT_FALSE(simple_message_id("<a@b> (comment)"));
   EXPECT_FALSE(simple_message_id("<a..b@c>"));
 }

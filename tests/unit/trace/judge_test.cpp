@@ -30,7 +30,8 @@ TracedHop hop(HopVerdict v, const char* by, const char* version = nullptr) {
 
 TEST(Judge, AllTlsAndWeakestVersion) {
   MessageTrace m;
-  m.hops = {hop(HopVerdict::tls, "relay.example.org", "TLSv1.3"), hop(HopVerdict::tls, "mx.example.net", "TLSv1.2"),
+  m.hops = {hop(HopVerdict::tls, "relay.example.org", "TLSv1.3"),
+            hop(HopVerdict::tls, "mx.example.net", "TLSv1.2"),
             hop(HopVerdict::local, "imap.example.net")};
   judge(m, {});
   EXPECT_EQ(m.verdict, PathVerdict::all_tls);
@@ -40,7 +41,8 @@ TEST(Judge, AllTlsAndWeakestVersion) {
 
 TEST(Judge, FirstPlaintextHopIsTheWeakest) {
   MessageTrace m;
-  m.hops = {hop(HopVerdict::tls, "a", "TLSv1.0"), hop(HopVerdict::plaintext, "b"), hop(HopVerdict::plaintext, "c")};
+  m.hops = {hop(HopVerdict::tls, "a", "TLSv1.0"), hop(HopVerdict::plaintext, "b"),
+            hop(HopVerdict::plaintext, "c")};
   judge(m, {});
   EXPECT_EQ(m.verdict, PathVerdict::plaintext_hop);
   EXPECT_EQ(m.weakest.value_or(99), 1U);
@@ -85,7 +87,8 @@ TEST(Judge, DefaultTrustFollowsLocalHandoffs) {
     return h;
   };
   MessageTrace m;
-  m.hops = {hop(HopVerdict::tls, "mx.example.net"),  // forged by the sender: "by" our MX, below a network hop
+  m.hops = {hop(HopVerdict::tls,
+                "mx.example.net"),  // forged by the sender: "by" our MX, below a network hop
             hop(HopVerdict::tls, "relay.sender.example"),
             with_from(hop(HopVerdict::tls, "MX.example.net."), "relay.sender.example"),
             with_from(hop(HopVerdict::local, "mx.example.net"), "localhost"),

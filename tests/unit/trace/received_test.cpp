@@ -2,22 +2,24 @@
 // the verdict, TLS version, cipher and authentication each must give. Where each format is
 // documented (or, for appliances without a published format, where it was observed):
 //   Postfix      postconf(5) smtpd_tls_received_header; src/smtpd/smtpd.c (Received header)
-//   Exim         Exim specification, "received_header_text" (default text, ≥ 4.92 "tls $tls_in_cipher_std";
+//   Exim         Exim specification, "received_header_text" (default text, ≥ 4.92 "tls
+//   $tls_in_cipher_std";
 //                earlier "($tls_in_ver:$tls_in_cipher:$tls_in_bits)" with OpenSSL or GnuTLS names)
 //   Sendmail     cf/README and cf/m4/proto.m4: confRECEIVED_HEADER with
 //                "(version=${tls_version} cipher=${cipher} bits=${cipher_bits} verify=${verify})"
-//   Microsoft    Exchange / Microsoft 365 message headers ("with Microsoft SMTP Server (version=TLS1_2,
+//   Microsoft    Exchange / Microsoft 365 message headers ("with Microsoft SMTP Server
+//   (version=TLS1_2,
 //                cipher=...)", "with mapi"), as shown by Microsoft's Message Header Analyzer docs
 //   Google       headers of Gmail-delivered mail: "(version=TLS1_3 cipher=... bits=256/256)",
 //                "with SMTPS id ... (Google Transport Security)"
-//   OpenSMTPD    usr.sbin/smtpd/smtp_session.c, smtp_message_begin(): "(TLSv1.3:<cipher>:<bits>:<verify>)"
-//   qmail        qmail-smtpd.c received(); the qmail-tls patch adds "(<cipher> encrypted)"
-//   Courier      courier/module.esmtp/courieresmtpd.c: "(AUTH: ..., TLS: <proto>,<bits>bits,<cipher>)"
-//   Dovecot      src/lmtp/lmtp-local.c: "by <host> with LMTP id ..."
-//   Cyrus        imap/lmtpd.c / lmtpengine.c: "with LMTPA" (RFC 3848)
-//   amavisd-new  amavisd source, received_line(): "(amavisd-new, port 10024)"
-//   Haraka       plugins/tls and its Received header: "(version=... cipher=... verify=...)"
-//   Proofpoint, Mimecast, Cisco Secure Email (IronPort), Barracuda: no published specification;
+//   OpenSMTPD    usr.sbin/smtpd/smtp_session.c, smtp_message_begin():
+//   "(TLSv1.3:<cipher>:<bits>:<verify>)" qmail        qmail-smtpd.c received(); the qmail-tls patch
+//   adds "(<cipher> encrypted)" Courier      courier/module.esmtp/courieresmtpd.c: "(AUTH: ...,
+//   TLS: <proto>,<bits>bits,<cipher>)" Dovecot      src/lmtp/lmtp-local.c: "by <host> with LMTP id
+//   ..." Cyrus        imap/lmtpd.c / lmtpengine.c: "with LMTPA" (RFC 3848) amavisd-new  amavisd
+//   source, received_line(): "(amavisd-new, port 10024)" Haraka       plugins/tls and its Received
+//   header: "(version=... cipher=... verify=...)" Proofpoint, Mimecast, Cisco Secure Email
+//   (IronPort), Barracuda: no published specification;
 //                formats as observed in published message headers.
 #include <gtest/gtest.h>
 
@@ -322,13 +324,15 @@ TEST_P(ReceivedFormats, VerdictVersionCipherAuthentication) {
 INSTANTIATE_TEST_SUITE_P(Corpus, ReceivedFormats, ::testing::ValuesIn(kCases),
                          [](const auto& param_info) {
                            std::string n = param_info.param.name;
-                           for (char& ch : n) if (ch == '-' || ch == '.') ch = '_';
+                           for (char& ch : n)
+                             if (ch == '-' || ch == '.') ch = '_';
                            return n;
                          });
 
 TEST(Received, ClausesInOrderWithComments) {
   const Hop hop = parse_received(
-      "from mail.example.org (mail.example.org [192.0.2.1]) by mx.example.net (Postfix) with ESMTPS id ABC for "
+      "from mail.example.org (mail.example.org [192.0.2.1]) by mx.example.net (Postfix) with "
+      "ESMTPS id ABC for "
       "<u@example.net>; Sat, 28 Nov 2026 10:00:00 +0000");
   EXPECT_TRUE(hop.parsed);
   EXPECT_EQ(hop.from(), "mail.example.org");
@@ -349,26 +353,31 @@ TEST(Received, UnfoldingEndsWordsAtEveryKindOfBlank) {
       std::string host = "ABCDEFGHIJKLMNOPQRSTUVWX";
       host[at] = blank;
       const Hop hop = parse_received("from " + host + "  \r\n\t by MX.EXAMPLE.NET WITH esmtp");
-      EXPECT_EQ(hop.from(), std::string("ABCDEFGHIJKLMNOPQRSTUVWX").substr(0, at)) << int(blank) << " at " << at;
+      EXPECT_EQ(hop.from(), std::string("ABCDEFGHIJKLMNOPQRSTUVWX").substr(0, at))
+          << int(blank) << " at " << at;
       EXPECT_EQ(hop.by(), "MX.EXAMPLE.NET");
       EXPECT_EQ(hop.with(), "ESMTP");
       EXPECT_EQ(hop.verdict, HopVerdict::plaintext);
     }
   }
-  const Hop eight_bit = parse_received("from h\xc3\x89\xc3\x89\xc3\x89LLO.example by mx with ESMTP");
+  const Hop eight_bit =
+      parse_received("from h\xc3\x89\xc3\x89\xc3\x89LLO.example by mx with ESMTP");
   EXPECT_EQ(eight_bit.from(), "h\xc3\x89\xc3\x89\xc3\x89LLO.example");
 }
 
 // Upper-case annotations in long comments are found through the lower-cased copy, with or
 // without escapes in the comment (the copying path).
 TEST(Received, AnnotationsAnyCaseEscapedOrNot) {
-  const Hop plain = parse_received("FROM A.EXAMPLE (A.EXAMPLE [192.0.2.1]) (USING TLSV1.2 WITH CIPHER ECDHE-RSA-AES128-GCM-SHA256 "
-                                   "(128/128 BITS)) BY MX.EXAMPLE WITH ESMTPS; date");
+  const Hop plain = parse_received(
+      "FROM A.EXAMPLE (A.EXAMPLE [192.0.2.1]) (USING TLSV1.2 WITH CIPHER "
+      "ECDHE-RSA-AES128-GCM-SHA256 "
+      "(128/128 BITS)) BY MX.EXAMPLE WITH ESMTPS; date");
   EXPECT_EQ(plain.verdict, HopVerdict::tls);
   EXPECT_EQ(plain.tls_version.value_or(""), "TLSv1.2");
   EXPECT_EQ(plain.cipher(), "ECDHE-RSA-AES128-GCM-SHA256");
-  const Hop escaped = parse_received("from a.example (using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 \\(x\\)) by mx.example "
-                                     "with ESMTP; date");
+  const Hop escaped = parse_received(
+      "from a.example (using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 \\(x\\)) by mx.example "
+      "with ESMTP; date");
   EXPECT_EQ(escaped.verdict, HopVerdict::tls);
   EXPECT_EQ(escaped.tls_version.value_or(""), "TLSv1.3");
   EXPECT_EQ(escaped.from_info(), "using TLSv1.3 with cipher TLS_AES_128_GCM_SHA256 (x)");
