@@ -22,6 +22,7 @@ FILES = {
     "intransit.trace-summary/1": "trace-summary.schema.json",
     "intransit.sink-report/1": "sink-report.schema.json",
     "intransit.strip-capture/1": "strip-capture.schema.json",
+    "intransit.outbound/1": "outbound.schema.json",
 }
 
 _validators = {}
