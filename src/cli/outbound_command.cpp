@@ -8,6 +8,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/usage.hpp"
 #include "core/text.hpp"
 #include "logs/domain_audit.hpp"
 #include "logs/log_source.hpp"
@@ -113,19 +114,22 @@ CLI::App* add_outbound_command(CLI::App& app, OutboundArgs& args) {
   cmd->add_option("--resolver", args.resolver,
                   "--check: forward DNS to this recursive resolver's IP");
   cmd->add_option("--root-hints", args.root_hints, "--check: root hints file")
-      ->envname("INTRANSIT_ROOT_HINTS");
+      ->envname("INTRANSIT_ROOT_HINTS")
+      ->check(option_file());
   cmd->add_option("--trust-anchor", args.trust_anchor, "--check: DNSSEC trust anchor file")
-      ->envname("INTRANSIT_TRUST_ANCHOR");
+      ->envname("INTRANSIT_TRUST_ANCHOR")
+      ->check(option_file());
   cmd->add_option("--ca-file", args.ca_file,
                   "--check: trust anchors (PEM) instead of the system store")
-      ->envname("INTRANSIT_CA_FILE");
-  cmd->add_option("--helo", args.helo, "--check: name to send in EHLO");
+      ->envname("INTRANSIT_CA_FILE")
+      ->check(option_file());
+  cmd->add_option("--helo", args.helo, "--check: name to send in EHLO")->check(helo_name());
   cmd->add_option("--timeout", args.timeout,
                   "--check: deadline for the probe of one MX address, seconds")
-      ->check(CLI::Range(1.0, 3600.0));
+      ->check(seconds_between(1.0, 3600.0));
   cmd->add_option("--dns-timeout", args.dns_timeout,
                   "--check: deadline for one DNS lookup, seconds")
-      ->check(CLI::Range(0.5, 120.0));
+      ->check(seconds_between(0.5, 120.0));
   cmd->add_option("--concurrency", args.concurrency, "--check: domains audited at the same time")
       ->check(CLI::Range(1, 64));
   cmd->footer(

@@ -39,15 +39,19 @@ for opt in ["--timeout", "--dns-timeout"]:
         refused(["check", "example.test", opt, value], value, f"check {opt} {value}")
 refused(["probe", "127.0.0.1", "--timeout", "nan"], "nan", "probe --timeout nan")
 
+refused(["outbound", "/dev/null", "--check", "--timeout", "nan"], "nan", "outbound --timeout nan")
+
 # Item 20: option files are small regular files.
 refused(["--config", "/dev/zero", "check", "example.test"], "/dev/zero", "--config /dev/zero")
 for opt in ["--trust-anchor", "--root-hints", "--ca-file"]:
     refused(["check", "example.test", opt, "/dev/zero"], "/dev/zero", f"check {opt} /dev/zero")
 refused(["probe", "127.0.0.1", "--ca-file", "/dev/zero"], "/dev/zero", "probe --ca-file /dev/zero")
+refused(["outbound", "/dev/null", "--check", "--trust-anchor", "/dev/zero"], "/dev/zero", "outbound --trust-anchor /dev/zero")
 
 # Item 21: --helo with CR/LF would put a second SMTP command on the wire.
 refused(["probe", "127.0.0.1:9", "--helo", "x.example\r\nRCPT TO:<a@b>"], "host name", "probe --helo CRLF")
 refused(["check", "example.test", "--helo", "a b"], "host name", "check --helo with a space")
+refused(["outbound", "/dev/null", "--check", "--helo", "x\r\nQUIT"], "host name", "outbound --helo CRLF")
 refused(["sink", "--listen", "valid@127.0.0.1:0", "--store", "/tmp/x.db", "--hostname", "a\nb"], "host name",
         "sink --hostname with LF")
 
