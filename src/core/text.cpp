@@ -70,32 +70,6 @@ bool is_plain_printable(std::string_view bytes) {
   });
 }
 
-std::string printable(std::string_view bytes) {
-  // Fast path: plain printable ASCII without backslashes (nearly all header text) is returned
-  // as it is; `trace` calls this for every field of every Received header of a mailbox.
-  if (is_plain_printable(bytes)) return std::string(bytes);
-  std::string out;
-  out.reserve(bytes.size());
-  for (std::size_t i = 0; i < bytes.size();) {
-    const auto byte = static_cast<std::uint8_t>(bytes[i]);
-    if (byte == '\\') {
-      out += "\\\\";
-      ++i;
-    } else if (byte < 0x20 || byte == 0x7F) {
-      append_escaped(out, byte);
-      ++i;
-    } else if (const std::size_t n = utf8_sequence_length(bytes, i);
-               n > 0 && !is_c1_control(bytes, i, n)) {
-      out.append(bytes.substr(i, n));
-      i += n;
-    } else {
-      append_escaped(out, byte);
-      ++i;
-    }
-  }
-  return out;
-}
-
 namespace {
 
 // Length of one of the report's own colour codes at bytes[i] (an ESC), or 0.
@@ -108,22 +82,35 @@ std::size_t colour_code_length(std::string_view bytes, std::size_t i) {
   return 0;
 }
 
-}  // namespace
+// What passes unescaped besides printable ASCII and valid non-control UTF-8: printable() lets
+// nothing else through and escapes the backslash; terminal_text() keeps a report's layout.
+struct EscapeRules {
+  bool escape_backslash = false;
+  bool layout = false;           // LF and TAB
+  bool carriage_return = false;  // CR
+  bool colour = false;           // the report's own colour codes
+};
 
-std::string terminal_text(std::string_view bytes, bool colour, bool carriage_return) {
-  const auto layout = [&](std::uint8_t b) {
-    return (b >= 0x20 && b < 0x7F) || b == '\n' || b == '\t' || (b == '\r' && carriage_return);
+std::string escape(std::string_view bytes, EscapeRules rules) {
+  const auto passes = [&](std::uint8_t b) {
+    if (b == '\\') return !rules.escape_backslash;
+    if (b >= 0x20 && b < 0x7F) return true;
+    return rules.layout && (b == '\n' || b == '\t' || (b == '\r' && rules.carriage_return));
   };
   std::string out;
   out.reserve(bytes.size());
   for (std::size_t i = 0; i < bytes.size();) {
     const auto byte = static_cast<std::uint8_t>(bytes[i]);
-    if (layout(byte)) {  // a run of ASCII text and layout, copied at once (nearly all output)
+    if (passes(byte)) {  // a run of text, copied at once (nearly all of it)
       std::size_t j = i + 1;
-      while (j < bytes.size() && layout(static_cast<std::uint8_t>(bytes[j]))) ++j;
+      while (j < bytes.size() && passes(static_cast<std::uint8_t>(bytes[j]))) ++j;
       out.append(bytes.substr(i, j - i));
       i = j;
-    } else if (const std::size_t c = byte == 0x1B && colour ? colour_code_length(bytes, i) : 0;
+    } else if (byte == '\\') {
+      out += "\\\\";
+      ++i;
+    } else if (const std::size_t c =
+                   byte == 0x1B && rules.colour ? colour_code_length(bytes, i) : 0;
                c > 0) {
       out.append(bytes.substr(i, c));
       i += c;
@@ -140,6 +127,19 @@ std::string terminal_text(std::string_view bytes, bool colour, bool carriage_ret
     }
   }
   return out;
+}
+
+}  // namespace
+
+std::string printable(std::string_view bytes) {
+  // Fast path: plain printable ASCII without backslashes (nearly all header text) is returned
+  // as it is; `trace` calls this for every field of every Received header of a mailbox.
+  if (is_plain_printable(bytes)) return std::string(bytes);
+  return escape(bytes, {.escape_backslash = true});
+}
+
+std::string terminal_text(std::string_view bytes, bool colour, bool carriage_return) {
+  return escape(bytes, {.layout = true, .carriage_return = carriage_return, .colour = colour});
 }
 
 std::size_t incomplete_tail(std::string_view bytes) {
