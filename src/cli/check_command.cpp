@@ -12,6 +12,7 @@
 #include "check/audit.hpp"
 #include "check/engine.hpp"
 #include "check/verdict.hpp"
+#include "cli/engine_args.hpp"
 #include "cli/usage.hpp"
 #include "report/check_report.hpp"
 #include "report/json_text.hpp"
@@ -65,27 +66,7 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
                   "exit 1 unless every domain is at least: enforced, opportunistic, partial, or "
                   "none (default)")
       ->check(CLI::IsMember({"enforced", "opportunistic", "partial", "none"}));
-  cmd->add_option("--resolver", args.resolver,
-                  "forward DNS to this recursive resolver's IP (still validated here)");
-  cmd->add_option("--root-hints", args.root_hints,
-                  "root hints file for own recursion from a private root")
-      ->envname("INTRANSIT_ROOT_HINTS")
-      ->check(option_file());
-  cmd->add_option(
-         "--trust-anchor", args.trust_anchor,
-         "DNSSEC trust anchor file (default " + std::string(dns::kDefaultTrustAnchor) + ")")
-      ->envname("INTRANSIT_TRUST_ANCHOR")
-      ->check(option_file());
-  cmd->add_option("--ca-file", args.ca_file,
-                  "trust anchors (PEM) for certificates instead of the system store")
-      ->envname("INTRANSIT_CA_FILE")
-      ->check(option_file());
-  cmd->add_option("--helo", args.helo, "name to send in EHLO")->check(helo_name());
-  cmd->add_option("--timeout", args.timeout,
-                  "deadline for the whole probe of one MX address, --sweep included, seconds")
-      ->check(seconds_between(1.0, 3600.0));
-  cmd->add_option("--dns-timeout", args.dns_timeout, "deadline for one DNS lookup, seconds")
-      ->check(seconds_between(0.5, 120.0));
+  add_engine_options(*cmd, args.engine);
   cmd->add_flag("--sweep", args.sweep,
                 "also sweep every TLS version and suite of every MX address");
   cmd->add_flag("-v,--verbose", args.verbose, "show informational findings and SMTP transcripts");
@@ -112,14 +93,7 @@ int run_check(const CheckArgs& args) {
     }
     domains.push_back(*normalised);
   }
-  check::EngineOptions options;
-  options.dns.forward = args.resolver;
-  options.dns.root_hints = args.root_hints;
-  options.dns.trust_anchor = args.trust_anchor;
-  options.dns.deadline = std::chrono::milliseconds(static_cast<long long>(args.dns_timeout * 1000));
-  options.ca_file = args.ca_file;
-  options.helo_name = args.helo;
-  options.deadlines.total = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
+  check::EngineOptions options = engine_options(args.engine);
   options.sweep = args.sweep;
   asio::io_context io;
   std::string error;

@@ -7,19 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "cli/engine_args.hpp"
+
 namespace intransit::cli {
 
 struct CheckArgs {
   std::vector<std::string> domains;
   std::string format = "text";
   std::string require = "none";
-  std::string resolver;
-  std::string root_hints;
-  std::string trust_anchor;
-  std::string ca_file;
-  std::string helo = "intransit.invalid";
-  double timeout = 120;     // whole probe of one address, seconds
-  double dns_timeout = 10;  // one DNS lookup, seconds
+  EngineArgs engine;  // resolver, trust, EHLO name, deadlines
   bool sweep = false;
   bool verbose = false;
 };

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <iostream>
 
+#include "cli/engine_args.hpp"
 #include "cli/usage.hpp"
 #include "core/text.hpp"
 #include "logs/domain_audit.hpp"
@@ -63,13 +64,14 @@ std::vector<logs::Advice> make_advice(const OutboundArgs& args, const logs::Tall
     if (!name.empty()) domains.push_back(name);
   }
   logs::AuditSetup setup;
-  setup.resolver = args.resolver;
-  setup.root_hints = args.root_hints;
-  setup.trust_anchor = args.trust_anchor;
-  setup.ca_file = args.ca_file;
-  setup.helo = args.helo;
-  setup.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
-  setup.dns_timeout = std::chrono::milliseconds(static_cast<long long>(args.dns_timeout * 1000));
+  setup.resolver = args.engine.resolver;
+  setup.root_hints = args.engine.root_hints;
+  setup.trust_anchor = args.engine.trust_anchor;
+  setup.ca_file = args.engine.ca_file;
+  setup.helo = args.engine.helo;
+  setup.timeout = std::chrono::milliseconds(static_cast<long long>(args.engine.timeout * 1000));
+  setup.dns_timeout =
+      std::chrono::milliseconds(static_cast<long long>(args.engine.dns_timeout * 1000));
   setup.concurrency = args.concurrency;
   std::string error;
   if (args.format == "text" && isatty(STDERR_FILENO) != 0) {
@@ -111,25 +113,7 @@ CLI::App* add_outbound_command(CLI::App& app, OutboundArgs& args) {
   cmd->add_flag("--check", args.check,
                 "audit each destination domain (as `check` does) and propose the strongest TLS "
                 "policy the evidence supports");
-  cmd->add_option("--resolver", args.resolver,
-                  "--check: forward DNS to this recursive resolver's IP");
-  cmd->add_option("--root-hints", args.root_hints, "--check: root hints file")
-      ->envname("INTRANSIT_ROOT_HINTS")
-      ->check(option_file());
-  cmd->add_option("--trust-anchor", args.trust_anchor, "--check: DNSSEC trust anchor file")
-      ->envname("INTRANSIT_TRUST_ANCHOR")
-      ->check(option_file());
-  cmd->add_option("--ca-file", args.ca_file,
-                  "--check: trust anchors (PEM) instead of the system store")
-      ->envname("INTRANSIT_CA_FILE")
-      ->check(option_file());
-  cmd->add_option("--helo", args.helo, "--check: name to send in EHLO")->check(helo_name());
-  cmd->add_option("--timeout", args.timeout,
-                  "--check: deadline for the probe of one MX address, seconds")
-      ->check(seconds_between(1.0, 3600.0));
-  cmd->add_option("--dns-timeout", args.dns_timeout,
-                  "--check: deadline for one DNS lookup, seconds")
-      ->check(seconds_between(0.5, 120.0));
+  add_engine_options(*cmd, args.engine, "--check: ");
   cmd->add_option("--concurrency", args.concurrency, "--check: domains audited at the same time")
       ->check(CLI::Range(1, 64));
   cmd->footer(

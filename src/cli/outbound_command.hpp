@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/engine_args.hpp"
+
 namespace intransit::cli {
 
 struct OutboundArgs {
@@ -17,10 +19,7 @@ struct OutboundArgs {
   bool follow = false;
   bool check = false;
   // For --check, as `check` takes them.
-  std::string resolver, root_hints, trust_anchor, ca_file;
-  std::string helo = "intransit.invalid";
-  double timeout = 120;
-  double dns_timeout = 10;
+  EngineArgs engine;
   std::size_t concurrency = 8;
 };
 

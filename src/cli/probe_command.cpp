@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "check/engine.hpp"
+#include "cli/engine_args.hpp"
 #include "cli/usage.hpp"
 #include "report/json_text.hpp"
 #include "report/probe_report.hpp"
@@ -100,28 +101,11 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
                   "MX host name for SNI and the certificate name check (default: HOST if a name)");
   cmd->add_option("--port", args.port, "25 or 587 (STARTTLS) or 465 (implicit TLS); default 25")
       ->check(CLI::Range(1, 65535));
-  cmd->add_option("--ca-file", args.ca_file, "trust anchors (PEM) instead of the system store")
-      ->envname("INTRANSIT_CA_FILE")
-      ->check(option_file());
   cmd->add_option("--format", args.format, "text (for people) or json (schema intransit.probe/1)")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->add_option("--helo", args.helo, "name to send in EHLO")->check(helo_name());
-  cmd->add_option("--timeout", args.timeout,
-                  "deadline for the whole probe of one address, --sweep included, seconds")
-      ->check(seconds_between(1.0, 3600.0));
   cmd->add_flag("-v,--verbose", args.verbose, "show the SMTP transcript");
   // A name is resolved by the same validating code as check, with the same DNS options.
-  cmd->add_option("--resolver", args.resolver,
-                  "forward DNS to this recursive resolver's IP (still validated here)");
-  cmd->add_option("--root-hints", args.root_hints,
-                  "root hints file for own recursion from a private root")
-      ->envname("INTRANSIT_ROOT_HINTS")
-      ->check(option_file());
-  cmd->add_option("--trust-anchor", args.trust_anchor, "DNSSEC trust anchor file")
-      ->envname("INTRANSIT_TRUST_ANCHOR")
-      ->check(option_file());
-  cmd->add_option("--dns-timeout", args.dns_timeout, "deadline for one DNS lookup, seconds")
-      ->check(seconds_between(0.5, 120.0));
+  add_engine_options(*cmd, args.engine);
   cmd->add_flag("--sweep", args.sweep,
                 "also learn every TLS version and accepted suite (rated after NCSC-NL) and the "
                 "server's order");
@@ -141,14 +125,7 @@ int run_probe(const ProbeArgs& args) {
   }
   const unsigned short port =
       args.port != 0 ? static_cast<unsigned short>(args.port) : target->port.value_or(25);
-  check::EngineOptions options;
-  options.dns.forward = args.resolver;
-  options.dns.root_hints = args.root_hints;
-  options.dns.trust_anchor = args.trust_anchor;
-  options.dns.deadline = std::chrono::milliseconds(static_cast<long long>(args.dns_timeout * 1000));
-  options.ca_file = args.ca_file;
-  options.helo_name = args.helo;
-  options.deadlines.total = std::chrono::milliseconds(static_cast<long long>(args.timeout * 1000));
+  check::EngineOptions options = engine_options(args.engine);
   options.sweep = args.sweep;
   asio::io_context io;
   std::string error;

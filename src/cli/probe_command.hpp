@@ -6,20 +6,16 @@
 
 #include <string>
 
+#include "cli/engine_args.hpp"
+
 namespace intransit::cli {
 
 struct ProbeArgs {
   std::string target;
   std::string name;
   int port = 0;  // 0: from the target, else 25
-  std::string ca_file;
   std::string format = "text";
-  std::string helo = "intransit.invalid";
-  double timeout = 120;
-  std::string resolver;  // DNS options, as for check: a name resolves through the engine
-  std::string root_hints;
-  std::string trust_anchor;
-  double dns_timeout = 10;
+  EngineArgs engine;  // resolver, trust, EHLO name, deadlines: a name resolves as in check
   bool verbose = false;
   bool sweep = false;
 };
