@@ -7,6 +7,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <iostream>
 
 #include "check/audit.hpp"
@@ -16,6 +17,8 @@
 #include "cli/usage.hpp"
 #include "report/check_report.hpp"
 #include "report/json_text.hpp"
+#include "report/nagios_output.hpp"
+#include "report/prometheus_output.hpp"
 
 namespace intransit::cli {
 namespace asio = boost::asio;
@@ -49,6 +52,38 @@ int required_rank(const std::string& level) {
   return -1;  // none
 }
 
+// A monitoring plugin reports its own trouble as UNKNOWN (3), never as a state of the service.
+int usage_exit(const CheckArgs& args) {
+  return args.format == "nagios" ? 3 : 2;
+}
+
+// --format nagios|prometheus: both read the intransit.check/1 documents (report/check_digest).
+int write_monitoring(const CheckArgs& args, const std::vector<check::DomainReport>& reports) {
+  std::vector<nlohmann::json> docs;
+  docs.reserve(reports.size());
+  for (const auto& r : reports) docs.push_back(report::check_to_json(r.facts, r.assessment));
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (args.format == "prometheus") {
+    std::cout << report::prometheus_output(docs, now);
+    bool below = false, untested = false;
+    for (const auto& r : reports) {
+      untested = untested || r.assessment.verdict == check::Verdict::untested;
+      below = below || (r.assessment.verdict != check::Verdict::untested &&
+                        rank(r.assessment.verdict) < required_rank(args.require));
+    }
+    return below ? kCheckBelow : untested ? kCheckUntested : kCheckMet;
+  }
+  report::NagiosOptions options;
+  options.require = args.require;
+  options.cert_warn_days = args.cert_warn_days;
+  options.cert_crit_days = args.cert_crit_days;
+  const auto result = report::nagios_output(docs, options, now);
+  std::cout << result.text;
+  return static_cast<int>(result.state);
+}
+
 }  // namespace
 
 CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
@@ -58,14 +93,23 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
   cmd->add_option("domain", args.domains,
                   "one or more recipient domains (checked at the same time)")
       ->required();
-  cmd->add_option(
-         "--format", args.format,
-         "text (for people) or json (schema intransit.check/1; JSON Lines for several domains)")
-      ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--format", args.format,
+                  "text (for people), json (schema intransit.check/1; JSON Lines for several "
+                  "domains), nagios (a monitoring plugin's status line, perfdata and exit code) "
+                  "or prometheus (text exposition for node_exporter's textfile collector)")
+      ->check(CLI::IsMember({"text", "json", "nagios", "prometheus"}));
   cmd->add_option("--require", args.require,
                   "exit 1 unless every domain is at least: enforced, opportunistic, partial, or "
                   "none (default)")
       ->check(CLI::IsMember({"enforced", "opportunistic", "partial", "none"}));
+  cmd->add_option("--cert-warn", args.cert_warn_days,
+                  "with --format nagios: WARNING when an MX certificate expires within DAYS "
+                  "(default 21)")
+      ->check(CLI::Range(0, 3650));
+  cmd->add_option("--cert-crit", args.cert_crit_days,
+                  "with --format nagios: CRITICAL when an MX certificate expires within DAYS "
+                  "(default 7)")
+      ->check(CLI::Range(0, 3650));
   add_engine_options(*cmd, args.engine);
   cmd->add_flag("--sweep", args.sweep,
                 "also sweep every TLS version and suite of every MX address");
@@ -73,7 +117,11 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
   cmd->footer(
       "Verdicts: enforced, opportunistic, partial, plaintext, broken, no-mail, untested.\n"
       "Exit codes: 0 every domain meets --require, 1 some domain is below it, 2 usage error, "
-      "3 some domain could not be tested (and none is below).");
+      "3 some domain could not be tested (and none is below).\n"
+      "With --format nagios, the plugin's: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
+      "Example: intransit check example.org --require enforced\n"
+      "         intransit check example.org --format nagios --require opportunistic --cert-warn "
+      "30");
   return cmd;
 }
 
@@ -84,12 +132,12 @@ int run_check(const CheckArgs& args) {
       std::cerr << "intransit check: '" << d
                 << "' is an IP address, not a mail domain; to test the server at that "
                 << "address use: intransit probe " << d << "\n";
-      return 2;
+      return usage_exit(args);
     }
     const auto normalised = check::normalise_domain(d);
     if (!normalised) {
       std::cerr << "intransit check: '" << d << "' is not a domain name\n";
-      return 2;
+      return usage_exit(args);
     }
     domains.push_back(*normalised);
   }
@@ -100,7 +148,7 @@ int run_check(const CheckArgs& args) {
   const auto engine = check::Engine::create(io.get_executor(), options, error);
   if (!engine) {
     std::cerr << "intransit check: " << error << "\n";
-    return 2;
+    return usage_exit(args);
   }
   std::vector<check::DomainReport> reports(domains.size());
   for (std::size_t i = 0; i < domains.size(); ++i) {
@@ -112,6 +160,9 @@ int run_check(const CheckArgs& args) {
   }
   io.run();
 
+  if (args.format == "nagios" || args.format == "prometheus") {
+    return write_monitoring(args, reports);
+  }
   const int required = required_rank(args.require);
   bool below = false;
   bool untested = false;

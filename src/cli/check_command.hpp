@@ -18,6 +18,8 @@ struct CheckArgs {
   EngineArgs engine;  // resolver, trust, EHLO name, deadlines
   bool sweep = false;
   bool verbose = false;
+  int cert_warn_days = 21;  // --format nagios: WARNING when a certificate expires this soon
+  int cert_crit_days = 7;   // … and CRITICAL
 };
 
 // Exit codes of `check` (README "Exit codes").

@@ -100,7 +100,7 @@ CLI::App* add_outbound_command(CLI::App& app, OutboundArgs& args) {
   cmd->add_option("log", args.inputs,
                   "Postfix, Exim or Sendmail logs: files (rotated .gz too, in any order), - for "
                   "standard input, "
-                  "or journalctl -o json output")
+                  "or journalctl -o json or -o export output")
       ->required();
   cmd->add_option("--format", args.format,
                   "text (for people) or json (intransit.outbound/1 JSON Lines)")
@@ -128,7 +128,9 @@ CLI::App* add_outbound_command(CLI::App& app, OutboundArgs& args) {
       "oldest first, by the first time in each, so rotated files may be given in any order.\n"
       "Exit codes: 0 every judged delivery used TLS, 1 some went in plaintext, 2 usage error, 3 an "
       "input could not be\n"
-      "read or no delivery was found.");
+      "read or no delivery was found.\n"
+      "Example: intransit outbound /var/log/mail.log /var/log/mail.log.1 /var/log/mail.log.*.gz\n"
+      "         journalctl -u postfix -o json | intransit outbound - --check");
   return cmd;
 }
 

@@ -111,7 +111,9 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
                 "server's order");
   cmd->footer(
       "Exit codes: 0 every address was tested (whatever it offers), 1 some address could not be "
-      "tested (timeout, refused, ...), 2 usage error, 3 the name has no address.");
+      "tested (timeout, refused, ...), 2 usage error, 3 the name has no address.\n"
+      "Example: intransit probe mx.example.org --sweep\n"
+      "         intransit probe 192.0.2.25:465 --name mx.example.org --format json");
   return cmd;
 }
 

@@ -65,7 +65,9 @@ SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
       "name (README).\n"
       "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen, open the store or load a "
       "certificate.\n"
-      "See what senders did: intransit sink report --store FILE");
+      "See what senders did: intransit sink report --store FILE\n"
+      "Example: intransit sink --store sink.db --listen valid@192.0.2.10:25 --listen "
+      "no-starttls@192.0.2.11:25");
   cmd->require_subcommand(0, 1);
 
   auto* report = cmd->add_subcommand(
@@ -77,7 +79,8 @@ SinkCommands add_sink_command(CLI::App& app, SinkArgs& args) {
       "Verdicts per sender: plaintext-fallback, accepts-any-certificate, verifies, untested.\n"
       "Exit codes: 0 no sender falls back to plaintext or accepts any certificate, 1 some sender "
       "does, 2 usage error, "
-      "3 the store cannot be read.");
+      "3 the store cannot be read.\n"
+      "Example: intransit sink report --store sink.db --format json");
   return {cmd, report};
 }
 

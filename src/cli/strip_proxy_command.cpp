@@ -52,7 +52,8 @@ CLI::App* add_strip_proxy_command(CLI::App& app, StripProxyArgs& args) {
       "For demonstrations and tests on networks you control: it downgrades SMTP to plaintext on "
       "purpose.\n"
       "Exit codes: 0 stopped by a signal, 2 usage error, 3 cannot listen or write the capture "
-      "file.");
+      "file.\n"
+      "Example: intransit strip-proxy --listen 127.0.0.1:10025 --upstream 127.0.0.1:25");
   return cmd;
 }
 

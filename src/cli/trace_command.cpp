@@ -35,7 +35,9 @@ CLI::App* add_trace_command(CLI::App& app, TraceArgs& args) {
       "Exit codes: 0 no message had a plaintext hop, 1 some message had one, 2 usage error, 3 the "
       "input could not be read\n"
       "or not all of it (no readable message in it, a directory that cannot be listed, a file that "
-      "changed while it was read).");
+      "changed while it was read).\n"
+      "Example: intransit trace message.eml\n"
+      "         intransit trace ~/Maildir --summary --trusted-domain example.org");
   return cmd;
 }
 

@@ -1,5 +1,6 @@
 // text.cpp — see text.hpp. RFC 3629 §4 (UTF-8 syntax).
 #include "core/text.hpp"
+#include "core/utf8.hpp"
 
 #include "core/swar.hpp"
 
@@ -8,9 +9,7 @@
 #include <cstdint>
 
 namespace intransit::text {
-namespace {
 
-// Length of the well-formed UTF-8 sequence starting at bytes[i], or 0 when there is none.
 // Table 3-7 of the Unicode standard, which RFC 3629 §4 restates as ABNF.
 std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
   const auto at = [&](std::size_t k) { return static_cast<std::uint8_t>(bytes[i + k]); };
@@ -29,6 +28,8 @@ std::size_t utf8_sequence_length(std::string_view bytes, std::size_t i) {
   if (b0 == 0xF4) return cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;  // <= U+10FFFF
   return 0;
 }
+
+namespace {
 
 // U+0080..U+009F: valid UTF-8, but terminals act on some of them (U+009B is a CSI).
 bool is_c1_control(std::string_view bytes, std::size_t i, std::size_t n) {

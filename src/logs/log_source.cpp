@@ -14,6 +14,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "logs/journal_export.hpp"
 #include "logs/line_splitter.hpp"
 
 namespace intransit::logs {
@@ -134,16 +135,21 @@ bool feed_journal_json(std::string_view raw, LogParser& parser, const EmitDelive
   const auto j = nlohmann::json::parse(raw, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return false;
   std::string s1, s2, s3, s4, s5;
-  const auto message = json_string(j, "MESSAGE", s1);
-  const auto program = json_string(j, "SYSLOG_IDENTIFIER", s2);
   const auto pid_field = json_string(j, "SYSLOG_PID", s3);
-  const auto pid = pid_field.empty() ? json_string(j, "_PID", s3) : pid_field;
-  const auto host = json_string(j, "_HOSTNAME", s4);
-  const auto stamp = json_string(j, "__REALTIME_TIMESTAMP", s5);
+  feed_journal_entry(json_string(j, "MESSAGE", s1), json_string(j, "SYSLOG_IDENTIFIER", s2),
+                     pid_field.empty() ? json_string(j, "_PID", s3) : pid_field,
+                     json_string(j, "_HOSTNAME", s4), json_string(j, "__REALTIME_TIMESTAMP", s5),
+                     parser, emit);
+  return true;
+}
+
+void feed_journal_entry(std::string_view message, std::string_view program, std::string_view pid,
+                        std::string_view host, std::string_view realtime_usec, LogParser& parser,
+                        const EmitDelivery& emit) {
   LogTime time;
   std::int64_t usec = 0;
-  bool digits = !stamp.empty() && stamp.size() < 19;
-  for (const char c : stamp) {
+  bool digits = !realtime_usec.empty() && realtime_usec.size() < 19;
+  for (const char c : realtime_usec) {
     if (c < '0' || c > '9') digits = false;
     if (digits) usec = usec * 10 + (c - '0');
   }
@@ -153,7 +159,6 @@ bool feed_journal_json(std::string_view raw, LogParser& parser, const EmitDelive
     time.known = true;
   }
   parser.feed_record(time, host, program, pid, message, message, emit);
-  return true;
 }
 
 bool prescan_tls_logged(const std::vector<std::string>& paths) {
@@ -203,8 +208,23 @@ bool read_input(const std::string& path, LogParser& parser, const EmitDelivery& 
                 std::string& error) {
   auto f = open_input(path, error);
   if (!f) return false;
+  // The first bytes say which form this is: `journalctl -o export` entries, or lines (syslog
+  // text, Exim's main log, `journalctl -o json`).
+  std::string head(4096, '\0');
+  const int n = gzread(f.get(), head.data(), static_cast<unsigned>(head.size()));
+  head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  if (looks_like_journal_export(head)) {
+    JournalExportReader reader(
+        [&](const JournalEntry& e) {
+          feed_journal_entry(e.message, e.identifier, e.pid, e.host, e.realtime, parser, emit);
+        },
+        [&] { parser.note_cut_line(); });
+    reader.push(head.data(), head.size());
+    return pump(f.get(), reader, path, error);
+  }
   LineSplitter splitter([&](std::string_view line) { feed_any(line, parser, emit); },
                         [&] { parser.note_cut_line(); });
+  splitter.push(head.data(), head.size());
   return pump(f.get(), splitter, path, error);
 }
 

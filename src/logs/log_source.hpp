@@ -1,10 +1,10 @@
 // log_source.hpp — reading MTA logs from where they are: plain files, rotated files compressed
 // with gzip (read with zlib, recognised by their magic bytes, not their name), standard input
-// ("-"), and `journalctl -o json` output (one JSON object per line: MESSAGE, SYSLOG_IDENTIFIER,
-// _PID, _HOSTNAME, __REALTIME_TIMESTAMP). Several files are read oldest first, ordered by the
-// first timestamp in each, so a TLS line at the end of maillog.1 still joins the delivery at the
-// start of maillog. `follow` tails one live file, surviving rotation (a new inode at the path)
-// and truncation.
+// ("-"), `journalctl -o json` output (one JSON object per line: MESSAGE, SYSLOG_IDENTIFIER,
+// _PID, _HOSTNAME, __REALTIME_TIMESTAMP) and `journalctl -o export` (logs/journal_export.hpp).
+// Several files are read oldest first, ordered by the first timestamp in each, so a TLS line at the
+// end of maillog.1 still joins the delivery at the start of maillog. `follow` tails one live file,
+// surviving rotation (a new inode at the path) and truncation.
 #pragma once
 
 #include <csignal>
@@ -42,5 +42,11 @@ bool follow_input(const std::string& path, LogParser& parser, const EmitDelivery
 
 // One `journalctl -o json` line into the parser; false when it is not a JSON object.
 bool feed_journal_json(std::string_view raw, LogParser& parser, const EmitDelivery& emit);
+
+// One journal entry's fields (from -o json or -o export) into the parser; `realtime_usec` is
+// __REALTIME_TIMESTAMP, microseconds since the epoch in decimal.
+void feed_journal_entry(std::string_view message, std::string_view program, std::string_view pid,
+                        std::string_view host, std::string_view realtime_usec, LogParser& parser,
+                        const EmitDelivery& emit);
 
 }  // namespace intransit::logs

@@ -175,6 +175,27 @@ check([d["protection"] for d in recs[:-1]] == ["verified", "encrypted-unverified
 check(recs[0]["time"] == "2026-12-02T13:01:10.100000Z", f"journald time from __REALTIME_TIMESTAMP ({recs[0]['time']})")
 check(recs[-1]["lines"]["unparsed"] == 1, "journald: a broken JSON line is unparsed")
 
+# journalctl -o export: the same entries as text fields and as a binary MESSAGE field (a length
+# in 64-bit little endian, for a value that is not text), read from a gzip file too.
+def export_entry(msg, pid, usec, binary=False):
+    head = (f"__CURSOR=s=1;i={usec}\n__REALTIME_TIMESTAMP={usec}\n_HOSTNAME=mx\n"
+            f"SYSLOG_IDENTIFIER=postfix/smtp\n_PID={pid}\n").encode()
+    raw = msg.encode("utf-8", "surrogateescape")
+    field = (b"MESSAGE\n" + len(raw).to_bytes(8, "little") + raw + b"\n") if binary else b"MESSAGE=" + raw + b"\n"
+    return head + field + b"\n"
+
+
+export = b"".join([export_entry(msgs[0], 1, 1796216470000000), export_entry(msgs[1], 1, 1796216470100000, binary=True),
+                   export_entry(msgs[2], 2, 1796216470200000, binary=True), export_entry(msgs[3], 2, 1796216470300000)])
+for name, data in (("journal.export", export), ("journal.export.gz", gzip.compress(export))):
+    path = os.path.join(tmp, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    recs = records(run("--format", "json", path))
+    check([d["protection"] for d in recs[:-1]] == ["verified", "encrypted-unverified"],
+          f"journalctl -o export ({name}): text and binary fields, joined")
+    check(recs and recs[0]["time"] == "2026-12-02T13:01:10.100000Z", f"export ({name}): time from __REALTIME_TIMESTAMP")
+
 # Exim and Sendmail logs together with Postfix.
 exim = write("exim-mainlog", [
     "2026-12-02 13:02:01 1kABCD-0001Ab-Cd => u@exim.test R=dnslookup T=remote_smtp H=mx.exim.test [192.0.2.7] "

@@ -226,4 +226,41 @@ check(re.search(r"^  dane\.test\tdane-only$", r.stdout, re.M) is not None, "text
 check("hosts_require_tls = " in r.stdout, "text: an Exim hosts_require_tls list")
 check("left over TLS" in r.stdout.splitlines()[0], f"text starts with the summary sentence: {r.stdout.splitlines()[:1]}")
 print(r.stdout)
+
+# Exim as the sender (issue 19): the lab's Exim relays trace.test to the modern Postfix with
+# hosts_require_tls and no certificate check (lab/lib/exim.sh). Its main log's "=>" line (X=,
+# CV=no) must read as encrypted-unverified to the modern Postfix's address, with the TLS version
+# the receiving Postfix logged for that message (matched by Message-ID): two witnesses again.
+exim_since = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
+exim_mid = f"{TAG}-exim-out@lab.test"
+subprocess.run(ns + ["swaks", "--server", "127.0.1.7", "--to", "exim-out@trace.test", "--from", "exim@lab.test",
+                     "--header", f"Message-Id: <{exim_mid}>"], capture_output=True, text=True, timeout=60)
+exim_id, deadline = None, time.time() + 60
+while time.time() < deadline:
+    log = maillog("exim")
+    m = re.search(rf"^\S+ \S+ (\S+) <= .* id={re.escape(exim_mid)}", log, re.M)
+    if m and re.search(rf"^\S+ \S+ {re.escape(m.group(1))} => ", log, re.M):
+        exim_id = m.group(1)
+        break
+    time.sleep(0.5)
+check(exim_id is not None, "Exim relayed the message to trace.test and logged its delivery")
+r = subprocess.run(ns + [intransit, "outbound", "--format", "json", "--since", exim_since, f"{state}/exim/log/mainlog"],
+                   capture_output=True, text=True, timeout=120)
+exim_recs = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
+mine = [d for d in exim_recs if d.get("record") == "delivery" and d.get("queue_id") == exim_id]
+receiver_tls = None
+modern = maillog("modern")
+m = re.search(rf"cleanup\[\d+\]: ([0-9A-Za-z]+): message-id=<{re.escape(exim_mid)}>", modern)
+if m:
+    client = re.search(rf"smtpd\[(\d+)\]: {m.group(1)}: client=", modern)
+    if client:
+        tls = re.findall(rf"smtpd\[{client.group(1)}\]: \w+ TLS connection established from \S+: (TLSv[\d.]+)",
+                         modern[:client.start()])
+        receiver_tls = tls[-1] if tls else None
+if check(len(mine) == 1, f"outbound reads Exim's delivery of {exim_id} ({len(mine)} records; {r.stderr[:200]!r})"):
+    d = mine[0]
+    check(d["recipient_domain"] == "trace.test" and d["result"] == "sent", f"Exim delivery: trace.test, sent ({d['result']})")
+    check(d["protection"] == "encrypted-unverified", f"Exim delivery: CV=no is encrypted-unverified ({d['protection']})")
+    check(d["tls"] is not None and d["tls"]["version"] == receiver_tls,
+          f"Exim delivery: TLS version {d['tls'] and d['tls']['version']} = the receiving Postfix's {receiver_tls}")
 sys.exit(exit_status(f"state {state}"))
