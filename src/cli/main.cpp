@@ -12,6 +12,7 @@
 #include "cli/probe_command.hpp"
 #include "cli/sink_command.hpp"
 #include "cli/strip_proxy_command.hpp"
+#include "cli/tlsrpt_command.hpp"
 #include "cli/trace_command.hpp"
 #include "cli/usage.hpp"
 #include "core/safe_output.hpp"
@@ -39,6 +40,8 @@ int run(int argc, char** argv) {
   auto* strip = intransit::cli::add_strip_proxy_command(app, strip_args);
   intransit::cli::OutboundArgs outbound_args;
   auto* outbound = intransit::cli::add_outbound_command(app, outbound_args);
+  intransit::cli::TlsrptArgs tlsrpt_args;
+  auto* tlsrpt = intransit::cli::add_tlsrpt_command(app, tlsrpt_args);
   if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
     std::cerr << "intransit: " << *unknown << "\n";
     return kExitUsage;
@@ -66,6 +69,7 @@ int run(int argc, char** argv) {
   if (sink.sink->parsed()) return intransit::cli::run_sink(sink_args);
   if (strip->parsed()) return intransit::cli::run_strip_proxy(strip_args);
   if (outbound->parsed()) return intransit::cli::run_outbound(outbound_args);
+  if (tlsrpt->parsed()) return intransit::cli::run_tlsrpt(tlsrpt_args);
   return kExitUsage;
 }
 
