@@ -45,6 +45,13 @@ bool too_deep(std::string_view text) {
   return false;
 }
 
+// The first `n` bytes of `s`, never ending inside a UTF-8 sequence (for quoting in notes).
+std::string head(std::string_view s, std::size_t n) {
+  std::string out(s.substr(0, n));
+  if (out.size() < s.size()) utf8_trim_partial(out);
+  return out;
+}
+
 class Reader {
  public:
   explicit Reader(std::vector<Note>& notes) : notes_(notes) {}
@@ -79,7 +86,7 @@ class Reader {
     for (const auto& [key, value] : obj.items()) {
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
       if (listed++ < limits::kUnknownNamesListed) {
-        names += (names.empty() ? "" : ", ") + key.substr(0, 64);
+        names += (names.empty() ? "" : ", ") + head(key, 64);
       } else {
         ++more;
       }
@@ -189,7 +196,7 @@ class Reader {
     const auto s = string_member(range, key, "date-range");
     if (!s) return fail(at + " is missing (RFC 8460 §4.4 requires it)"), std::nullopt;
     const auto dt = parse_datetime(*s);
-    if (!dt) return fail(at + " is not an RFC 3339 date-time: " + s->substr(0, 64)), std::nullopt;
+    if (!dt) return fail(at + " is not an RFC 3339 date-time: " + head(*s, 64)), std::nullopt;
     switch (dt->tolerance) {
       case DateTolerance::none: break;
       case DateTolerance::no_zone:
@@ -219,7 +226,7 @@ class Reader {
     f.result_type = result_type_from_word(*word);
     if (!f.result_type)
       note("unknown-result-type",
-           at + ".result-type '" + word->substr(0, 64) + "' is not one RFC 8460 §4.3 defines");
+           at + ".result-type '" + head(*word, 64) + "' is not one RFC 8460 §4.3 defines");
     f.failed_sessions = *n;
     f.sending_mta_ip = string_member(j, "sending-mta-ip", at).value_or("");
     f.receiving_mx_hostname = text::lower(
@@ -248,7 +255,7 @@ class Reader {
       p.type = PolicyType::no_policy_found;
     } else {
       note("unknown-policy-type",
-           pat + ".policy-type '" + type->substr(0, 64) + "' is not sts, tlsa or no-policy-found");
+           pat + ".policy-type '" + head(*type, 64) + "' is not sts, tlsa or no-policy-found");
     }
     p.domain = text::lower(text::strip_trailing_dot(*domain));
     auto lines = string_list(*it, "policy-string", pat, "policy-string-not-list");
@@ -374,6 +381,9 @@ std::optional<Report> parse_report(std::string_view bytes, std::string& error,
     doc = json::parse(bytes.begin(), bytes.end());
   } catch (const json::parse_error& e) {
     error = "not valid JSON (at byte " + std::to_string(e.byte) + ")";
+    return std::nullopt;
+  } catch (const json::exception&) {  // out_of_range 406: a number too large for a double
+    error = "not readable JSON: a number out of range";
     return std::nullopt;
   }
   Report r;

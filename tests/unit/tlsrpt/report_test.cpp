@@ -124,6 +124,26 @@ TEST(TlsrptReport, RefusalsSayWhy) {
   EXPECT_NE(error.find("total-successful-session-count"), std::string::npos) << error;
 }
 
+// Fuzzer finds (tests/fuzz/corpus/tlsrpt_report/crash-*): a number past a double's range made
+// nlohmann::json throw out_of_range, not parse_error; a quoted name cut inside a UTF-8 sequence.
+TEST(TlsrptReport, NumberOutOfRangeIsARefusalNotACrash) {
+  std::string error;
+  EXPECT_FALSE(parse_report("{\"organization-name\":88e888}", error));
+  EXPECT_NE(error.find("out of range"), std::string::npos) << error;
+}
+
+TEST(TlsrptReport, NotesQuoteWholeUtf8Characters) {
+  const std::string key = std::string(63, 'k') + "\xC3\xA9";  // "é" straddles byte 64
+  const std::string json =
+      R"({"organization-name":"o","report-id":"r","contact-info":"c","date-range":{"start-datetime":"2026-01-01T00:00:00Z","end-datetime":"2026-01-02T00:00:00Z"},"policies":[],")" +
+      key + R"(":1})";
+  std::string error;
+  const auto r = parse_report(json, error);
+  ASSERT_TRUE(r) << error;
+  ASSERT_TRUE(has_note(*r, "unknown-member"));
+  for (const auto& n : r->notes) EXPECT_TRUE(text::is_valid_utf8(n.detail)) << n.id;
+}
+
 TEST(TlsrptReport, DeepNestingIsRefusedBeforeParsing) {
   const std::string deep = std::string(100'000, '[') + std::string(100'000, ']');
   std::string error;
