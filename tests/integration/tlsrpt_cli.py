@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -159,6 +160,7 @@ check("larger than 16 MiB" in reasons.get("huge.json", ""), f"100 MB report refu
 check("gzip" in reasons.get("garbage.gz", ""), f"corrupt gzip quarantined: {reasons.get('garbage.gz')}")
 check(r.doc["counts"]["reports"] == 2, "the readable reports around them are still read")
 check(r.seconds < 60, f"hostile inputs bounded in time ({r.seconds:.1f} s)")
+os.remove(huge)  # 100 MB: not left behind
 bad = [x for x in r.doc["reports"] if x["report_id"] == "utf8-1"]
 check(bad and any(n["id"] == "invalid-utf8" for n in bad[0]["notes"]), "invalid UTF-8 repaired and named")
 t = run(bomb, deep, fmt="text")
@@ -187,4 +189,7 @@ options = sorted(set(re.findall(r"(--[a-z][a-z-]*)", help_text)) - {"--help"})
 check(section and all(o.replace("-", r"\-") in section for o in options),
       f"every tlsrpt option ({', '.join(options)}) is in the man page's TLSRPT OPTIONS")
 
-sys.exit(exit_status(f"files kept in {tmp}"))
+status = exit_status(f"files kept in {tmp}")
+if status == 0:
+    shutil.rmtree(tmp)
+sys.exit(status)
