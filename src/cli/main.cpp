@@ -13,6 +13,7 @@
 #include "cli/probe_command.hpp"
 #include "cli/sink_command.hpp"
 #include "cli/strip_proxy_command.hpp"
+#include "cli/tlsrpt_command.hpp"
 #include "cli/trace_command.hpp"
 #include "cli/usage.hpp"
 #include "core/safe_output.hpp"
@@ -42,6 +43,8 @@ int run(int argc, char** argv) {
   auto* outbound = intransit::cli::add_outbound_command(app, outbound_args);
   intransit::cli::CompletionArgs completion_args;
   auto* completion = intransit::cli::add_completion_command(app, completion_args);
+  intransit::cli::TlsrptArgs tlsrpt_args;
+  auto* tlsrpt = intransit::cli::add_tlsrpt_command(app, tlsrpt_args);
   if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
     std::cerr << "intransit: " << *unknown << "\n";
     return kExitUsage;
@@ -73,6 +76,7 @@ int run(int argc, char** argv) {
     std::cout << intransit::cli::completion_script(app, completion_args.shell);
     return 0;
   }
+  if (tlsrpt->parsed()) return intransit::cli::run_tlsrpt(tlsrpt_args);
   return kExitUsage;
 }
 

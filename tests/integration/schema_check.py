@@ -23,6 +23,7 @@ FILES = {
     "intransit.sink-report/1": "sink-report.schema.json",
     "intransit.strip-capture/1": "strip-capture.schema.json",
     "intransit.outbound/1": "outbound.schema.json",
+    "intransit.tlsrpt/1": "tlsrpt.schema.json",
 }
 
 _validators = {}
