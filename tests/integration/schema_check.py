@@ -23,6 +23,7 @@ FILES = {
     "intransit.sink-report/1": "sink-report.schema.json",
     "intransit.strip-capture/1": "strip-capture.schema.json",
     "intransit.outbound/1": "outbound.schema.json",
+    "intransit.scan/1": "scan.schema.json",
 }
 
 _validators = {}
