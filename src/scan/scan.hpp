@@ -27,9 +27,11 @@ struct ScanConfig {
   std::string exclude;  // opt-out list file, or empty
   std::string contact;  // who runs the scan (recorded in the header)
   Politeness politeness;
-  std::size_t concurrency = 256;              // domains in flight (their DNS at once)
-  std::size_t probe_cache_entries = 1 << 16;  // finished per-address probes kept
-  bool progress = false;                      // a progress line on `progress_out`
+  std::size_t concurrency = 256;  // domains in flight (their DNS at once)
+  // Finished per-address probes kept (each holds a transcript and a chain, ~10-30 KB): enough
+  // for the shared providers; a rarely used address is probed again if it was evicted.
+  std::size_t probe_cache_entries = 8192;
+  bool progress = false;  // a progress line on `progress_out`
 };
 
 enum class ScanStatus : std::uint8_t {
