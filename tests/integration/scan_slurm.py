@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """scan_slurm.py STATE_DIR INTRANSIT — `intransit scan` on a real single-node Slurm (issue 16).
 
-Starts munged, slurmctld and slurmd (Debian's Slurm 22.05) in the host's namespace on loopback,
+Starts munged, slurmctld and slurmd (Debian's Slurm 22.05) on loopback (under lab/exec: in the lab namespace, cgroups remounted),
 all under one temporary directory (shared/LAB-NOTES.md "Slurm"), submits contrib/slurm/scan.sbatch
 as a 4-task job array over the lab's domains — each task enters the lab through lab/exec — and
 the dependent merge job. Checked: the merged file equals a single-process scan of the same list,
@@ -23,7 +23,7 @@ import lab_env  # tests/integration/lab_env.py
 import schema_check  # tests/integration/schema_check.py
 from checklist import check, exit_status  # tests/integration/checklist.py
 
-state, intransit = sys.argv[1:3]
+state, intransit = sys.argv[1], os.path.abspath(sys.argv[2])
 repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 for tool in ("slurmctld", "slurmd", "munged", "mungekey", "sbatch", "sinfo", "scontrol"):
     if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
@@ -90,6 +90,17 @@ for k in list(slurm_env):
     if k.startswith("SLURM_") and k != "SLURM_CONF":
         del slurm_env[k]
 procs = []
+# Under lab/exec, `ip netns exec` gave this process its own mount namespace with a fresh /sys
+# and no cgroup mounts, and slurmd will not start without them (LAB-NOTES.md): mount the
+# hierarchies again here (private to this mount namespace; the host's stay as they are). The
+# daemons then run inside the lab's namespace on its loopback, with the lab's own addresses.
+if os.path.isdir("/sys/fs/cgroup") and not os.listdir("/sys/fs/cgroup") and env.get("INTRANSIT_LAB_NETNS"):
+    subprocess.run(["mount", "-t", "tmpfs", "cgroup", "/sys/fs/cgroup"], check=True)
+    for ctl in ("freezer", "cpuset", "memory", "devices", "pids", "cpu", "cpuacct"):
+        os.makedirs(f"/sys/fs/cgroup/{ctl}", exist_ok=True)
+        subprocess.run(["mount", "-t", "cgroup", "-o", ctl, "cgroup", f"/sys/fs/cgroup/{ctl}"], stderr=subprocess.DEVNULL)
+    os.makedirs("/sys/fs/cgroup/systemd", exist_ok=True)
+    subprocess.run(["mount", "-t", "cgroup", "-o", "none,name=systemd", "cgroup", "/sys/fs/cgroup/systemd"])
 
 
 def start(cmd):
