@@ -33,16 +33,13 @@ asio::awaitable<void> addresses_into(dns::Resolver& resolver, std::string host, 
   group.done();
 }
 
-asio::awaitable<void> probe_into(smtp::ProbeOptions options, smtp::ProbeResult& slot,
-                                 smtp::SweepResult* sweep, WaitGroup& group) {
-  const auto deadline =
-      std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
-  slot = co_await smtp::probe(options);
-  if (sweep != nullptr && slot.outcome == ProbeOutcome::ok && slot.tls) {
-    options.tlsa.clear();
-    co_await smtp::sweep(std::move(options), *sweep,
-                         deadline);  // the audit ends when its sweeps do
-  }
+asio::awaitable<void> probe_into(smtp::ProbeOptions options, const AuditOptions& audit,
+                                 smtp::ProbeResult& slot, smtp::SweepResult* sweep,
+                                 WaitGroup& group) {
+  ProbeReport report =
+      co_await probe_shared(std::move(options), sweep != nullptr, audit.cache, audit.gate);
+  slot = std::move(report.result);
+  if (sweep != nullptr && report.sweep) *sweep = std::move(*report.sweep);
   group.done();
 }
 
@@ -116,9 +113,10 @@ asio::awaitable<void> audit_mx(MxFacts& mx, bool mx_secure, const AuditOptions& 
       // RFC 7672 §3.2.2: after CNAME expansion the initial name is a reference identifier too.
       if (mx.tlsa_base != mx.host) o.tlsa_names.push_back(mx.host);
     }
-    asio::co_spawn(
-        ex, probe_into(std::move(o), mx.probes[i], options.sweep ? &mx.sweeps[i] : nullptr, probes),
-        asio::detached);
+    asio::co_spawn(ex,
+                   probe_into(std::move(o), options, mx.probes[i],
+                              options.sweep ? &mx.sweeps[i] : nullptr, probes),
+                   asio::detached);
   }
   co_await probes.wait();
   parent.done();

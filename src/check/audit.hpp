@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "check/domain_facts.hpp"
+#include "check/probe_cache.hpp"
 #include "dns/resolver.hpp"
 #include "smtp/probe.hpp"
 #include "tls/trust_store.hpp"
@@ -32,6 +33,8 @@ struct AuditOptions {
   unsigned short smtp_port = 25;
   unsigned short https_port = 443;
   bool sweep = false;
+  ProbeCache* cache = nullptr;  // shares each address's probe between domains when set
+  ProbeGate* gate = nullptr;    // asked before every connection when set
 };
 
 // Fills `out` (sweeps included, with --sweep) by the time it returns.

@@ -37,6 +37,11 @@ Engine::Engine(EngineOptions options, std::unique_ptr<dns::Resolver> resolver, A
       audit_options_(std::move(audit)),
       audit_slot_freed_(executor) {
   audit_options_.resolver = resolver_.get();
+  if (options_.probe_cache_entries > 0) {
+    probe_cache_ = std::make_unique<ProbeCache>(executor, options_.probe_cache_entries);
+  }
+  audit_options_.cache = probe_cache_.get();
+  audit_options_.gate = options_.gate.get();
   audit_slot_freed_.expires_at(asio::steady_timer::time_point::max());
 }
 
@@ -91,15 +96,7 @@ asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint,
   options.tls_context = audit_options_.tls_context;
   options.mode = mode;
   options.deadlines = audit_options_.deadlines;
-  const auto deadline =
-      std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
-  ProbeReport report;
-  report.result = co_await smtp::probe(options);
-  if (options_.sweep && report.result.outcome == ProbeOutcome::ok && report.result.tls) {
-    report.sweep.emplace();
-    co_await smtp::sweep(std::move(options), *report.sweep, deadline);
-  }
-  co_return report;
+  co_return co_await run_probe(std::move(options), options_.sweep, options_.gate.get());
 }
 
 asio::awaitable<HostAddresses> Engine::addresses(std::string host) {

@@ -20,6 +20,7 @@
 #include "check/addresses.hpp"
 #include "check/audit.hpp"
 #include "check/domain_facts.hpp"
+#include "check/probe_cache.hpp"
 #include "check/verdict.hpp"
 #include "dns/resolver.hpp"
 #include "smtp/probe.hpp"
@@ -36,18 +37,17 @@ struct EngineOptions {
   unsigned short smtp_port = 25;
   unsigned short https_port = 443;        // MTA-STS policy hosts
   std::size_t max_audits_in_flight = 64;  // domains audited at once; the rest wait their turn
+  // Share per-address probes between domains (probe_cache.hpp): at most this many finished
+  // probes kept; 0 probes every domain's addresses itself (check's default).
+  std::size_t probe_cache_entries = 0;
+  // Asked before every SMTP connection (a scan's politeness and opt-out list); none when null.
+  std::shared_ptr<ProbeGate> gate;
 };
 
 // One domain's audit: the facts and the verdict drawn from them (DESIGN.md §3).
 struct DomainReport {
   DomainFacts facts;
   Assessment assessment;
-};
-
-// One address's probe, with its sweep when one was asked for and the main probe reached TLS.
-struct ProbeReport {
-  smtp::ProbeResult result;
-  std::optional<smtp::SweepResult> sweep;
 };
 
 class Engine {
@@ -76,6 +76,8 @@ class Engine {
   boost::asio::awaitable<HostAddresses> addresses(std::string host);
 
   const EngineOptions& options() const { return options_; }
+  // The shared probes, when probe_cache_entries is not 0 (for counting connections).
+  const ProbeCache* probe_cache() const { return probe_cache_.get(); }
 
  private:
   Engine(EngineOptions options, std::unique_ptr<dns::Resolver> resolver, AuditOptions audit,
@@ -84,6 +86,7 @@ class Engine {
   EngineOptions options_;
   std::unique_ptr<dns::Resolver> resolver_;
   AuditOptions audit_options_;
+  std::unique_ptr<ProbeCache> probe_cache_;
   boost::asio::awaitable<void> check_network_once();
 
   std::size_t audits_in_flight_ = 0;

@@ -11,6 +11,7 @@
 #include "cli/completion.hpp"
 #include "cli/outbound_command.hpp"
 #include "cli/probe_command.hpp"
+#include "cli/scan_command.hpp"
 #include "cli/sink_command.hpp"
 #include "cli/strip_proxy_command.hpp"
 #include "cli/tlsrpt_command.hpp"
@@ -45,6 +46,8 @@ int run(int argc, char** argv) {
   auto* completion = intransit::cli::add_completion_command(app, completion_args);
   intransit::cli::TlsrptArgs tlsrpt_args;
   auto* tlsrpt = intransit::cli::add_tlsrpt_command(app, tlsrpt_args);
+  intransit::cli::ScanArgs scan_args;
+  const auto scan = intransit::cli::add_scan_command(app, scan_args);
   if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
     std::cerr << "intransit: " << *unknown << "\n";
     return kExitUsage;
@@ -77,6 +80,8 @@ int run(int argc, char** argv) {
     return 0;
   }
   if (tlsrpt->parsed()) return intransit::cli::run_tlsrpt(tlsrpt_args);
+  if (scan.merge->parsed()) return intransit::cli::run_scan_merge(scan_args);
+  if (scan.scan->parsed()) return intransit::cli::run_scan(scan_args);
   return kExitUsage;
 }
 

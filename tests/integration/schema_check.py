@@ -24,6 +24,7 @@ FILES = {
     "intransit.strip-capture/1": "strip-capture.schema.json",
     "intransit.outbound/1": "outbound.schema.json",
     "intransit.tlsrpt/1": "tlsrpt.schema.json",
+    "intransit.scan/1": "scan.schema.json",
 }
 
 _validators = {}

@@ -189,6 +189,25 @@ INVALID = {
     "strip-capture: rcpt_to as a string": (CAPTURE, setitem(["rcpt_to"], "b@example.test")),
     "unknown schema value": (TRACE, setitem(["schema"], "intransit.trace/2")),
 }
+# intransit.scan/1 (issue 16): the scan file's header, skipped and footer lines.
+SCAN_HEADER = {"schema": "intransit.scan/1", "type": "header", "tool_version": "0.1.0",
+               "options": {"column": 0, "sweep": False, "helo": "scanner.example", "contact": "abuse@example",
+                           "timeout_seconds": 120.0, "dns_timeout_seconds": 10.0, "per_address": 1, "rate": 0.0,
+                           "max_connections": 256, "dns_concurrency": 256, "exclude": False},
+               "input_sha256": "0" * 64, "started": "2026-12-02T16:00:00Z", "shard": {"index": 1, "count": 4}}
+SCAN_FOOTER = {"schema": "intransit.scan/1", "type": "footer", "counts": {"opportunistic": 3, "skipped": 1},
+               "domains": 4, "errors": 0, "elapsed_seconds": 1.5, "finished": "2026-12-02T16:00:02Z",
+               "complete": True, "probes": {"connections": 2, "shared": 1}}
+SCAN_SKIPPED = {"schema": "intransit.scan/1", "type": "skipped", "domain": "optout.example", "reason": "excluded"}
+for what, doc in {"scan header": SCAN_HEADER, "scan footer": SCAN_FOOTER, "scan skipped line": SCAN_SKIPPED}.items():
+    ok, why = passes(doc)
+    check(ok, f"a hand-made {what} validates" + (f": {why}" if why else ""))
+INVALID.update({
+    "scan header: no `input_sha256` (merge compares it)": (SCAN_HEADER, delitem(["input_sha256"])),
+    "scan header: shard count 0": (SCAN_HEADER, setitem(["shard", "count"], 0)),
+    "scan footer: counts of a verdict 'secure'": (SCAN_FOOTER, setitem(["counts", "secure"], 1)),
+    "scan footer: no `complete`": (SCAN_FOOTER, delitem(["complete"])),
+})
 for what, (base, mutate) in INVALID.items():
     ok, why = passes(broken(base, mutate))
     # The error must name the field that was broken, not only fail somewhere.

@@ -56,7 +56,7 @@ refused(["sink", "--listen", "valid@127.0.0.1:0", "--store", "/tmp/x.db", "--hos
         "sink --hostname with LF")
 
 # Item 22: the unknown word is named.
-refused(["scan", "x"], "'scan'", "unknown command scan")
+refused(["scna", "x"], "'scna'", "unknown command scna (scan is a command now)")
 refused(["frobnicate"], "'frobnicate'", "unknown command frobnicate")
 refused(["--frobnicate"], "'--frobnicate'", "unknown option before the command")
 rc, out = run("check", "-lead.example")
