@@ -1,35 +1,30 @@
 // verdict.hpp — the domain verdict of DESIGN.md §3 from the gathered facts: enforced (via DANE,
 // MTA-STS or both), opportunistic, partial, plaintext, broken, no-mail or untested with the
-// reason; the findings that explain it; and one sentence a non-expert understands. DANE takes
-// precedence over MTA-STS (RFC 8461 §2). "Could not find out" (SERVFAIL, timeouts, unreachable
-// hosts) is never read as "not supported". Pure: no I/O, unit-tested with hand-built facts.
+// reason; the findings that explain it; and one sentence a non-expert understands. The small
+// evaluators (evaluate_dns, evaluate_dane, evaluate_mtasts, evaluate_transport) read the facts
+// in one walk, in the order the findings are listed; precedence.hpp decides. "Could not find
+// out" (SERVFAIL, timeouts, unreachable hosts) is never read as "not supported". Pure: no I/O,
+// unit-tested with hand-built facts.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "check/domain_facts.hpp"
+#include "check/evaluate_transport.hpp"
 #include "check/finding.hpp"
+#include "check/precedence.hpp"
+#include "check/untested_reason.hpp"
 
 namespace intransit::check {
 
-enum class Verdict : std::uint8_t {
-  enforced,
-  opportunistic,
-  partial,
-  plaintext,
-  broken,
-  no_mail,
-  untested
-};
-std::string_view to_string(Verdict verdict);
-
 struct Assessment {
   Verdict verdict = Verdict::untested;
-  std::vector<std::string> enforced_by;  // "dane", "mta-sts"
-  std::string untested_reason;           // "dns-failure", "unreachable", "rate-limited", ...
-  std::string summary;                   // one sentence for people
-  std::vector<Finding> findings;         // most severe first
+  std::vector<Enforcer> enforced_by;              // DANE first
+  std::optional<UntestedReason> untested_reason;  // exactly when untested
+  std::string summary;                            // one sentence for people
+  std::vector<Finding> findings;                  // most severe first
   // Address counts behind the verdict.
   std::size_t addresses = 0;
   std::size_t addresses_tls = 0;
@@ -38,10 +33,6 @@ struct Assessment {
 };
 
 Assessment assess(const DomainFacts& facts);
-
-// How an address's probe counts for the verdict.
-enum class AddressState : std::uint8_t { tls, plaintext, untested };
-AddressState address_state(const smtp::ProbeResult& probe);
 
 // The probe's own findings (smtp/findings.cpp ids) as catalogue findings with their evidence, for
 // `scope` ("ip:<host>/<address>"): the one shape `findings` has in every JSON document.

@@ -184,8 +184,7 @@ int run_sink_report(const SinkArgs& args) {
     report::write_sink_report_text(std::cout, senders, colour);
   }
   for (const auto& s : senders) {
-    if (s.verdict == "plaintext-fallback" || s.verdict == "accepts-any-certificate")
-      return kSinkWeakSender;
+    if (sink::is_weak(s.verdict)) return kSinkWeakSender;
   }
   return kSinkOk;
 }

@@ -51,8 +51,8 @@ std::optional<std::map<std::string, Published>> audit_domains(
     p.verdict = std::string(check::to_string(assessment.verdict));
     if (assessment.verdict == check::Verdict::enforced) {
       for (const auto& by : assessment.enforced_by) {
-        p.dane = p.dane || by == "dane";
-        p.mta_sts = p.mta_sts || by == "mta-sts";
+        p.dane = p.dane || by == check::Enforcer::dane;
+        p.mta_sts = p.mta_sts || by == check::Enforcer::mta_sts;
       }
     }
     out[domains[i]] = p;

@@ -31,6 +31,12 @@ json address_findings(const std::vector<check::Finding>& findings, const std::st
   return out;
 }
 
+json enforced_by_json(const std::vector<check::Enforcer>& by) {
+  json out = json::array();
+  for (const auto e : by) out.push_back(std::string(check::to_string(e)));
+  return out;
+}
+
 json mx_json(const check::MxFacts& mx, const std::vector<check::Finding>& findings) {
   json addresses = json::array();
   for (std::size_t i = 0; i < mx.probes.size(); ++i) {
@@ -96,8 +102,8 @@ json check_to_json(const check::DomainFacts& f, const check::Assessment& a) {
   return {{"schema", kCheckSchema},
           {"domain", f.domain},
           {"verdict", check::to_string(a.verdict)},
-          {"enforced_by", a.enforced_by},
-          {"untested_reason", a.untested_reason.empty() ? json() : json(a.untested_reason)},
+          {"enforced_by", enforced_by_json(a.enforced_by)},
+          {"untested_reason", a.untested_reason ? json(to_string(*a.untested_reason)) : json()},
           {"summary", a.summary},
           {"null_mx", f.null_mx},
           {"mx", std::move(mx)},
@@ -159,9 +165,9 @@ void write_check_text(std::ostream& out, const check::DomainFacts& f, const chec
   if (!a.enforced_by.empty()) {
     verdict += " via ";
     for (std::size_t i = 0; i < a.enforced_by.size(); ++i)
-      verdict += (i > 0 ? "+" : "") + a.enforced_by[i];
+      verdict += (i > 0 ? "+" : "") + std::string(check::to_string(a.enforced_by[i]));
   }
-  if (!a.untested_reason.empty()) verdict += " (" + a.untested_reason + ")";
+  if (a.untested_reason) verdict += " (" + std::string(to_string(*a.untested_reason)) + ")";
   out << f.domain << ": " << on << verdict << off << "\n" << a.summary << "\n";
   if (!f.mx.empty()) {
     out << "\n  " << std::left << std::setw(5) << "pref" << std::setw(32) << "mx host"
@@ -213,7 +219,7 @@ void write_check_text(std::ostream& out, const check::DomainFacts& f, const chec
   std::size_t hidden = 0;
   bool header = false;
   for (const auto& x : a.findings) {
-    if (x.severity == check::Severity::info && !style.verbose) {
+    if (x.severity == Severity::info && !style.verbose) {
       ++hidden;
       continue;
     }
@@ -221,11 +227,14 @@ void write_check_text(std::ostream& out, const check::DomainFacts& f, const chec
       out << "\nFindings:\n";
       header = true;
     }
-    out << "  [" << check::to_string(x.severity) << "] " << x.id << "  " << x.scope
+    out << "  [" << to_string(x.severity) << "] " << to_string(x.id) << "  " << x.scope
         << (x.count > 1 ? "  (seen " + std::to_string(x.count) + " times)" : "") << "\n"
         << "      " << x.evidence << "\n";
-    if (!x.remedy.empty())
-      out << "      fix: " << x.remedy << (x.rfc != "-" ? " (" + x.rfc + ")" : "") << "\n";
+    if (!x.remedy().empty()) {
+      out << "      fix: " << x.remedy();
+      if (!x.rfc().empty()) out << " (" << x.rfc() << ")";
+      out << "\n";
+    }
   }
   if (hidden > 0) out << "\n  (" << hidden << " informational finding(s); -v shows them)\n";
   // Each address in depth with -v, and with --sweep (its versions and suites are what was

@@ -76,14 +76,14 @@ nlohmann::json findings_to_json(const smtp::ProbeResult& r) {
 }  // namespace
 
 nlohmann::json finding_to_json(const check::Finding& f) {
-  // The catalogue writes "-" for "no RFC section"; the contract says null (issue 15 §3).
-  const bool no_rfc = f.rfc.empty() || f.rfc == "-";
-  return {{"id", f.id},
-          {"severity", check::to_string(f.severity)},
+  // No RFC section is null in the contract (issue 15 §3).
+  const std::string_view rfc = f.rfc();
+  return {{"id", to_string(f.id)},
+          {"severity", to_string(f.severity)},
           {"scope", f.scope},
           {"evidence", f.evidence},
-          {"rfc", no_rfc ? nlohmann::json() : nlohmann::json(f.rfc)},
-          {"remedy", f.remedy},
+          {"rfc", rfc.empty() ? nlohmann::json() : nlohmann::json(rfc)},
+          {"remedy", f.remedy()},
           {"count", f.count}};
 }
 
@@ -239,7 +239,7 @@ void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbos
       out << "\n";
     }
   }
-  for (const auto& f : r.findings) out << "  finding      " << f << "\n";
+  for (const auto f : r.findings) out << "  finding      " << to_string(f) << "\n";
   if (verbose) {
     out << "  transcript\n";
     for (const auto& line : r.transcript)

@@ -28,10 +28,13 @@ nlohmann::json attempt_json(const std::string& client, const std::string& scenar
   return j;
 }
 
-const char* colour_of(const std::string& verdict) {
-  if (verdict == "plaintext-fallback") return "\033[31m";
-  if (verdict == "accepts-any-certificate") return "\033[33m";
-  if (verdict == "verifies") return "\033[32m";
+const char* colour_of(sink::SenderVerdict verdict) {
+  switch (verdict) {
+    case sink::SenderVerdict::plaintext_fallback: return "\033[31m";
+    case sink::SenderVerdict::accepts_any_certificate: return "\033[33m";
+    case sink::SenderVerdict::verifies: return "\033[32m";
+    case sink::SenderVerdict::untested: return "\033[2m";
+  }
   return "\033[2m";
 }
 
@@ -54,13 +57,13 @@ nlohmann::json sink_report_to_json(const std::vector<sink::SenderJudgement>& sen
   for (const auto& s : senders) {
     nlohmann::json sender{{"client", s.client},
                           {"ehlo", s.ehlo_names},
-                          {"verdict", s.verdict},
-                          {"verdict_text", s.verdict_text},
+                          {"verdict", to_string(s.verdict)},
+                          {"verdict_text", verdict_text(s.verdict)},
                           {"behaviours", nlohmann::json::array()},
                           {"scenarios", nlohmann::json::array()},
                           {"attempts", nlohmann::json::array()}};
     for (const auto& b : s.behaviours) {
-      sender["behaviours"].push_back({{"id", b.id},
+      sender["behaviours"].push_back({{"id", to_string(b.id)},
                                       {"severity", std::string(to_string(b.severity))},
                                       {"text", b.text},
                                       {"scenarios", b.scenarios}});
@@ -92,7 +95,7 @@ void write_sink_report_text(std::ostream& out, const std::vector<sink::SenderJud
       for (const auto& e : s.ehlo_names) out << " " << e;
       out << ")";
     }
-    out << ": " << s.verdict_text << off << "\n\n";
+    out << ": " << verdict_text(s.verdict) << off << "\n\n";
     out << "  " << std::left << std::setw(18) << "scenario" << std::setw(10) << "sessions"
         << std::setw(20) << "TLS (last)"
         << "delivered\n";

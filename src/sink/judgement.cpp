@@ -48,10 +48,12 @@ class Judge {
   void run() {
     plaintext_rules();
     certificate_rules();
-    policy_rule("dane-mismatch", "dane", "DANE",
+    policy_rule(SinkScenario::dane_mismatch, BehaviourId::ignores_dane, BehaviourId::honours_dane,
+                "DANE",
                 "delivered although the published TLSA records do not match the certificate "
                 "(ignores DANE, or does not use it)");
-    policy_rule("mtasts-mismatch", "mta-sts", "MTA-STS",
+    policy_rule(SinkScenario::mtasts_mismatch, BehaviourId::ignores_mta_sts,
+                BehaviourId::honours_mta_sts, "MTA-STS",
                 "delivered although the MTA-STS policy does not list this MX (ignores MTA-STS, or "
                 "does not use it)");
     requiretls_rule();
@@ -60,79 +62,89 @@ class Judge {
     pregreet_rule();
     std::stable_sort(
         j_.behaviours.begin(), j_.behaviours.end(),
-        [](const Behaviour& a, const Behaviour& b) { return a.severity < b.severity; });
+        [](const Behaviour& a, const Behaviour& b) { return a.severity > b.severity; });
     verdict();
   }
 
  private:
-  const ScenarioOutcome* get(std::string_view name) const {
-    const auto it = by_name_.find(std::string(name));
+  const ScenarioOutcome* get(SinkScenario scenario) const {
+    const auto it = by_name_.find(std::string(to_string(scenario)));
     return it == by_name_.end() ? nullptr : it->second;
   }
-  void add(std::string id, Severity severity, std::string text,
-           std::vector<std::string> scenarios) {
-    j_.behaviours.push_back({std::move(id), severity, std::move(text), std::move(scenarios)});
+  void add(BehaviourId id, std::string text, std::vector<std::string> scenarios) {
+    j_.behaviours.push_back({id, severity_of(id), std::move(text), std::move(scenarios)});
+  }
+
+  // What "not delivering in plaintext" on a plaintext scenario means, in words.
+  static std::string_view held_words(SinkScenario scenario) {
+    switch (scenario) {
+      case SinkScenario::no_starttls: return "STARTTLS is not offered";
+      case SinkScenario::starttls_refused: return "STARTTLS is refused";
+      default: return "the TLS handshake fails";
+    }
   }
 
   void plaintext_rules() {
     std::vector<std::string> fell_back;
     std::vector<std::string> held;
-    for (const char* name : {"no-starttls", "starttls-refused", "handshake-fails"}) {
-      const auto* s = get(name);
+    std::vector<std::string> when;
+    for (const auto scenario : {SinkScenario::no_starttls, SinkScenario::starttls_refused,
+                                SinkScenario::handshake_fails}) {
+      const auto* s = get(scenario);
       if (!tried(s)) continue;
-      (delivered_without_tls(*s) ? fell_back : held).emplace_back(name);
+      if (delivered_without_tls(*s)) {
+        fell_back.emplace_back(to_string(scenario));
+      } else {
+        held.emplace_back(to_string(scenario));
+        when.emplace_back(held_words(scenario));
+      }
     }
     if (!fell_back.empty()) {
-      add("plaintext-fallback", Severity::high,
+      add(BehaviourId::plaintext_fallback,
           "delivers in plaintext when STARTTLS is missing or stripped: an attacker on the path "
           "reads the mail",
           fell_back);
     }
-    if (!held.empty()) {
-      std::vector<std::string> when;
-      for (const auto& name : held) {
-        if (name == "no-starttls") when.emplace_back("STARTTLS is not offered");
-        if (name == "starttls-refused") when.emplace_back("STARTTLS is refused");
-        if (name == "handshake-fails") when.emplace_back("the TLS handshake fails");
-      }
-      add("refuses-plaintext", Severity::info, "does not deliver in plaintext when " + join(when),
-          held);
-    }
+    if (!held.empty())
+      add(BehaviourId::refuses_plaintext, "does not deliver in plaintext when " + join(when), held);
   }
 
   void certificate_rules() {
     std::vector<std::string> accepted;
     std::vector<std::string> refused;
-    for (const char* name : {"self-signed", "expired", "wrong-name"}) {
-      const auto* s = get(name);
+    for (const auto scenario :
+         {SinkScenario::self_signed, SinkScenario::expired, SinkScenario::wrong_name}) {
+      const auto* s = get(scenario);
       if (!tried(s)) continue;
       if (delivered_with_tls(*s)) {
-        accepted.emplace_back(name);
+        accepted.emplace_back(to_string(scenario));
       } else if (tls_completed(*s) || !delivered_without_tls(*s)) {
-        refused.emplace_back(name);
+        refused.emplace_back(to_string(scenario));
       }
     }
     if (!accepted.empty()) {
-      add("accepts-any-certificate", Severity::high,
+      add(BehaviourId::accepts_any_certificate,
           "accepts any certificate: an attacker can impersonate the receiver (delivered over TLS "
           "with a " +
               join(accepted) + " certificate)",
           accepted);
     }
     if (!refused.empty())
-      add("checks-certificates", Severity::info,
+      add(BehaviourId::checks_certificates,
           "refused to deliver to a " + join(refused) + " certificate", refused);
   }
 
-  void policy_rule(const char* scenario, const std::string& id, const std::string& name,
-                   const std::string& ignored_text) {
+  void policy_rule(SinkScenario scenario, BehaviourId ignores, BehaviourId honours,
+                   std::string_view name, std::string ignored_text) {
     const auto* s = get(scenario);
     if (!tried(s)) return;
+    const std::string evidence(to_string(scenario));
     if (delivered_with_tls(*s) || delivered_without_tls(*s)) {
-      add("ignores-" + id, Severity::medium, ignored_text, {scenario});
+      add(ignores, std::move(ignored_text), {evidence});
     } else {
-      add("honours-" + id, Severity::info,
-          "honours " + name + ": refused the server that its records do not vouch for", {scenario});
+      add(honours,
+          "honours " + std::string(name) + ": refused the server that its records do not vouch for",
+          {evidence});
     }
   }
 
@@ -145,53 +157,55 @@ class Judge {
       }
     }
     if (!with.empty()) {
-      add("uses-requiretls", Severity::info,
-          "uses REQUIRETLS (RFC 8689) when the receiver offers it", with);
+      add(BehaviourId::uses_requiretls, "uses REQUIRETLS (RFC 8689) when the receiver offers it",
+          with);
       return;
     }
-    const auto* s = get("requiretls");
+    const auto* s = get(SinkScenario::requiretls);
     if (tried(s) && (delivered_with_tls(*s) || delivered_without_tls(*s))) {
-      add("no-requiretls", Severity::info,
+      add(BehaviourId::no_requiretls,
           "does not use REQUIRETLS although it was offered (expected unless the message asked for "
           "it)",
-          {"requiretls"});
+          {std::string(to_string(SinkScenario::requiretls))});
     }
   }
 
   void tls_version_rule() {
-    const auto* s = get("tls10-only");
+    const auto* s = get(SinkScenario::tls10_only);
     if (!tried(s)) return;
+    const std::string evidence(to_string(SinkScenario::tls10_only));
     if (delivered_with_tls(*s)) {
-      add("accepts-tls10", Severity::medium, "still negotiates TLS 1.0, which RFC 8996 deprecates",
-          {"tls10-only"});
+      add(BehaviourId::accepts_tls10, "still negotiates TLS 1.0, which RFC 8996 deprecates",
+          {evidence});
     } else if (delivered_without_tls(*s)) {
-      add("plaintext-fallback", Severity::high,
+      add(BehaviourId::plaintext_fallback,
           "delivers in plaintext when the receiver offers only TLS 1.0: an attacker on the path "
           "reads the mail",
-          {"tls10-only"});
+          {evidence});
     } else {
-      add("refuses-tls10", Severity::info, "refuses TLS 1.0 and does not fall back to plaintext",
-          {"tls10-only"});
+      add(BehaviourId::refuses_tls10, "refuses TLS 1.0 and does not fall back to plaintext",
+          {evidence});
     }
   }
 
   void baseline_rule() {
-    const auto* s = get("valid");
+    const auto* s = get(SinkScenario::valid);
     if (!tried(s)) return;
+    const std::string evidence(to_string(SinkScenario::valid));
     if (delivered_with_tls(*s)) {
       std::set<std::string> versions;
       for (const auto& a : s->attempts) {
         if (a.tls == TlsOutcome::ok && a.delivered > 0)
           versions.insert(a.tls_version + " " + a.tls_cipher);
       }
-      add("uses-starttls", Severity::info,
+      add(BehaviourId::uses_starttls,
           "uses STARTTLS when offered (" + join({versions.begin(), versions.end()}) + ")",
-          {"valid"});
+          {evidence});
     } else if (delivered_without_tls(*s)) {
-      add("ignores-starttls", Severity::high,
+      add(BehaviourId::ignores_starttls,
           "delivers in plaintext even when STARTTLS is offered: every message is readable on the "
           "path",
-          {"valid"});
+          {evidence});
     }
   }
 
@@ -205,7 +219,7 @@ class Judge {
       if (early) where.push_back(s.scenario);
     }
     if (where.empty()) return;
-    add("talks-before-greeting", Severity::medium,
+    add(BehaviourId::talks_before_greeting,
         "talks before the server's greeting (sent a command before the 220 banner was complete, "
         "against RFC 5321 "
         "§3.1): receivers with a pregreet test, such as Postfix's postscreen, refuse it as a spam "
@@ -214,28 +228,18 @@ class Judge {
   }
 
   void verdict() {
-    const auto has = [&](std::string_view id) {
+    const auto has = [&](BehaviourId id) {
       return std::any_of(j_.behaviours.begin(), j_.behaviours.end(),
                          [&](const Behaviour& b) { return b.id == id; });
     };
-    if (has("plaintext-fallback") || has("ignores-starttls")) {
-      j_.verdict = "plaintext-fallback";
-      j_.verdict_text = "falls back to plaintext: an attacker on the path can read its mail";
-    } else if (has("accepts-any-certificate")) {
-      j_.verdict = "accepts-any-certificate";
-      j_.verdict_text =
-          "uses TLS but accepts any certificate: an attacker on the path can impersonate the "
-          "receiver";
-    } else if (has("refuses-plaintext") && has("checks-certificates")) {
-      j_.verdict = "verifies";
-      j_.verdict_text =
-          "insists on TLS and checks certificates: safe against an attacker on the path for what "
-          "was tested";
+    if (has(BehaviourId::plaintext_fallback) || has(BehaviourId::ignores_starttls)) {
+      j_.verdict = SenderVerdict::plaintext_fallback;
+    } else if (has(BehaviourId::accepts_any_certificate)) {
+      j_.verdict = SenderVerdict::accepts_any_certificate;
+    } else if (has(BehaviourId::refuses_plaintext) && has(BehaviourId::checks_certificates)) {
+      j_.verdict = SenderVerdict::verifies;
     } else {
-      j_.verdict = "untested";
-      j_.verdict_text =
-          "not enough scenarios reached to judge: send to no-starttls and self-signed (or expired, "
-          "wrong-name) at least";
+      j_.verdict = SenderVerdict::untested;
     }
   }
 
@@ -249,15 +253,6 @@ std::size_t scenario_rank(const std::string& name) {
 }
 
 }  // namespace
-
-std::string_view to_string(Severity severity) {
-  switch (severity) {
-    case Severity::high: return "high";
-    case Severity::medium: return "medium";
-    case Severity::info: return "info";
-  }
-  return "info";
-}
 
 std::vector<SenderJudgement> judge_senders(const StoreContents& contents) {
   // Sessions, and deliveries whose session row is missing (the sink died before writing it).

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/severity.hpp"
+#include "sink/behaviour.hpp"
 #include "sink/records.hpp"
 #include "sink/store.hpp"
 
@@ -40,26 +42,20 @@ struct ScenarioOutcome {
   int delivered_plaintext = 0;
 };
 
-enum class Severity : std::uint8_t { high, medium, info };
-
 struct Behaviour {
-  std::string id;  // stable: plaintext-fallback, refuses-plaintext, accepts-any-certificate, ...
-  Severity severity = Severity::info;
+  BehaviourId id = BehaviourId::uses_starttls;
+  Severity severity = Severity::info;  // the catalogue's (behaviour.cpp)
   std::string text;                    // the plain sentence
-  std::vector<std::string> scenarios;  // the evidence
+  std::vector<std::string> scenarios;  // the evidence: scenario names as the store has them
 };
 
 struct SenderJudgement {
   std::string client;
   std::vector<std::string> ehlo_names;
-  std::vector<ScenarioOutcome> scenarios;  // in the catalogue order of scenario.hpp
-  std::vector<Behaviour> behaviours;       // most severe first
-  // One word: plaintext-fallback | accepts-any-certificate | verifies | untested.
-  std::string verdict;
-  std::string verdict_text;
+  std::vector<ScenarioOutcome> scenarios;           // in the catalogue order of scenario.hpp
+  std::vector<Behaviour> behaviours;                // most severe first
+  SenderVerdict verdict = SenderVerdict::untested;  // its sentence: verdict_text(verdict)
 };
-
-std::string_view to_string(Severity severity);
 
 std::vector<SenderJudgement> judge_senders(const StoreContents& contents);
 

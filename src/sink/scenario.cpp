@@ -27,6 +27,15 @@ constexpr std::array<Row, 11> kRows{{
     {SinkScenario::mtasts_mismatch, "mtasts-mismatch", true, CertificateSource::configured},
 }};
 
+constexpr bool in_enum_order() {
+  for (std::size_t i = 0; i < kRows.size(); ++i) {
+    if (static_cast<std::size_t>(kRows[i].scenario) != i) return false;
+  }
+  return kRows.size() == static_cast<std::size_t>(SinkScenario::mtasts_mismatch) + 1;
+}
+// row() indexes by the enum's value: the one catalogue must list every scenario in enum order.
+static_assert(in_enum_order(), "kRows: one row per SinkScenario, in enum order");
+
 const Row& row(SinkScenario s) {
   return kRows[static_cast<std::size_t>(s)];
 }

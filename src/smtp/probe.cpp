@@ -113,7 +113,7 @@ class Session {
   asio::awaitable<void> quit(Stream& stream);
   asio::awaitable<bool> handshake(asio::ssl::stream<tcp::socket&>& tls);
   asio::awaitable<void> after_handshake(asio::ssl::stream<tcp::socket&>& tls, std::string detail);
-  void discard_unsolicited(std::string_view when, std::string_view finding);
+  void discard_unsolicited(std::string_view when, FindingId finding);
 
   ProbeOptions options_;
   ProbeResult result_;
@@ -191,8 +191,8 @@ asio::awaitable<bool> Session::read_reply(Stream& stream) {
           note('S', std::to_string(reply_.code) + (last ? " " : "-") + reply_.lines[i]);
         }
         if (reply_.inconsistent_codes)
-          result_.findings.emplace_back("smtp.inconsistent-reply-codes");
-        if (reply_.bare_lf) result_.findings.emplace_back("smtp.bare-lf-in-reply");
+          result_.findings.push_back(FindingId::smtp_inconsistent_reply_codes);
+        if (reply_.bare_lf) result_.findings.push_back(FindingId::smtp_bare_lf_in_reply);
         co_return true;
       }
       if (progress.status == ReplyParser::Status::error) {
@@ -247,11 +247,11 @@ asio::awaitable<bool> Session::send(Stream& stream, std::string_view command) {
   co_return true;
 }
 
-void Session::discard_unsolicited(std::string_view when, std::string_view finding) {
+void Session::discard_unsolicited(std::string_view when, FindingId finding) {
   if (pending_.empty()) return;
   note('*',
        std::to_string(pending_.size()) + " unsolicited bytes " + std::string(when) + " discarded");
-  result_.findings.emplace_back(finding);
+  result_.findings.push_back(finding);
   pending_.clear();
 }
 
@@ -261,7 +261,7 @@ asio::awaitable<bool> Session::greet(Stream& stream) {
   const bool got_banner = co_await read_reply(stream);
   if (!got_banner) co_return false;
   result_.banner = reply_.lines.empty() ? std::string{} : text::printable(reply_.lines.front());
-  discard_unsolicited("after the banner", "smtp.unsolicited-data");
+  discard_unsolicited("after the banner", FindingId::smtp_unsolicited_data);
   if (reply_.code == 220) co_return true;
   if (reply_.code_class() == 4) {
     finish(ProbeOutcome::rate_limited,
@@ -283,7 +283,7 @@ asio::awaitable<std::optional<Capabilities>> Session::ehlo(Stream& stream) {
   if (!sent) co_return std::nullopt;
   const bool got_reply = co_await read_reply(stream);
   if (!got_reply) co_return std::nullopt;
-  discard_unsolicited("after the EHLO reply", "smtp.unsolicited-data");
+  discard_unsolicited("after the EHLO reply", FindingId::smtp_unsolicited_data);
   if (reply_.code == 250) co_return parse_ehlo(reply_);
   const std::string code = std::to_string(reply_.code);
   if (reply_.code == 500 || reply_.code == 502 || reply_.code == 504) {
@@ -453,7 +453,7 @@ asio::awaitable<void> Session::run() {
   }
   // RFC 3207 §4.2 / CVE-2011-0411: nothing sent before the handshake may be trusted or used.
   discard_unsolicited("after the 220 to STARTTLS (response injection)",
-                      "smtp.plaintext-after-starttls");
+                      FindingId::smtp_plaintext_after_starttls);
   const bool secured = co_await handshake(tls);
   if (!secured) co_return;
   co_await after_handshake(tls, "STARTTLS session completed");

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/finding_id.hpp"
 #include "core/limits.hpp"
 #include "core/outcome.hpp"
 #include "dns/rdata.hpp"
@@ -93,7 +94,7 @@ struct ProbeResult {
   std::optional<Capabilities> capabilities_tls;  // after TLS (the ones that count)
   bool starttls_offered = false;
   std::optional<TlsFacts> tls;
-  std::vector<std::string> findings;  // stable ids, e.g. "smtp.plaintext-after-starttls"
+  std::vector<FindingId> findings;  // e.g. FindingId::smtp_plaintext_after_starttls
   std::vector<TranscriptLine> transcript;
   std::size_t transcript_dropped = 0;
   std::size_t bytes_read = 0;

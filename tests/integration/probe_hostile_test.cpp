@@ -20,6 +20,7 @@
 #include "smtp/sweep.hpp"
 
 namespace asio = boost::asio;
+using intransit::FindingId;
 using intransit::ProbeOutcome;
 using intransit::sink::HostileScenario;
 using intransit::sink::HostileServer;
@@ -33,7 +34,7 @@ namespace {
 struct Expected {
   ProbeOutcome outcome;
   Phase phase;
-  std::vector<std::string> findings;
+  std::vector<FindingId> findings;
 };
 
 const std::map<HostileScenario, Expected>& expectations() {
@@ -45,17 +46,17 @@ const std::map<HostileScenario, Expected>& expectations() {
       {HostileScenario::long_line, {ProbeOutcome::line_too_long, Phase::banner, {}}},
       {HostileScenario::nul_banner, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
       {HostileScenario::lf_only,
-       {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.bare-lf-in-reply"}}},
+       {ProbeOutcome::no_starttls, Phase::ehlo, {FindingId::smtp_bare_lf_in_reply}}},
       {HostileScenario::malformed_code, {ProbeOutcome::protocol_error, Phase::banner, {}}},
       {HostileScenario::inconsistent_codes,
-       {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.inconsistent-reply-codes"}}},
+       {ProbeOutcome::no_starttls, Phase::ehlo, {FindingId::smtp_inconsistent_reply_codes}}},
       {HostileScenario::unsolicited_data,
-       {ProbeOutcome::no_starttls, Phase::ehlo, {"smtp.unsolicited-data"}}},
+       {ProbeOutcome::no_starttls, Phase::ehlo, {FindingId::smtp_unsolicited_data}}},
       {HostileScenario::rate_limited, {ProbeOutcome::rate_limited, Phase::banner, {}}},
       {HostileScenario::no_starttls, {ProbeOutcome::no_starttls, Phase::ehlo, {}}},
       {HostileScenario::starttls_refused, {ProbeOutcome::starttls_refused, Phase::starttls, {}}},
       {HostileScenario::starttls_injection,
-       {ProbeOutcome::ok, Phase::ehlo_tls, {"smtp.plaintext-after-starttls"}}},
+       {ProbeOutcome::ok, Phase::ehlo_tls, {FindingId::smtp_plaintext_after_starttls}}},
       {HostileScenario::handshake_stall, {ProbeOutcome::tls_timeout, Phase::tls_handshake, {}}},
       {HostileScenario::handshake_reset,
        {ProbeOutcome::tls_handshake_failed, Phase::tls_handshake, {}}},
@@ -122,7 +123,7 @@ TEST_P(HostileProbe, EndsInTheExpectedOutcomeWithinItsDeadline) {
   EXPECT_EQ(to_string(r.phase), to_string(want.phase)) << r.detail;
   for (const auto& f : want.findings) {
     EXPECT_NE(std::find(r.findings.begin(), r.findings.end(), f), r.findings.end())
-        << "missing finding " << f;
+        << "missing finding " << to_string(f);
   }
   EXPECT_FALSE(r.detail.empty());
   // The deadline holds: a generous margin over the whole-probe deadline, never a speed target.

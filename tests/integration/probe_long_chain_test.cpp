@@ -158,7 +158,7 @@ intransit::smtp::ProbeResult probe_chain(int intermediates) {
   return std::move(*result);
 }
 
-bool has(const intransit::smtp::ProbeResult& r, const std::string& id) {
+bool has(const intransit::smtp::ProbeResult& r, intransit::FindingId id) {
   return std::find(r.findings.begin(), r.findings.end(), id) != r.findings.end();
 }
 
@@ -169,8 +169,8 @@ TEST(LongChain, HundredCertificatesAreNotTrustedAndReported) {
   EXPECT_FALSE(r.tls->verification.trusted);
   EXPECT_EQ(r.tls->verification.error_code, X509_V_ERR_CERT_CHAIN_TOO_LONG)
       << r.tls->verification.error;
-  EXPECT_TRUE(has(r, "cert.chain-too-long"));
-  EXPECT_FALSE(has(r, "cert.untrusted"));
+  EXPECT_TRUE(has(r, intransit::FindingId::cert_chain_too_long));
+  EXPECT_FALSE(has(r, intransit::FindingId::cert_untrusted));
 }
 
 TEST(LongChain, ChainWithinTheCapIsTrusted) {
@@ -178,7 +178,7 @@ TEST(LongChain, ChainWithinTheCapIsTrusted) {
   ASSERT_TRUE(r.tls.has_value()) << r.detail;
   EXPECT_TRUE(r.tls->verification.trusted) << r.tls->verification.error;
   EXPECT_TRUE(r.tls->verification.name_matches.value_or(false));
-  EXPECT_FALSE(has(r, "cert.chain-too-long"));
+  EXPECT_FALSE(has(r, intransit::FindingId::cert_chain_too_long));
 }
 
 }  // namespace

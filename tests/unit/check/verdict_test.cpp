@@ -38,7 +38,7 @@ smtp::ProbeResult probe_with(ProbeOutcome outcome, const std::string& address) {
   smtp::ProbeResult p;
   p.address = address;
   p.outcome = outcome;
-  if (outcome == ProbeOutcome::no_starttls) p.findings.emplace_back("starttls.missing");
+  if (outcome == ProbeOutcome::no_starttls) p.findings.push_back(FindingId::starttls_missing);
   return p;
 }
 
@@ -100,21 +100,26 @@ void with_sts(DomainFacts& f, policy::StsMode mode, std::vector<std::string> pat
   f.mta_sts.policy = p;
 }
 
-bool has(const Assessment& a, const std::string& id) {
+bool has(const Assessment& a, FindingId id) {
   return std::any_of(a.findings.begin(), a.findings.end(),
                      [&](const Finding& f) { return f.id == id; });
 }
 
+// Every finding's scope has a shape its catalogue row allows (core/finding_id.cpp).
 void all_catalogued(const Assessment& a) {
-  for (const auto& f : a.findings) EXPECT_TRUE(catalogued(f.id)) << f.id;
+  for (const auto& f : a.findings) {
+    const auto kind = scope_kind_of(f.scope);
+    ASSERT_TRUE(kind.has_value()) << to_string(f.id) << " " << f.scope;
+    EXPECT_TRUE(scope_allowed(f.id, *kind)) << to_string(f.id) << " " << f.scope;
+  }
 }
 
 TEST(Verdict, OpportunisticWhenEveryAddressHasTls) {
   const auto a = assess(domain({mx("mx.example.test", {tls_probe("192.0.2.1:25")})}));
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
   EXPECT_NE(a.summary.find("strip STARTTLS"), std::string::npos);
-  EXPECT_TRUE(has(a, "tlsrpt.missing"));
-  EXPECT_TRUE(has(a, "mtasts.none"));
+  EXPECT_TRUE(has(a, FindingId::tlsrpt_missing));
+  EXPECT_TRUE(has(a, FindingId::mtasts_none));
   all_catalogued(a);
 }
 
@@ -122,7 +127,7 @@ TEST(Verdict, PlaintextAndPartial) {
   auto plain = assess(
       domain({mx("mx.example.test", {probe_with(ProbeOutcome::no_starttls, "192.0.2.1:25")})}));
   EXPECT_EQ(plain.verdict, Verdict::plaintext);
-  EXPECT_TRUE(has(plain, "starttls.missing"));
+  EXPECT_TRUE(has(plain, FindingId::starttls_missing));
   auto partial = assess(
       domain({mx("mx1.example.test", {tls_probe("192.0.2.1:25")}),
               mx("mx2.example.test", {probe_with(ProbeOutcome::no_starttls, "192.0.2.2:25")})}));
@@ -136,8 +141,8 @@ TEST(Verdict, DaneEnforcedWhenEveryAddressMatches) {
   with_dane(m, true);
   const auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict, Verdict::enforced);
-  EXPECT_EQ(a.enforced_by, std::vector<std::string>{"dane"});
-  EXPECT_TRUE(has(a, "dane.matched"));
+  EXPECT_EQ(a.enforced_by, std::vector<Enforcer>{Enforcer::dane});
+  EXPECT_TRUE(has(a, FindingId::dane_matched));
   all_catalogued(a);
 }
 
@@ -146,7 +151,7 @@ TEST(Verdict, DaneMismatchIsBroken) {
   with_dane(m, false);
   const auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict, Verdict::broken);
-  EXPECT_TRUE(has(a, "dane.tlsa-mismatch"));
+  EXPECT_TRUE(has(a, FindingId::dane_tlsa_mismatch));
   EXPECT_EQ(a.findings.front().severity, Severity::critical);  // most severe first
 }
 
@@ -155,7 +160,7 @@ TEST(Verdict, DaneWithoutStarttlsIsBroken) {
   with_dane(m, false);
   const auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict, Verdict::broken);
-  EXPECT_TRUE(has(a, "dane.starttls-missing"));
+  EXPECT_TRUE(has(a, FindingId::dane_starttls_missing));
 }
 
 TEST(Verdict, DaneOnOnlyOneOfTwoHostsIsNotEnforced) {
@@ -174,7 +179,7 @@ TEST(Verdict, TlsaInUnsignedZoneIsOnlyOpportunistic) {
   m.tlsa_answer.status = dns::Status::answer;
   const auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
-  EXPECT_TRUE(has(a, "dane.tlsa-insecure"));
+  EXPECT_TRUE(has(a, FindingId::dane_tlsa_insecure));
 }
 
 TEST(Verdict, TlsaLookupFailureInSignedZoneIsUntestedNotDowngrade) {
@@ -182,8 +187,8 @@ TEST(Verdict, TlsaLookupFailureInSignedZoneIsUntestedNotDowngrade) {
   m.tlsa_answer.status = dns::Status::servfail;
   const auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict, Verdict::untested);
-  EXPECT_EQ(a.untested_reason, "dns-failure");
-  EXPECT_TRUE(has(a, "dane.tlsa-lookup-failed"));
+  EXPECT_EQ(a.untested_reason, UntestedReason::dns_failure);
+  EXPECT_TRUE(has(a, FindingId::dane_tlsa_lookup_failed));
 }
 
 TEST(Verdict, MtaStsEnforce) {
@@ -191,18 +196,18 @@ TEST(Verdict, MtaStsEnforce) {
   with_sts(f, policy::StsMode::enforce, {"*.example.test"});
   auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::enforced);
-  EXPECT_EQ(a.enforced_by, std::vector<std::string>{"mta-sts"});
+  EXPECT_EQ(a.enforced_by, std::vector<Enforcer>{Enforcer::mta_sts});
 
   with_sts(f, policy::StsMode::enforce, {"mx.other.test"});
   a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::broken);
-  EXPECT_TRUE(has(a, "mtasts.mx-mismatch"));
+  EXPECT_TRUE(has(a, FindingId::mtasts_mx_mismatch));
 
   auto bad_cert = domain({mx("mx.example.test", {tls_probe("192.0.2.1:25", false)})});
   with_sts(bad_cert, policy::StsMode::enforce, {"mx.example.test"});
   a = assess(bad_cert);
   EXPECT_EQ(a.verdict, Verdict::broken);
-  EXPECT_TRUE(has(a, "mtasts.cert-invalid"));
+  EXPECT_TRUE(has(a, FindingId::mtasts_cert_invalid));
   all_catalogued(a);
 }
 
@@ -211,8 +216,9 @@ TEST(Verdict, MtaStsTestingMismatchIsLowSeverityAndOpportunistic) {
   with_sts(f, policy::StsMode::testing, {"mx.other.test"});
   const auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
-  const auto it = std::find_if(a.findings.begin(), a.findings.end(),
-                               [](const Finding& x) { return x.id == "mtasts.mx-mismatch"; });
+  const auto it = std::find_if(a.findings.begin(), a.findings.end(), [](const Finding& x) {
+    return x.id == FindingId::mtasts_mx_mismatch;
+  });
   ASSERT_NE(it, a.findings.end());
   EXPECT_EQ(it->severity, Severity::low);
 }
@@ -224,8 +230,8 @@ TEST(Verdict, DanePrecedesFailingMtaSts) {
   with_sts(f, policy::StsMode::enforce, {"mx.example.test"});
   const auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::enforced);
-  EXPECT_EQ(a.enforced_by, std::vector<std::string>{"dane"});
-  EXPECT_TRUE(has(a, "mtasts.cert-invalid"));
+  EXPECT_EQ(a.enforced_by, std::vector<Enforcer>{Enforcer::dane});
+  EXPECT_TRUE(has(a, FindingId::mtasts_cert_invalid));
 }
 
 TEST(Verdict, PolicyFetchFailureMeansNoPolicy) {
@@ -238,7 +244,7 @@ TEST(Verdict, PolicyFetchFailureMeansNoPolicy) {
   f.mta_sts.fetch = fetch;
   const auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
-  EXPECT_TRUE(has(a, "mtasts.policy-fetch"));
+  EXPECT_TRUE(has(a, FindingId::mtasts_policy_fetch));
 }
 
 TEST(Verdict, ServfailIsUntestedNeverNoMail) {
@@ -246,7 +252,7 @@ TEST(Verdict, ServfailIsUntestedNeverNoMail) {
   f.mx_answer = answer(dns::RrType::mx, dns::Status::servfail, dns::Security::insecure);
   auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::untested);
-  EXPECT_EQ(a.untested_reason, "dns-failure");
+  EXPECT_EQ(a.untested_reason, UntestedReason::dns_failure);
   f.mx_answer.status = dns::Status::timeout;
   EXPECT_EQ(assess(f).verdict, Verdict::untested);
 }
@@ -257,7 +263,7 @@ TEST(Verdict, BogusMxIsBroken) {
   f.mx_answer.why = "signature expired";
   const auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::broken);
-  EXPECT_TRUE(has(a, "dns.bogus"));
+  EXPECT_TRUE(has(a, FindingId::dns_bogus));
 }
 
 TEST(Verdict, NullMx) {
@@ -268,7 +274,7 @@ TEST(Verdict, NullMx) {
   mixed.null_mx = true;
   const auto a = assess(mixed);
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
-  EXPECT_TRUE(has(a, "mx.null-with-others"));
+  EXPECT_TRUE(has(a, FindingId::mx_null_with_others));
 }
 
 TEST(Verdict, UnreachableAndRateLimitedAreUntestedWithTheirReason) {
@@ -276,10 +282,10 @@ TEST(Verdict, UnreachableAndRateLimitedAreUntestedWithTheirReason) {
       domain({mx("mx.example.test", {probe_with(ProbeOutcome::connect_timeout, "192.0.2.1:25"),
                                      probe_with(ProbeOutcome::connect_refused, "192.0.2.2:25")})}));
   EXPECT_EQ(a.verdict, Verdict::untested);
-  EXPECT_EQ(a.untested_reason, "unreachable");
+  EXPECT_EQ(a.untested_reason, UntestedReason::unreachable);
   a = assess(
       domain({mx("mx.example.test", {probe_with(ProbeOutcome::rate_limited, "192.0.2.1:25")})}));
-  EXPECT_EQ(a.untested_reason, "rate-limited");
+  EXPECT_EQ(a.untested_reason, UntestedReason::rate_limited);
 }
 
 TEST(Verdict, OneUnreachableAddressDoesNotHideTheOthers) {
@@ -287,14 +293,14 @@ TEST(Verdict, OneUnreachableAddressDoesNotHideTheOthers) {
       domain({mx("mx.example.test", {tls_probe("192.0.2.1:25"),
                                      probe_with(ProbeOutcome::connect_timeout, "192.0.2.2:25")})}));
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
-  EXPECT_TRUE(has(a, "mx.untested"));
+  EXPECT_TRUE(has(a, FindingId::mx_untested));
 }
 
 TEST(Verdict, MxWithoutAddressAndImplicitMx) {
   auto m = mx("mx.example.test", {});
   auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict, Verdict::no_mail);
-  EXPECT_TRUE(has(a, "mx.no-address"));
+  EXPECT_TRUE(has(a, FindingId::mx_no_address));
 
   auto f = domain({});
   f.mx_answer.status = dns::Status::nodata;
@@ -309,7 +315,7 @@ TEST(Verdict, MxPointingAtAnAliasIsFlagged) {
   auto m = mx("mail.example.test", {tls_probe("192.0.2.1:25")});
   m.addresses.a.canonical_name = "real-host.example.net";
   const auto a = assess(domain({m}));
-  EXPECT_TRUE(has(a, "mx.cname"));
+  EXPECT_TRUE(has(a, FindingId::mx_cname));
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
 }
 
@@ -319,7 +325,7 @@ TEST(Verdict, BogusTlsaIsBroken) {
   m.tlsa_answer.status = dns::Status::servfail;
   const auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict, Verdict::broken);
-  EXPECT_TRUE(has(a, "dns.bogus"));
+  EXPECT_TRUE(has(a, FindingId::dns_bogus));
 }
 
 TEST(Verdict, OnlyPkixTlsaUsagesLeaveTlsUnauthenticated) {
@@ -334,8 +340,8 @@ TEST(Verdict, OnlyPkixTlsaUsagesLeaveTlsUnauthenticated) {
   const auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict,
             Verdict::opportunistic);  // RFC 7672 §2.2: unusable records, unauthenticated TLS
-  EXPECT_TRUE(has(a, "dane.pkix-usage"));
-  EXPECT_TRUE(has(a, "dane.tlsa-unusable"));
+  EXPECT_TRUE(has(a, FindingId::dane_pkix_usage));
+  EXPECT_TRUE(has(a, FindingId::dane_tlsa_unusable));
 }
 
 TEST(Verdict, RequireTlsAfterStarttlsIsNoted) {
@@ -343,10 +349,10 @@ TEST(Verdict, RequireTlsAfterStarttlsIsNoted) {
   smtp::Capabilities caps;
   caps.keywords["REQUIRETLS"] = {};
   m.probes[0].capabilities_tls = caps;
-  EXPECT_TRUE(has(assess(domain({m})), "smtp.requiretls"));
+  EXPECT_TRUE(has(assess(domain({m})), FindingId::smtp_requiretls));
   m.probes[0].capabilities_tls.reset();
   m.probes[0].capabilities = caps;  // before TLS it does not count (RFC 8689 §4)
-  EXPECT_FALSE(has(assess(domain({m})), "smtp.requiretls"));
+  EXPECT_FALSE(has(assess(domain({m})), FindingId::smtp_requiretls));
 }
 
 TEST(Verdict, SweepRevealsObsoleteVersionsTheProbeDidNotNegotiate) {
@@ -360,8 +366,9 @@ TEST(Verdict, SweepRevealsObsoleteVersionsTheProbeDidNotNegotiate) {
   }
   m.sweeps = {sweep};
   const auto a = assess(domain({m}));
-  const auto it = std::find_if(a.findings.begin(), a.findings.end(),
-                               [](const Finding& x) { return x.id == "tls.obsolete-version"; });
+  const auto it = std::find_if(a.findings.begin(), a.findings.end(), [](const Finding& x) {
+    return x.id == FindingId::tls_obsolete_version;
+  });
   ASSERT_NE(it, a.findings.end());
   EXPECT_EQ(it->evidence, "accepts TLSv1.0 (sweep)");
   EXPECT_EQ(a.verdict, Verdict::opportunistic);
@@ -375,9 +382,9 @@ TEST(Verdict, NoNetworkIsUntestedWithAdviceAboutThisMachine) {
   f.no_network = "the first lookup, . NS, failed: timeout (no answer within 5000 ms)";
   const auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::untested);
-  EXPECT_EQ(a.untested_reason, "no-network");
-  EXPECT_TRUE(has(a, "dns.no-network"));
-  EXPECT_FALSE(has(a, "dns.mx-lookup-failed"));
+  EXPECT_EQ(a.untested_reason, UntestedReason::no_network);
+  EXPECT_TRUE(has(a, FindingId::dns_no_network));
+  EXPECT_FALSE(has(a, FindingId::dns_mx_lookup_failed));
   EXPECT_NE(a.summary.find("this machine"), std::string::npos) << a.summary;
   all_catalogued(a);
 }
@@ -390,12 +397,13 @@ TEST(Verdict, FailedMtaStsLookupIsAFindingEvenWhenMxFails) {
   f.mta_sts.txt = answer(dns::RrType::txt, dns::Status::timeout, dns::Security::unknown);
   auto a = assess(f);
   EXPECT_EQ(a.verdict, Verdict::untested);
-  EXPECT_TRUE(has(a, "mtasts.record-lookup-failed"));
+  EXPECT_TRUE(has(a, FindingId::mtasts_record_lookup_failed));
   auto ok = domain({mx("mx.example.test", {tls_probe("192.0.2.1:25")})});
   ok.mta_sts.txt = answer(dns::RrType::txt, dns::Status::servfail, dns::Security::unknown);
   a = assess(ok);
-  EXPECT_EQ(std::count_if(a.findings.begin(), a.findings.end(),
-                          [](const Finding& x) { return x.id == "mtasts.record-lookup-failed"; }),
+  EXPECT_EQ(std::count_if(
+                a.findings.begin(), a.findings.end(),
+                [](const Finding& x) { return x.id == FindingId::mtasts_record_lookup_failed; }),
             1);
 }
 
@@ -413,15 +421,16 @@ TEST(Verdict, SweepSuiteRatingsAreFindings) {
   sweep.versions = {v12};
   m.sweeps = {sweep};
   const auto a = assess(domain({m}));
-  const auto find = [&](const std::string& id) {
+  const auto find = [&](FindingId id) {
     return std::find_if(a.findings.begin(), a.findings.end(),
                         [&](const Finding& x) { return x.id == id; });
   };
-  ASSERT_NE(find("tls.suite-phase-out"), a.findings.end());
-  EXPECT_EQ(find("tls.suite-phase-out")->evidence,
+  ASSERT_NE(find(FindingId::tls_suite_phase_out), a.findings.end());
+  EXPECT_EQ(find(FindingId::tls_suite_phase_out)->evidence,
             "accepts TLSv1.2: AES256-GCM-SHA384, ECDHE-RSA-DES-CBC3-SHA (sweep)");
-  ASSERT_NE(find("tls.suite-insufficient"), a.findings.end());
-  EXPECT_EQ(find("tls.suite-insufficient")->evidence, "accepts TLSv1.2: NULL-SHA256 (sweep)");
+  ASSERT_NE(find(FindingId::tls_suite_insufficient), a.findings.end());
+  EXPECT_EQ(find(FindingId::tls_suite_insufficient)->evidence,
+            "accepts TLSv1.2: NULL-SHA256 (sweep)");
   all_catalogued(a);
 }
 
@@ -445,14 +454,16 @@ TEST(Verdict, UnusableTlsaSummaryDoesNotPromisePlaintextToStrippers) {
 // Issue 14 item 24: a finding raised several times in one scope is listed once, with a count.
 TEST(Verdict, RepeatedFindingsAreListedOnceWithACount) {
   auto p = probe_with(ProbeOutcome::no_starttls, "192.0.2.1:25");
-  p.findings = {"starttls.missing", "smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply",
-                "smtp.bare-lf-in-reply"};
+  p.findings = {FindingId::starttls_missing, FindingId::smtp_bare_lf_in_reply,
+                FindingId::smtp_bare_lf_in_reply, FindingId::smtp_bare_lf_in_reply};
   const auto a = assess(domain({mx("mx.example.test", {p})}));
-  const auto n = std::count_if(a.findings.begin(), a.findings.end(),
-                               [](const Finding& x) { return x.id == "smtp.bare-lf-in-reply"; });
+  const auto n = std::count_if(a.findings.begin(), a.findings.end(), [](const Finding& x) {
+    return x.id == FindingId::smtp_bare_lf_in_reply;
+  });
   EXPECT_EQ(n, 1);
-  const auto it = std::find_if(a.findings.begin(), a.findings.end(),
-                               [](const Finding& x) { return x.id == "smtp.bare-lf-in-reply"; });
+  const auto it = std::find_if(a.findings.begin(), a.findings.end(), [](const Finding& x) {
+    return x.id == FindingId::smtp_bare_lf_in_reply;
+  });
   ASSERT_NE(it, a.findings.end());
   EXPECT_EQ(it->count, 3U);
 }
@@ -466,18 +477,18 @@ TEST(Verdict, DaneThroughAnAliasNamesTheExpandedBase) {
   with_dane(m, true);
   const auto a = assess(domain({m}));
   EXPECT_EQ(a.verdict, Verdict::enforced);
-  EXPECT_TRUE(has(a, "dane.cname-expanded"));
+  EXPECT_TRUE(has(a, FindingId::dane_cname_expanded));
   all_catalogued(a);
 }
 
 // Issue 14 item 15: the finding catalogue cites the RFC section that states each rule (RFC 9325
 // replaced RFC 7525; RFC 7525 §3.2 is "Strict TLS", not forward secrecy).
 TEST(Finding, RfcReferencesNameTheRule) {
-  EXPECT_EQ(make_finding("tls.no-forward-secrecy", "", "").rfc, "RFC 9325 §4.1, §6.3");
-  EXPECT_EQ(make_finding("tls.obsolete-version", "", "").rfc, "RFC 8996 §4, §5");
-  EXPECT_EQ(make_finding("cert.name-mismatch", "", "").rfc, "RFC 9525 §6.3");
-  EXPECT_EQ(make_finding("smtp.requiretls", "", "").rfc, "RFC 8689 §2");
-  EXPECT_TRUE(catalogued("cert.chain-too-long"));
+  EXPECT_EQ(make_finding(FindingId::tls_no_forward_secrecy, "", "").rfc(), "RFC 9325 §4.1, §6.3");
+  EXPECT_EQ(make_finding(FindingId::tls_obsolete_version, "", "").rfc(), "RFC 8996 §4, §5");
+  EXPECT_EQ(make_finding(FindingId::cert_name_mismatch, "", "").rfc(), "RFC 9525 §6.3");
+  EXPECT_EQ(make_finding(FindingId::smtp_requiretls, "", "").rfc(), "RFC 8689 §2");
+  EXPECT_EQ(finding_id_from_string("cert.chain-too-long"), FindingId::cert_chain_too_long);
 }
 
 }  // namespace

@@ -118,7 +118,8 @@ TEST(CheckReport, SweepIsPrintedWhenItRan) {
 
 TEST(CheckReport, RepeatedFindingIsPrintedOnceWithACount) {
   auto f = facts_with_one_tls_mx();
-  f.mx[0].probes[0].findings = {"smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply"};
+  f.mx[0].probes[0].findings = {intransit::FindingId::smtp_bare_lf_in_reply,
+                                intransit::FindingId::smtp_bare_lf_in_reply};
   const auto text = text_of(f, true);
   const auto first = text.find("] smtp.bare-lf-in-reply");
   ASSERT_NE(first, std::string::npos) << text;
@@ -140,7 +141,7 @@ TEST(CheckReport, HugeSelfIssuedSubjectIsPrintedOnceAndCut) {
   t.verification.trusted = false;
   t.verification.error = "self-signed certificate";
   t.verification.error_code = 18;  // X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT
-  f.mx[0].probes[0].findings = {"cert.self-signed"};
+  f.mx[0].probes[0].findings = {intransit::FindingId::cert_self_signed};
   const auto text = text_of(f, true);
   EXPECT_EQ(text.find(std::string(kTextField + 1, 'x')),
             std::string::npos);  // never more than the cut

@@ -40,7 +40,7 @@ struct Builder {
   }
 };
 
-bool has(const SenderJudgement& j, const std::string& id) {
+bool has(const SenderJudgement& j, BehaviourId id) {
   return std::any_of(j.behaviours.begin(), j.behaviours.end(),
                      [&](const Behaviour& b) { return b.id == id; });
 }
@@ -55,10 +55,10 @@ TEST(SinkJudgement, OpportunisticSenderFallsBackAndAcceptsAnything) {
   const auto senders = judge_senders(b.c);
   ASSERT_EQ(senders.size(), 1U);
   const auto& j = senders[0];
-  EXPECT_EQ(j.verdict, "plaintext-fallback");
-  EXPECT_TRUE(has(j, "plaintext-fallback"));
-  EXPECT_TRUE(has(j, "accepts-any-certificate"));
-  EXPECT_TRUE(has(j, "uses-starttls"));
+  EXPECT_EQ(j.verdict, SenderVerdict::plaintext_fallback);
+  EXPECT_TRUE(has(j, BehaviourId::plaintext_fallback));
+  EXPECT_TRUE(has(j, BehaviourId::accepts_any_certificate));
+  EXPECT_TRUE(has(j, BehaviourId::uses_starttls));
   EXPECT_EQ(j.behaviours.front().severity, Severity::high);
   const auto hf =
       std::find_if(j.scenarios.begin(), j.scenarios.end(),
@@ -75,8 +75,8 @@ TEST(SinkJudgement, EncryptOnlySenderAcceptsAnyCertificate) {
   b.session("192.0.2.2", "no-starttls", TlsOutcome::none, 0)
       .session("192.0.2.2", "self-signed", TlsOutcome::ok, 1);
   const auto j = judge_senders(b.c).at(0);
-  EXPECT_EQ(j.verdict, "accepts-any-certificate");
-  EXPECT_TRUE(has(j, "refuses-plaintext"));
+  EXPECT_EQ(j.verdict, SenderVerdict::accepts_any_certificate);
+  EXPECT_TRUE(has(j, BehaviourId::refuses_plaintext));
 }
 
 TEST(SinkJudgement, VerifyingSenderAndItsPolicies) {
@@ -87,18 +87,18 @@ TEST(SinkJudgement, VerifyingSenderAndItsPolicies) {
       .session("192.0.2.3", "requiretls", TlsOutcome::ok, 1, true)
       .session("192.0.2.3", "tls10-only", TlsOutcome::failed, 0);
   const auto j = judge_senders(b.c).at(0);
-  EXPECT_EQ(j.verdict, "verifies");
-  EXPECT_TRUE(has(j, "checks-certificates"));
-  EXPECT_TRUE(has(j, "honours-dane"));
-  EXPECT_TRUE(has(j, "uses-requiretls"));
-  EXPECT_TRUE(has(j, "refuses-tls10"));
-  EXPECT_FALSE(has(j, "honours-mta-sts"));  // never reached: not tested, not "honoured"
+  EXPECT_EQ(j.verdict, SenderVerdict::verifies);
+  EXPECT_TRUE(has(j, BehaviourId::checks_certificates));
+  EXPECT_TRUE(has(j, BehaviourId::honours_dane));
+  EXPECT_TRUE(has(j, BehaviourId::uses_requiretls));
+  EXPECT_TRUE(has(j, BehaviourId::refuses_tls10));
+  EXPECT_FALSE(has(j, BehaviourId::honours_mta_sts));  // never reached: not tested, not "honoured"
 }
 
 TEST(SinkJudgement, TooLittleEvidenceIsUntested) {
   Builder b;
   b.session("192.0.2.4", "valid", TlsOutcome::ok, 1);
-  EXPECT_EQ(judge_senders(b.c).at(0).verdict, "untested");
+  EXPECT_EQ(judge_senders(b.c).at(0).verdict, SenderVerdict::untested);
   EXPECT_TRUE(judge_senders(StoreContents{}).empty());
 }
 
@@ -107,7 +107,7 @@ TEST(SinkJudgement, DeliveriesWithoutTheirSessionRowStillCount) {
   b.session("192.0.2.5", "no-starttls", TlsOutcome::none, 2);
   b.c.sessions.clear();  // the sink was killed before it wrote the session row
   const auto j = judge_senders(b.c).at(0);
-  EXPECT_EQ(j.verdict, "plaintext-fallback");
+  EXPECT_EQ(j.verdict, SenderVerdict::plaintext_fallback);
   EXPECT_EQ(j.scenarios.at(0).delivered_plaintext, 2);
 }
 
@@ -117,9 +117,9 @@ TEST(SinkJudgement, SendersAreJudgedApart) {
       .session("192.0.2.7", "no-starttls", TlsOutcome::none, 0);
   const auto senders = judge_senders(b.c);
   ASSERT_EQ(senders.size(), 2U);
-  EXPECT_EQ(senders[0].verdict, "plaintext-fallback");
-  EXPECT_EQ(senders[1].verdict, "untested");
-  EXPECT_TRUE(has(senders[1], "refuses-plaintext"));
+  EXPECT_EQ(senders[0].verdict, SenderVerdict::plaintext_fallback);
+  EXPECT_EQ(senders[1].verdict, SenderVerdict::untested);
+  EXPECT_TRUE(has(senders[1], BehaviourId::refuses_plaintext));
 }
 
 }  // namespace
@@ -139,13 +139,14 @@ TEST(SinkJudgement, EarlyTalkerIsAFindingOnThatSender) {
   b.session("192.0.2.2", "valid", TlsOutcome::ok, 1);
   const auto senders = judge_senders(b.c);
   ASSERT_EQ(senders.size(), 2U);
-  EXPECT_TRUE(has(senders[0], "talks-before-greeting"));
-  EXPECT_FALSE(has(senders[1], "talks-before-greeting"));
-  const auto it = std::find_if(senders[0].behaviours.begin(), senders[0].behaviours.end(),
-                               [](const Behaviour& x) { return x.id == "talks-before-greeting"; });
+  EXPECT_TRUE(has(senders[0], BehaviourId::talks_before_greeting));
+  EXPECT_FALSE(has(senders[1], BehaviourId::talks_before_greeting));
+  const auto it =
+      std::find_if(senders[0].behaviours.begin(), senders[0].behaviours.end(),
+                   [](const Behaviour& x) { return x.id == BehaviourId::talks_before_greeting; });
   ASSERT_NE(it, senders[0].behaviours.end());
   EXPECT_EQ(it->scenarios, std::vector<std::string>{"no-starttls"});
-  EXPECT_EQ(senders[0].verdict, "untested");
+  EXPECT_EQ(senders[0].verdict, SenderVerdict::untested);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+using intransit::FindingId;
 using intransit::ProbeOutcome;
 using intransit::smtp::add_fact_findings;
 using intransit::smtp::ProbeResult;
@@ -13,7 +14,7 @@ using intransit::smtp::TlsFacts;
 
 namespace {
 
-bool has(const ProbeResult& r, const std::string& id) {
+bool has(const ProbeResult& r, FindingId id) {
   return std::find(r.findings.begin(), r.findings.end(), id) != r.findings.end();
 }
 
@@ -44,36 +45,36 @@ TEST(Findings, StarttlsMissingAndRefused) {
   ProbeResult missing;
   missing.outcome = ProbeOutcome::no_starttls;
   add_fact_findings(missing);
-  EXPECT_TRUE(has(missing, "starttls.missing"));
+  EXPECT_TRUE(has(missing, FindingId::starttls_missing));
   ProbeResult refused;
   refused.outcome = ProbeOutcome::starttls_refused;
   add_fact_findings(refused);
-  EXPECT_TRUE(has(refused, "starttls.refused"));
+  EXPECT_TRUE(has(refused, FindingId::starttls_refused));
 }
 
 TEST(Findings, ObsoleteVersionAndNoForwardSecrecy) {
   auto r = tls_result("TLSv1", true, 0, true);
   r.tls->forward_secrecy = false;
   add_fact_findings(r);
-  EXPECT_TRUE(has(r, "tls.obsolete-version"));
-  EXPECT_TRUE(has(r, "tls.no-forward-secrecy"));
+  EXPECT_TRUE(has(r, FindingId::tls_obsolete_version));
+  EXPECT_TRUE(has(r, FindingId::tls_no_forward_secrecy));
   auto ok12 = tls_result("TLSv1.2", true, 0, true);
   add_fact_findings(ok12);
-  EXPECT_FALSE(has(ok12, "tls.obsolete-version"));
+  EXPECT_FALSE(has(ok12, FindingId::tls_obsolete_version));
 }
 
 TEST(Findings, CertificateProblemsByVerifyCode) {
   auto expired = tls_result("TLSv1.3", false, X509_V_ERR_CERT_HAS_EXPIRED, true);
   add_fact_findings(expired);
-  EXPECT_TRUE(has(expired, "cert.expired"));
+  EXPECT_TRUE(has(expired, FindingId::cert_expired));
   auto self = tls_result("TLSv1.3", false, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, true);
   add_fact_findings(self);
-  EXPECT_TRUE(has(self, "cert.self-signed"));
+  EXPECT_TRUE(has(self, FindingId::cert_self_signed));
   auto unknown_ca =
       tls_result("TLSv1.3", false, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY, false);
   add_fact_findings(unknown_ca);
-  EXPECT_TRUE(has(unknown_ca, "cert.untrusted"));
-  EXPECT_TRUE(has(unknown_ca, "cert.name-mismatch"));
+  EXPECT_TRUE(has(unknown_ca, FindingId::cert_untrusted));
+  EXPECT_TRUE(has(unknown_ca, FindingId::cert_name_mismatch));
 }
 
 TEST(Findings, HandshakeOnlyFactsRaiseNothing) {
@@ -89,19 +90,20 @@ namespace {
 TEST(Findings, RepeatedIdsAreListedOnce) {
   ProbeResult r;
   r.outcome = ProbeOutcome::no_starttls;
-  r.findings = {"smtp.bare-lf-in-reply", "smtp.bare-lf-in-reply", "smtp.unsolicited-data",
-                "smtp.bare-lf-in-reply"};
+  r.findings = {FindingId::smtp_bare_lf_in_reply, FindingId::smtp_bare_lf_in_reply,
+                FindingId::smtp_unsolicited_data, FindingId::smtp_bare_lf_in_reply};
   add_fact_findings(r);
-  EXPECT_EQ(r.findings, (std::vector<std::string>{"smtp.bare-lf-in-reply", "smtp.unsolicited-data",
-                                                  "starttls.missing"}));
+  EXPECT_EQ(r.findings, (std::vector<FindingId>{FindingId::smtp_bare_lf_in_reply,
+                                                FindingId::smtp_unsolicited_data,
+                                                FindingId::starttls_missing}));
 }
 
 // RELIABILITY item 59: a chain over the verify depth is its own finding, not "untrusted".
 TEST(Findings, ChainTooLong) {
   auto r = tls_result("TLSv1.3", false, X509_V_ERR_CERT_CHAIN_TOO_LONG, true);
   add_fact_findings(r);
-  EXPECT_TRUE(has(r, "cert.chain-too-long"));
-  EXPECT_FALSE(has(r, "cert.untrusted"));
+  EXPECT_TRUE(has(r, FindingId::cert_chain_too_long));
+  EXPECT_FALSE(has(r, FindingId::cert_untrusted));
 }
 
 }  // namespace
