@@ -10,6 +10,7 @@
 #include "cli/check_command.hpp"
 #include "cli/outbound_command.hpp"
 #include "cli/probe_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/sink_command.hpp"
 #include "cli/strip_proxy_command.hpp"
 #include "cli/trace_command.hpp"
@@ -39,6 +40,8 @@ int run(int argc, char** argv) {
   auto* strip = intransit::cli::add_strip_proxy_command(app, strip_args);
   intransit::cli::OutboundArgs outbound_args;
   auto* outbound = intransit::cli::add_outbound_command(app, outbound_args);
+  intransit::cli::ReportArgs report_args;
+  auto* report = intransit::cli::add_report_command(app, report_args);
   if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
     std::cerr << "intransit: " << *unknown << "\n";
     return kExitUsage;
@@ -66,6 +69,7 @@ int run(int argc, char** argv) {
   if (sink.sink->parsed()) return intransit::cli::run_sink(sink_args);
   if (strip->parsed()) return intransit::cli::run_strip_proxy(strip_args);
   if (outbound->parsed()) return intransit::cli::run_outbound(outbound_args);
+  if (report->parsed()) return intransit::cli::run_report(report_args);
   return kExitUsage;
 }
 
