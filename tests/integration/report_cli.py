@@ -17,7 +17,12 @@ import subprocess
 import sys
 import tempfile
 
-import html5lib
+try:
+    import html5lib
+except ImportError:  # a python3 first on PATH (pyenv) without Debian's python3-html5lib
+    if sys.executable != "/usr/bin/python3" and os.path.exists("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3", *sys.argv])
+    raise
 
 intransit, data = sys.argv[1:3]
 failures = []
