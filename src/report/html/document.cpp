@@ -46,6 +46,8 @@ constexpr std::string_view kScript = INTRANSIT_FILTER_SCRIPT;
   ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}"       \
   ".card{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.8rem}"  \
   "svg.chart{width:100%;height:auto;max-width:48rem;display:block;margin:.5rem 0}"              \
+  "svg.wide{min-width:34rem}svg rect.part{stroke:var(--bg);stroke-width:1.5}"                   \
+  "td[class^=t-]{border-color:var(--line)}"                                                     \
   "svg text{fill:var(--fg);font:13px system-ui,'DejaVu Sans',sans-serif}"                       \
   "svg line,svg path{stroke:var(--mute)}svg .box{fill:var(--card);stroke:var(--line)}"          \
   ".legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1.2rem}"             \

@@ -110,7 +110,7 @@ void path_diagram(Writer& w, const json& check, bool sts_enforce) {
         std::max<std::size_t>(1, std::min(list(mxs[i], "addresses").size(), kMaxDiagramAddresses));
   if (rows == 0) return;
   const double row = 40, height = row * static_cast<double>(rows) + 10;
-  w << "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 640 ";
+  w << "<div class=\"scroll\"><svg class=\"chart wide\" role=\"img\" viewBox=\"0 0 640 ";
   w.fixed(height, 0);
   w << "\" xmlns=\"http://www.w3.org/2000/svg\"><title>Paths from a sender to "
     << Esc{str(check, "domain")}
@@ -143,7 +143,7 @@ void path_diagram(Writer& w, const json& check, bool sts_enforce) {
       w << "\">" << Esc{lock_words(lock)} << "</text>";
     }
   }
-  w << "</svg>";
+  w << "</svg></div>";
 }
 
 void findings_list(Writer& w, const json& check) {

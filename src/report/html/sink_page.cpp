@@ -43,12 +43,13 @@ void scenario_cell(Writer& w, const json& sender, const std::string& name) {
     if (str(sc, "scenario") != name) continue;
     const auto tls = num(sc, "delivered_tls"), plain = num(sc, "delivered_plaintext");
     if (plain > 0)
-      w << "<td class=\"t-bad\">\u2716 plaintext " << plain;
+      w << "<td class=\"t-bad\">\u2716 in plaintext";
     else if (tls > 0)
-      w << "<td class=\"t-good\">\u2714 TLS " << tls;
+      w << "<td class=\"t-good\">\u2714 over TLS";
     else
       w << "<td class=\"t-none\">\u2013 not delivered";
-    w << " <span class=\"note\">(" << num(sc, "sessions") << " sessions)</span></td>";
+    w << " <span class=\"note\">(sessions: " << num(sc, "sessions")
+      << ", delivered: " << tls + plain << ")</span></td>";
     return;
   }
   w << "<td class=\"t-none\">not tried</td>";

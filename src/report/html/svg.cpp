@@ -61,7 +61,8 @@ std::vector<double> bar_lengths(const std::vector<long long>& counts, double max
 }
 
 void bar_chart(Writer& w, std::string_view title, std::string_view desc,
-               const std::vector<Bar>& bars, long long total) {
+               const std::vector<Bar>& bars, long long total,
+               const std::vector<std::string>& shown) {
   std::vector<long long> counts;
   for (const auto& b : bars) counts.push_back(b.count);
   const auto lengths = bar_lengths(counts, kWidth - kLabelWidth - kCountWidth);
@@ -69,8 +70,12 @@ void bar_chart(Writer& w, std::string_view title, std::string_view desc,
   if (bars.empty()) w << "<text x=\"0\" y=\"18\">(none)</text>";
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const double y = kRow * static_cast<double>(i);
-    w << "<g><title>" << Esc{bars[i].label} << ": " << bars[i].count;
-    percent(w, bars[i].count, total);
+    w << "<g><title>" << Esc{bars[i].label} << ": ";
+    if (i < shown.size())
+      w << Esc{shown[i]};
+    else
+      w << bars[i].count;
+    if (i >= shown.size()) percent(w, bars[i].count, total);
     w << "</title><text class=\"lbl\" x=\"0\" y=\"";
     w.fixed(y + 18, 0);
     w << "\">" << Esc{bars[i].symbol} << Esc{bars[i].symbol.empty() ? "" : " "}
@@ -85,8 +90,13 @@ void bar_chart(Writer& w, std::string_view title, std::string_view desc,
     w.fixed(kLabelWidth + lengths[i] + 6, 2);
     w << "\" y=\"";
     w.fixed(y + 18, 0);
-    w << "\">" << bars[i].count;
-    percent(w, bars[i].count, total);
+    w << "\">";
+    if (i < shown.size()) {
+      w << Esc{shown[i]};
+    } else {
+      w << bars[i].count;
+      percent(w, bars[i].count, total);
+    }
     w << "</text></g>";
   }
   w << "</svg>";
@@ -101,7 +111,7 @@ void share_bar(Writer& w, std::string_view title, std::string_view desc,
   open_svg(w, title, desc, 30);
   for (std::size_t i = 0; i < parts.size(); ++i) {
     if (segments[i].width <= 0) continue;
-    w << "<rect class=\"t-" << Esc{parts[i].tone} << "\" x=\"";
+    w << "<rect class=\"part t-" << Esc{parts[i].tone} << "\" x=\"";
     w.fixed(segments[i].x, 2);
     w << "\" y=\"0\" width=\"";
     w.fixed(segments[i].width, 2);

@@ -32,9 +32,11 @@ struct Bar {
 };
 
 // A horizontal bar chart: one row per bar with its label, its bar and its count (and the share
-// of `total` when total > 0).
+// of `total` when total > 0). `shown`, when given, holds per bar the text shown instead of the
+// count (e.g. "75.0% (3 of 4)").
 void bar_chart(Writer& w, std::string_view title, std::string_view desc,
-               const std::vector<Bar>& bars, long long total);
+               const std::vector<Bar>& bars, long long total,
+               const std::vector<std::string>& shown = {});
 // One bar of shares (e.g. the verdict mix), with a legend listing every part in words.
 void share_bar(Writer& w, std::string_view title, std::string_view desc,
                const std::vector<Bar>& parts);

@@ -65,7 +65,7 @@ void hop_diagram(Writer& w, const json& message) {
   const std::size_t n = std::min(hops.size(), kMaxDiagramHops);
   if (n == 0) return;
   const double row = 46;
-  w << "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 640 ";
+  w << "<div class=\"scroll\"><svg class=\"chart wide\" role=\"img\" viewBox=\"0 0 640 ";
   w.fixed(row * static_cast<double>(n) + 4, 0);
   w << "\" xmlns=\"http://www.w3.org/2000/svg\"><title>Path of the message, first hop at the "
        "top</title><desc>Each Received hop from sender to recipient with its protection; a "
@@ -98,7 +98,7 @@ void hop_diagram(Writer& w, const json& message) {
       << Esc{str(h, "tls_version")} << Esc{trusted ? " \u00B7 trusted" : " \u00B7 not trusted"}
       << "</text>";
   }
-  w << "</svg>";
+  w << "</svg></div>";
 }
 
 void hop_table(Writer& w, const json& message) {
@@ -208,13 +208,15 @@ void mailbox_section(Writer& w, const std::vector<json>& messages,
   w << "<h3>All-TLS share over time</h3><p class=\"note\">By the month of the top (last) hop's "
        "date.</p>";
   std::vector<Bar> months;
-  for (const auto& [k, t] : s.months)
-    months.push_back({k + " (" + std::to_string(t.all_tls) + "/" + std::to_string(t.messages) + ")",
-                      t.messages ? t.all_tls * 1000 / t.messages : 0,
-                      "good",
-                      {}});
-  bar_chart(w, "All-TLS share by month", "Per mille of the month's messages with all-TLS paths.",
-            months, 1000);
+  std::vector<std::string> shares;
+  for (const auto& [k, t] : s.months) {
+    const long long permille = t.messages ? t.all_tls * 1000 / t.messages : 0;
+    months.push_back({k, permille, "good", {}});
+    shares.push_back(std::to_string(permille / 10) + "." + std::to_string(permille % 10) + "% (" +
+                     std::to_string(t.all_tls) + " of " + std::to_string(t.messages) + ")");
+  }
+  bar_chart(w, "All-TLS share by month", "Share of each month's messages with all-TLS paths.",
+            months, 0, shares);
   tally_table(w, "Month", s.months);
   w << "<h3>By sender domain</h3>";
   tally_table(w, "Sender domain", s.senders);

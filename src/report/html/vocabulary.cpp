@@ -24,7 +24,7 @@ constexpr std::array<VerdictInfo, kVerdicts> kInfo = {{
      2},
     {"plaintext", "\u2716", "bad",
      "No mail server offers working TLS: anyone on the path can read the mail.", 0},
-    {"broken", "\u26D4", "bad",
+    {"broken", "\u2297", "bad",
      "A published policy fails: senders that honour it will defer or bounce mail.", 1},
     {"no-mail", "\u2205", "none", "The domain accepts no mail (null MX or no mail host).", -1},
     {"untested", "?", "none", "It could not be found out; the reason is given.", -1},
@@ -71,7 +71,7 @@ int severity_order(std::string_view s) {
 
 std::string_view severity_symbol(std::string_view s) {
   switch (severity_order(s)) {
-    case 0: return "\u26D4";
+    case 0: return "\u2297";
     case 1: return "\u2716";
     case 2: return "\u26A0";
     case 3: return "\u25D0";
