@@ -55,7 +55,7 @@ void stamps(Writer& w, const Collection& c) {
   for (const auto& s : c.scans) stamp(w, s);
   if (c.scans.empty()) {
     for (const auto& f : c.files)
-      w << "<li>check documents from <code>" << Esc{f} << "</code></li>";
+      w << "<li>read from <code>" << Esc{f} << "</code></li>";
   }
   w << "</ul>";
 }
