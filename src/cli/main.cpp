@@ -12,6 +12,7 @@
 #include "cli/outbound_command.hpp"
 #include "cli/probe_command.hpp"
 #include "cli/scan_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/sink_command.hpp"
 #include "cli/strip_proxy_command.hpp"
 #include "cli/tlsrpt_command.hpp"
@@ -48,6 +49,8 @@ int run(int argc, char** argv) {
   auto* tlsrpt = intransit::cli::add_tlsrpt_command(app, tlsrpt_args);
   intransit::cli::ScanArgs scan_args;
   const auto scan = intransit::cli::add_scan_command(app, scan_args);
+  intransit::cli::ReportArgs report_args;
+  auto* report = intransit::cli::add_report_command(app, report_args);
   if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
     std::cerr << "intransit: " << *unknown << "\n";
     return kExitUsage;
@@ -82,6 +85,7 @@ int run(int argc, char** argv) {
   if (tlsrpt->parsed()) return intransit::cli::run_tlsrpt(tlsrpt_args);
   if (scan.merge->parsed()) return intransit::cli::run_scan_merge(scan_args);
   if (scan.scan->parsed()) return intransit::cli::run_scan(scan_args);
+  if (report->parsed()) return intransit::cli::run_report(report_args);
   return kExitUsage;
 }
 

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""report_browser.py INTRANSIT DATA_DIR SHOT_DIR — `intransit report` pages in a real browser
+(issue 17): Debian's headless chromium driven over the DevTools protocol on a pipe
+(--remote-debugging-pipe; Python standard library only). For each fixture: the page loads with no
+console error, no CSP violation and ZERO network requests besides the page itself; the key facts
+are in the DOM (verdict text, counts equal to the input's); on the population page the table
+filter works; first contentful paint is measured; a screenshot per fixture is saved under
+SHOT_DIR (plus dark-mode and phone-width ones of the domain page). Host names resolve to nothing
+inside the browser (--host-resolver-rules), so even a mistake could not leave the machine.
+Skipped (77) when chromium is not installed."""
+import base64
+import fcntl
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+intransit, data, shots = sys.argv[1:4]
+CHROMIUM = shutil.which("chromium")
+if not CHROMIUM:
+    print("chromium not installed (scripts/install-deps): skipped")
+    sys.exit(77)
+os.makedirs(shots, exist_ok=True)
+tmp = tempfile.mkdtemp(prefix="report-browser-")
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+class Browser:
+    """chromium --remote-debugging-pipe: the browser reads commands on fd 3 and writes replies and
+    events on fd 4, each a JSON text ended by a NUL byte."""
+
+    def __init__(self):
+        to_child_r, self.to_child = os.pipe()
+        self.from_child, from_child_w = os.pipe()
+        # Out of the way of 3 and 4 before dup2 in the child.
+        to_child_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD, 10)
+        from_child_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD, 10)
+
+        def fds():
+            os.dup2(to_child_r, 3)
+            os.dup2(from_child_w, 4)
+
+        self.proc = subprocess.Popen(
+            [CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
+             f"--user-data-dir={tmp}/profile", "--window-size=1280,900", "--no-first-run",
+             "--no-default-browser-check", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--disable-extensions", "--disable-default-apps", "--host-resolver-rules=MAP * ~NOTFOUND",
+             "about:blank"],
+            preexec_fn=fds, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.buf = b""
+        self.next_id = 0
+        self.events = []
+        self.session = None
+
+    def _read_message(self, deadline):
+        while b"\0" not in self.buf:
+            if time.time() > deadline:
+                raise TimeoutError("no answer from chromium")
+            chunk = os.read(self.from_child, 1 << 20)
+            if not chunk:
+                raise EOFError("chromium closed the pipe")
+            self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def send(self, method, params=None, session=True, timeout=30):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        os.write(self.to_child, json.dumps(msg).encode() + b"\0")
+        deadline = time.time() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_event(self, method, timeout=30):
+        deadline = time.time() + timeout
+        for i, e in enumerate(self.events):
+            if e.get("method") == method:
+                return self.events.pop(i)
+        while True:
+            e = self._read_message(deadline)
+            if e.get("method") == method:
+                return e
+            self.events.append(e)
+
+    def open_page(self):
+        target = self.send("Target.createTarget", {"url": "about:blank"}, session=False)["targetId"]
+        self.session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True},
+                                 session=False)["sessionId"]
+        for domain in ("Page", "Runtime", "Log", "Network"):
+            self.send(domain + ".enable")
+
+    def eval(self, expression):
+        r = self.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True})
+        if "exceptionDetails" in r:
+            raise RuntimeError(f"evaluate: {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+    def load(self, path):
+        self.events.clear()
+        url = "file://" + os.path.abspath(path)
+        started = time.time()
+        self.send("Page.navigate", {"url": url})
+        self.wait_event("Page.loadEventFired", timeout=60)
+        load_seconds = time.time() - started
+        time.sleep(0.3)  # late console messages
+        self.send("Runtime.evaluate", {"expression": "1"})  # drain events
+        requests = [e["params"]["request"]["url"] for e in self.events
+                    if e.get("method") == "Network.requestWillBeSent" and e["params"]["request"]["url"] != url]
+        errors = [json.dumps(e["params"])[:300] for e in self.events
+                  if e.get("method") == "Runtime.exceptionThrown"
+                  or (e.get("method") == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "warning", "assert"))
+                  or (e.get("method") == "Log.entryAdded" and e["params"]["entry"]["level"] in ("error", "warning"))]
+        return requests, errors, load_seconds
+
+    def screenshot(self, name):
+        png = self.send("Page.captureScreenshot", {"format": "png"})["data"]
+        with open(os.path.join(shots, name + ".png"), "wb") as f:
+            f.write(base64.b64decode(png))
+
+    def close(self):
+        try:
+            self.send("Browser.close", session=False, timeout=5)
+        except Exception:
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def docs(path):
+    text = open(path, encoding="utf-8").read()
+    try:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    except json.JSONDecodeError:
+        return [json.loads(text)]
+
+
+def render(name, *inputs, extra=()):
+    out = os.path.join(tmp, name + ".html")
+    r = subprocess.run([intransit, "report", *[os.path.join(data, i) for i in inputs], "-o", out, *extra],
+                       capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0, f"{name}: rendered ({r.stderr.strip()})")
+    return out
+
+
+def visit(b, name, path):
+    requests, errors, seconds = b.load(path)
+    check(requests == [], f"{name}: zero network requests besides the page ({requests[:3]})")
+    check(errors == [], f"{name}: no console error or CSP violation ({errors[:2]})")
+    fcp = b.eval("new Promise(r=>{let n=0;const f=()=>{const e=performance.getEntriesByName("
+                 "'first-contentful-paint')[0];if(e||n++>100)r(e?e.startTime:-1);else setTimeout(f,50)};f()})")
+    print(f"     {name}: load {seconds:.2f} s, first contentful paint {fcp:.0f} ms")
+    check(fcp > 0, f"{name}: painted")
+    b.screenshot(name)
+
+
+b = Browser()
+try:
+    b.open_page()
+    # The monitor itself: a page without CSP that asks for an image must show that request
+    # (the host resolves to nothing, so it goes nowhere).
+    control = os.path.join(tmp, "control.html")
+    with open(control, "w") as f:
+        f.write('<!DOCTYPE html><title>control</title><img src="http://control.invalid/x.png" alt="">')
+    requests, _, _ = b.load(control)
+    check(any("control.invalid" in u for u in requests), f"control: the request monitor sees a page's request ({requests})")
+
+    one = docs(os.path.join(data, "check-dane.json"))[0]
+    visit(b, "domain", render("domain", "check-dane.json"))
+    check(one["verdict"] in b.eval("document.getElementById('verdict').textContent"), f"domain: verdict {one['verdict']} in the DOM")
+    check(b.eval("document.querySelectorAll('svg[role=img] > title').length") >= 1, "domain: diagram with a title")
+    b.send("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    b.screenshot("domain-dark")
+    dark_bg = b.eval("getComputedStyle(document.body).backgroundColor")
+    check(dark_bg != "rgb(255, 255, 255)", f"domain: dark mode changes the background ({dark_bg})")
+    b.send("Emulation.setEmulatedMedia", {"features": []})
+    b.send("Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    b.load(render("domain-phone", "check-dane.json"))
+    b.screenshot("domain-phone")
+    overflow = b.eval("document.documentElement.scrollWidth - window.innerWidth")
+    check(overflow <= 0, f"domain: no sideways scrolling on a 390 px phone ({overflow} px)")
+    b.send("Emulation.clearDeviceMetricsOverride")
+
+    scan = [d for d in docs(os.path.join(data, "scan.jsonl")) if d["schema"] == "intransit.check/1"]
+    visit(b, "scan", render("scan", "scan.jsonl", extra=["--baseline", os.path.join(data, "scan-baseline.jsonl")]))
+    check(b.eval("document.getElementById('pop-n').textContent") == str(len(scan)), f"scan: {len(scan)} domains in the DOM")
+    rows = b.eval("document.querySelectorAll('#domains tbody tr').length")
+    check(rows == len(scan), f"scan: {rows} table rows")
+    check(b.eval("document.getElementById('qf').hidden") is False, "scan: the script showed the filter")
+    target = sorted(scan, key=lambda d: d["domain"])[0]
+    shown = b.eval("var q=document.getElementById('q');q.value=%s;q.dispatchEvent(new Event('input'));"
+                   "[...document.querySelectorAll('#domains tbody tr')].filter(r=>!r.hidden).map(r=>r.querySelector('th').textContent)"
+                   % json.dumps(target["domain"]))
+    expected = [d["domain"] for d in scan if target["domain"] in d["domain"]]
+    check(sorted(shown) == sorted(expected), f"scan: text filter {target['domain']!r} shows {len(expected)} rows ({shown[:3]})")
+    verdict = scan[0]["verdict"]
+    n = b.eval("var q=document.getElementById('q');q.value='';q.dispatchEvent(new Event('input'));"
+               "var v=document.getElementById('qv');v.value=%s;v.dispatchEvent(new Event('change'));"
+               "[...document.querySelectorAll('#domains tbody tr')].filter(r=>!r.hidden).length" % json.dumps(verdict))
+    check(n == sum(d["verdict"] == verdict for d in scan), f"scan: verdict filter {verdict} shows {n} rows")
+    check(b.eval("document.getElementById('qc').textContent").startswith(f"{n} of {len(scan)}"), "scan: filter says how many")
+    b.eval("var v=document.getElementById('qv');v.value='';v.dispatchEvent(new Event('change'));1")
+
+    visit(b, "checks", render("checks", "check-all.jsonl"))
+    mailbox = [d for d in docs(os.path.join(data, "trace-mailbox.jsonl")) if d["schema"] == "intransit.trace/1"]
+    visit(b, "mailbox", render("mailbox", "trace-mailbox.jsonl"))
+    check(b.eval("document.getElementById('mbox-n').textContent") == str(len(mailbox)), f"mailbox: {len(mailbox)} messages")
+    msg = docs(os.path.join(data, "trace-message.json"))[0]
+    visit(b, "message", render("message", "trace-message.json"))
+    check(msg["message_id"] in b.eval("document.getElementById('msg-h').textContent"), "message: its Message-ID")
+    sink = docs(os.path.join(data, "sink-report.json"))[0]
+    visit(b, "sink", render("sink", "sink-report.json"))
+    check(b.eval("document.getElementById('sink-n').textContent") == str(len(sink["senders"])), "sink: senders counted")
+    check(b.eval("document.querySelectorAll('#senders tbody tr').length") == len(sink["senders"]), "sink: a row per sender")
+    visit(b, "outbound", render("outbound", "outbound.jsonl"))
+
+    visit(b, "hostile", render("hostile", "hostile-check.jsonl", "hostile-trace.json", "hostile-sink.json"))
+    check(b.eval("typeof window.pwned") == "undefined", "hostile: no input script ran")
+    check(b.eval("document.scripts.length") == 1, "hostile: the page's own script only")
+    check("<script>" in b.eval("document.body.textContent"), "hostile: the hostile text is shown as text")
+finally:
+    b.close()
+
+print(f"{len(failures)} failure(s); screenshots in {shots}")
+sys.exit(1 if failures else 0)
