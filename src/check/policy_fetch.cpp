@@ -12,6 +12,7 @@
 #include <algorithm>
 
 #include "check/addresses.hpp"
+#include "core/endpoint_text.hpp"
 #include "core/text.hpp"
 #include "tls/client_context.hpp"
 #include "tls/ossl_ptr.hpp"
@@ -177,8 +178,7 @@ asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::stri
     beast::ssl_stream<beast::tcp_stream> stream(ex, *context);
     beast::get_lowest_layer(stream).expires_at(deadline);  // one deadline for the whole fetch
     const tcp::endpoint endpoint(asio::ip::make_address(ip), options.port);
-    f.address = endpoint.address().is_v6() ? "[" + ip + "]:" + std::to_string(options.port)
-                                           : ip + ":" + std::to_string(options.port);
+    f.address = net::format_endpoint(endpoint);
     boost::system::error_code ec;
     co_await beast::get_lowest_layer(stream).async_connect(
         endpoint, asio::redirect_error(asio::use_awaitable, ec));

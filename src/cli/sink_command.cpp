@@ -13,6 +13,7 @@
 
 #include "cli/endpoint_arg.hpp"
 #include "cli/usage.hpp"
+#include "core/endpoint_text.hpp"
 #include "report/json_text.hpp"
 #include "report/sink_report.hpp"
 #include "sink/judgement.hpp"
@@ -145,10 +146,8 @@ int run_sink(const SinkArgs& args) {
     sink::Store store(args.store);
     sink::SinkServer server(io, store, options, listeners);
     for (const auto& l : server.bound()) {
-      const auto a = l.endpoint.address();
       std::cout << "listening " << sink::to_string(l.scenario) << " "
-                << (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) << ":"
-                << l.endpoint.port() << std::endl;
+                << net::format_endpoint(l.endpoint) << std::endl;
     }
     std::cerr << "intransit sink: recording to " << args.store << "; stop with Ctrl-C\n";
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);

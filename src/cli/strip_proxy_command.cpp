@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/endpoint_arg.hpp"
+#include "core/endpoint_text.hpp"
 #include "report/json_text.hpp"
 #include "sink/strip_proxy.hpp"
 
@@ -98,9 +99,9 @@ int run_strip_proxy(const StripProxyArgs& args) {
     const auto bound = proxy.local_endpoint();
     std::cerr << "intransit strip-proxy: a STARTTLS-stripping man-in-the-middle for testing. "
                  "Senders that connect to "
-              << bound.address().to_string() << ":" << bound.port() << " reach " << args.upstream
+              << net::format_endpoint(bound) << " reach " << args.upstream
               << " without TLS unless they insist on it; what they send is printed.\n";
-    std::cout << "listening " << bound.address().to_string() << ":" << bound.port() << std::endl;
+    std::cout << "listening " << net::format_endpoint(bound) << std::endl;
     boost::asio::signal_set signals(io, SIGINT, SIGTERM);
     signals.async_wait([&](const boost::system::error_code&, int) {
       proxy.stop();

@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -49,6 +50,18 @@ std::string nothing_read(const report::TraceSummary& summary) {
   return "no message read: " + std::to_string(summary.messages()) + " found, none readable";
 }
 
+// The reading switches of the tests and the differential fuzzer (trace::ReadOptions), from the
+// environment: INTRANSIT_TRACE_GMIME_ONLY (set: every message through GMime) and
+// INTRANSIT_TRACE_CHUNK_BYTES=N (mailbox ranges of N bytes). Not for users; results are the same.
+trace::ReadOptions read_options_from_environment() {
+  trace::ReadOptions options;
+  options.gmime_only = getenv("INTRANSIT_TRACE_GMIME_ONLY") != nullptr;
+  if (const char* chunk = getenv("INTRANSIT_TRACE_CHUNK_BYTES")) {
+    options.chunk_bytes = std::strtoull(chunk, nullptr, 10);
+  }
+  return options;
+}
+
 }  // namespace
 
 int run_trace(const TraceArgs& args) {
@@ -83,7 +96,8 @@ int run_trace(const TraceArgs& args) {
     }
     std::cout << rendered;
   };
-  const trace::ReadOutcome outcome = trace::read_messages(*input, trust, render, sink);
+  const trace::ReadOutcome outcome =
+      trace::read_messages(*input, trust, render, sink, read_options_from_environment());
   if (progress && args.summary_only) std::cerr << "\r";
   summary.set_read_outcome(outcome);
   if (mailbox) {

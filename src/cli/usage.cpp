@@ -90,9 +90,9 @@ CLI::Validator option_file() {
         struct stat st {};
         if (::stat(path.c_str(), &st) != 0) return "cannot read '" + path + "'";
         if (!S_ISREG(st.st_mode)) return "'" + path + "' is not a regular file";
-        if (static_cast<std::size_t>(st.st_size) > kOptionFileBytes) {
+        if (static_cast<std::size_t>(st.st_size) > limits::kOptionFileBytes) {
           return "'" + path + "' is larger than " +
-                 std::to_string(kOptionFileBytes / (1024 * 1024)) + " MiB";
+                 std::to_string(limits::kOptionFileBytes / (1024 * 1024)) + " MiB";
         }
         return {};
       },

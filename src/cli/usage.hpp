@@ -12,11 +12,9 @@
 #include <string>
 #include <string_view>
 
-namespace intransit::cli {
+#include "core/limits.hpp"
 
-// Bytes an option file (--config, --trust-anchor, --root-hints, --ca-file, --cert, --key) may
-// hold: a CA bundle is ~200 KiB, a root hints file 3 KiB; /dev/zero or a 3 GiB file is a mistake.
-inline constexpr std::size_t kOptionFileBytes = 4 * 1024 * 1024;
+namespace intransit::cli {
 
 // "25" -> 25: decimal digits only, 1-65535 (no sign, no trailing junk, no wrap-around).
 std::optional<unsigned short> parse_port(std::string_view text, std::string& error);
@@ -32,7 +30,7 @@ bool is_ip_literal(std::string_view text);
 // [IPv6:2001:db8::1] (RFC 5321 §4.1.3); never a CR, LF or space that would add an SMTP command.
 CLI::Validator helo_name();
 
-// A CLI11 check for a file option: a regular file of at most kOptionFileBytes.
+// A CLI11 check for a file option: a regular file of at most limits::kOptionFileBytes.
 CLI::Validator option_file();
 
 // Before CLI11 parses: the first word that is neither an option nor a known subcommand, or an

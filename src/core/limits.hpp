@@ -198,3 +198,27 @@ inline constexpr std::size_t kHeaderBlockBytes = 100 * 1024;
 inline constexpr std::size_t kMessageBodyKeepBytes = kInlinePgpScanBytes + 4096;
 
 }  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// --- `outbound`: MTA logs (RELIABILITY.md "Defaults"; issue 19) ---
+
+// One log line: syslog's RFC 5424 §6.1 leaves the size to the transport and rsyslog allows 8 KiB
+// by default; 64 KiB keeps any real MTA line (Postfix's line_length_limit is 2048 for SMTP, and
+// a delivery line quotes one reply) and bounds memory (derived). Longer lines are cut and counted.
+inline constexpr std::size_t kLogLineBytes = 64 * 1024;
+// Joins waiting per process (a TLS line before its deliveries): Postfix runs at most
+// default_process_limit = 100 smtp processes per instance; 4096 leaves room for many instances
+// and hosts in one log, and bounds memory when a hostile log interleaves endless processes.
+inline constexpr std::size_t kPendingJoins = 4096;
+// Bytes of each input looked at before reading to decide whether the MTA logs TLS at all: enough
+// for a busy day's first TLS line, and a bound on the work before the first result (derived).
+inline constexpr std::size_t kTlsPrescanBytes = 64 * 1024 * 1024;
+
+// --- The command line ---
+
+// Bytes an option file (--config, --trust-anchor, --root-hints, --ca-file, --cert, --key) may
+// hold: a CA bundle is ~200 KiB, a root hints file 3 KiB; /dev/zero or a 3 GiB file is a mistake.
+inline constexpr std::size_t kOptionFileBytes = 4 * 1024 * 1024;
+
+}  // namespace intransit::limits

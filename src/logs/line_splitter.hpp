@@ -8,17 +8,14 @@
 #include <string>
 #include <string_view>
 
-namespace intransit::logs {
+#include "core/limits.hpp"
 
-// One log line: syslog's RFC 5424 §6.1 leaves the size to the transport and rsyslog allows 8 KiB
-// by default; 64 KiB keeps any real MTA line (Postfix's line_length_limit is 2048 for SMTP, and
-// a delivery line quotes one reply) and bounds memory (derived).
-inline constexpr std::size_t kLogLineBytes = 64 * 1024;
+namespace intransit::logs {
 
 template <typename OnLine, typename OnCut>
 class LineSplitter {
  public:
-  LineSplitter(OnLine on_line, OnCut on_cut, std::size_t cap = kLogLineBytes)
+  LineSplitter(OnLine on_line, OnCut on_cut, std::size_t cap = limits::kLogLineBytes)
       : on_line_(std::move(on_line)), on_cut_(std::move(on_cut)), cap_(cap) {}
 
   void push(const char* data, std::size_t size) {

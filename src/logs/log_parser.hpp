@@ -8,16 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "logs/exim.hpp"
 #include "logs/postfix.hpp"
 #include "logs/sendmail.hpp"
 
 namespace intransit::logs {
 
-// Joins waiting per process (a TLS line before its deliveries): Postfix runs at most
-// default_process_limit = 100 smtp processes per instance; 4096 leaves room for many instances
-// and hosts in one log, and bounds memory when a hostile log interleaves endless processes.
-inline constexpr std::size_t kPendingJoins = 4096;
 // Unparsed lines kept as examples for the report.
 inline constexpr std::size_t kUnparsedSamples = 3;
 
@@ -34,7 +31,8 @@ struct LineStats {
 
 class LogParser {
  public:
-  LogParser(const TimeContext& ctx, bool tls_logged, std::size_t max_pending = kPendingJoins);
+  LogParser(const TimeContext& ctx, bool tls_logged,
+            std::size_t max_pending = limits::kPendingJoins);
   void feed_line(std::string_view raw, const EmitDelivery& emit);
   // A record with its fields separated (journald): `program` is SYSLOG_IDENTIFIER.
   void feed_record(const LogTime& time, std::string_view host, std::string_view program,

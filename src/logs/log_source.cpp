@@ -171,7 +171,7 @@ bool prescan_tls_logged(const std::vector<std::string>& paths) {
     auto f = open_input(path, error);
     if (!f) continue;
     std::size_t total = 0, keep = 0;
-    while (total < kTlsPrescanBytes) {
+    while (total < limits::kTlsPrescanBytes) {
       const int n = gzread(f.get(), buf.data() + keep, static_cast<unsigned>(kChunk));
       if (n <= 0) break;
       total += static_cast<std::size_t>(n);

@@ -12,15 +12,14 @@
 #include <string>
 #include <vector>
 
+#include "core/limits.hpp"
 #include "logs/log_parser.hpp"
 
 namespace intransit::logs {
 
-// Bytes of each input looked at before reading to decide whether the MTA logs TLS at all.
-inline constexpr std::size_t kTlsPrescanBytes = 64 * 1024 * 1024;
-
-// True when some input (not "-") has a TLS line in its first kTlsPrescanBytes: then a delivery
-// without a TLS line is plaintext from the first line on, not only after the first TLS line.
+// True when some input (not "-") has a TLS line in its first limits::kTlsPrescanBytes: then a
+// delivery without a TLS line is plaintext from the first line on, not only after the first TLS
+// line.
 bool prescan_tls_logged(const std::vector<std::string>& paths);
 
 // `paths` reordered oldest first by the first timestamp of each file; "-" and files without a

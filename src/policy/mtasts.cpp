@@ -90,90 +90,139 @@ std::optional<StsRecord> select_sts_record(const std::vector<std::string>& txts,
   return parse_sts_record(*found.front(), error);
 }
 
+namespace {
+
+// A policy being read, field by field (RFC 8461 §3.2), with which required fields were seen.
+struct PolicyReader {
+  explicit PolicyReader(std::string& e) : error(e) {}
+  StsPolicy policy;
+  bool have_version = false, have_mode = false, have_max_age = false;
+  std::string& error;
+
+  bool field(std::string_view key, std::string_view value);
+  bool once(bool& seen, std::string_view key);
+  bool version(std::string_view value);
+  bool mode(std::string_view value);
+  bool max_age(std::string_view value);
+  bool mx(std::string_view value);
+  bool complete();
+};
+
+// One "key: value" line split and checked for syntax (§3.2: field = ext-name ":" *WSP value).
+bool split_field(std::string_view line, std::size_t line_no, std::string_view& key,
+                 std::string_view& value, std::string& error) {
+  const std::size_t colon = line.find(':');
+  if (colon == std::string_view::npos) {
+    error = "line " + std::to_string(line_no) + " is not 'key: value'";
+    return false;
+  }
+  key = line.substr(0, colon);
+  value = trim_wsp(line.substr(colon + 1));
+  if (!is_extension_name(key) || !is_vchar_value(value)) {
+    error = "line " + std::to_string(line_no) + " is malformed";
+    return false;
+  }
+  if (line_no == 1 && key != "version") {
+    error = "the first field must be version";
+    return false;
+  }
+  return true;
+}
+
+bool PolicyReader::field(std::string_view key, std::string_view value) {
+  if (key == "version") return once(have_version, key) && version(value);
+  if (key == "mode") return once(have_mode, key) && mode(value);
+  if (key == "max_age") return once(have_max_age, key) && max_age(value);
+  if (key == "mx") return mx(value);
+  return true;  // other keys are extensions: allowed, ignored (§3.2)
+}
+
+bool PolicyReader::once(bool& seen, std::string_view key) {
+  if (seen) {
+    error = "duplicate " + std::string(key);
+    return false;
+  }
+  seen = true;
+  return true;
+}
+
+bool PolicyReader::version(std::string_view value) {
+  if (value == "STSv1") return true;
+  error = "version must be STSv1";
+  return false;
+}
+
+bool PolicyReader::mode(std::string_view value) {
+  if (value == "enforce") {
+    policy.mode = StsMode::enforce;
+  } else if (value == "testing") {
+    policy.mode = StsMode::testing;
+  } else if (value == "none") {
+    policy.mode = StsMode::none;
+  } else {
+    error = "mode must be enforce, testing or none";
+    return false;
+  }
+  return true;
+}
+
+bool PolicyReader::max_age(std::string_view value) {
+  std::uint64_t age = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), age);
+  if (value.empty() || value.size() > 10 || ec != std::errc{} ||
+      end != value.data() + value.size() || age > kMaxAge) {
+    error = "max_age must be 0 to 31557600";
+    return false;
+  }
+  policy.max_age = static_cast<std::uint32_t>(age);
+  return true;
+}
+
+bool PolicyReader::mx(std::string_view value) {
+  if (policy.mx.size() == limits::kMtaStsMxLines) {
+    error = "more than " + std::to_string(limits::kMtaStsMxLines) + " mx lines";
+    return false;
+  }
+  if (!is_mx_pattern(value)) {
+    error = "mx '" + std::string(value) + "' is not a host name or *.domain";
+    return false;
+  }
+  policy.mx.push_back(lower(value));
+  return true;
+}
+
+// §3.2: version, mode and max_age are required; a policy that is not "none" names its MX hosts.
+bool PolicyReader::complete() {
+  if (!have_version || !have_mode || !have_max_age) {
+    error = "version, mode and max_age are required";
+    return false;
+  }
+  if (policy.mode != StsMode::none && policy.mx.empty()) {
+    error = "no mx patterns for mode " + std::string(to_string(policy.mode));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<StsPolicy> parse_sts_policy(std::string_view body, std::string& error) {
   error.clear();
   if (body.size() > limits::kMtaStsPolicyBytes) {
     error = "policy larger than 64 KiB";
     return std::nullopt;
   }
-  StsPolicy policy;
-  bool have_version = false, have_mode = false, have_max_age = false;
+  PolicyReader reader(error);
   std::size_t line_no = 0;
   for (std::string_view line : split_lines(body)) {
     ++line_no;
     if (line.empty()) continue;
-    const std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) {
-      error = "line " + std::to_string(line_no) + " is not 'key: value'";
-      return std::nullopt;
-    }
-    const std::string_view key = line.substr(0, colon);
-    const std::string_view value = trim_wsp(line.substr(colon + 1));
-    if (!is_extension_name(key) || !is_vchar_value(value)) {
-      error = "line " + std::to_string(line_no) + " is malformed";
-      return std::nullopt;
-    }
-    if (line_no == 1 && key != "version") {
-      error = "the first field must be version";
-      return std::nullopt;
-    }
-    const auto once = [&](bool& seen) {
-      if (seen) {
-        error = "duplicate " + std::string(key);
-        return false;
-      }
-      seen = true;
-      return true;
-    };
-    if (key == "version") {
-      if (!once(have_version)) return std::nullopt;
-      if (value != "STSv1") {
-        error = "version must be STSv1";
-        return std::nullopt;
-      }
-    } else if (key == "mode") {
-      if (!once(have_mode)) return std::nullopt;
-      if (value == "enforce") {
-        policy.mode = StsMode::enforce;
-      } else if (value == "testing") {
-        policy.mode = StsMode::testing;
-      } else if (value == "none") {
-        policy.mode = StsMode::none;
-      } else {
-        error = "mode must be enforce, testing or none";
-        return std::nullopt;
-      }
-    } else if (key == "max_age") {
-      if (!once(have_max_age)) return std::nullopt;
-      std::uint64_t age = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), age);
-      if (value.empty() || value.size() > 10 || ec != std::errc{} ||
-          end != value.data() + value.size() || age > kMaxAge) {
-        error = "max_age must be 0 to 31557600";
-        return std::nullopt;
-      }
-      policy.max_age = static_cast<std::uint32_t>(age);
-    } else if (key == "mx") {
-      if (policy.mx.size() == limits::kMtaStsMxLines) {
-        error = "more than " + std::to_string(limits::kMtaStsMxLines) + " mx lines";
-        return std::nullopt;
-      }
-      if (!is_mx_pattern(value)) {
-        error = "mx '" + std::string(value) + "' is not a host name or *.domain";
-        return std::nullopt;
-      }
-      policy.mx.push_back(lower(value));
-    }  // other keys are extensions: allowed, ignored (§3.2)
+    std::string_view key, value;
+    if (!split_field(line, line_no, key, value, error)) return std::nullopt;
+    if (!reader.field(key, value)) return std::nullopt;
   }
-  if (!have_version || !have_mode || !have_max_age) {
-    error = "version, mode and max_age are required";
-    return std::nullopt;
-  }
-  if (policy.mode != StsMode::none && policy.mx.empty()) {
-    error = "no mx patterns for mode " + std::string(to_string(policy.mode));
-    return std::nullopt;
-  }
-  return policy;
+  if (!reader.complete()) return std::nullopt;
+  return std::move(reader.policy);
 }
 
 bool mx_matches(std::string_view pattern, std::string_view host) {

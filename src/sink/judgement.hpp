@@ -11,7 +11,6 @@
 #include "core/severity.hpp"
 #include "sink/behaviour.hpp"
 #include "sink/records.hpp"
-#include "sink/store.hpp"
 
 namespace intransit::sink {
 

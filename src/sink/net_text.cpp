@@ -22,10 +22,4 @@ std::string now_rfc3339() {
   return std::string(buf.data(), n) + frac.data();
 }
 
-std::string endpoint_text(const boost::asio::ip::tcp::endpoint& endpoint) {
-  const auto a = endpoint.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" +
-         std::to_string(endpoint.port());
-}
-
 }  // namespace intransit::sink

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace intransit::sink {
@@ -60,6 +61,12 @@ struct DeliveryRecord {
   bool accepted = false;  // a 250 was sent for this message (only after the record was durable)
   std::string reply;      // the final reply sent, or the reason none was
   std::string headers;    // the message's header block, bounded
+};
+
+// Everything in a store, for `sink report` (read_store in store.hpp fills it).
+struct StoreContents {
+  std::vector<SessionRecord> sessions;
+  std::vector<DeliveryRecord> deliveries;
 };
 
 std::string_view to_string(TlsOutcome outcome);

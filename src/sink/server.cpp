@@ -30,11 +30,15 @@
 #include <set>
 #include <stdexcept>
 
+#include "core/endpoint_text.hpp"
 #include "core/limits.hpp"
 #include "core/text.hpp"
 #include "sink/command.hpp"
 #include "sink/coroutine_guard.hpp"
+#include "sink/data_reader.hpp"
+#include "sink/line_reader.hpp"
 #include "sink/net_text.hpp"
+#include "sink/read_line.hpp"
 #include "sink/test_certificate.hpp"
 
 namespace intransit::sink {
@@ -154,7 +158,8 @@ namespace {
 
 using StatePtr = std::shared_ptr<SinkServer::State>;
 
-enum class ReadStatus : std::uint8_t { line, too_long, closed };
+// One read during DATA; a line without its end is kept up to twice this (data_reader.hpp).
+constexpr std::size_t kDataChunkBytes = 16384;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -176,7 +181,7 @@ class Session : public std::enable_shared_from_this<Session> {
   awaitable<std::size_t> read_some(asio::mutable_buffer buffer, boost::system::error_code& ec);
   awaitable<bool> send(std::string_view text);
   awaitable<bool> reply(std::string_view line);  // adds CRLF, counts errors
-  awaitable<ReadStatus> read_line(std::string& line);
+  awaitable<LineStatus> read_line(std::string& line);
   void arm(Clock::time_point deadline);
   void arm_request() { arm(Clock::now() + state_->request_timeout()); }
   void close();
@@ -188,6 +193,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string answer_rcpt(std::string_view argument);
   awaitable<bool> on_starttls();
   awaitable<bool> on_data();
+  DeliveryRecord new_delivery() const;
+  awaitable<bool> read_data(DataReader& data);
+  void record_unfinished(DeliveryRecord d);
+  awaitable<bool> answer_data(DeliveryRecord d);
   awaitable<bool> commit(DeliveryRecord record);
   awaitable<bool> greet();
   awaitable<bool> talks_before(std::chrono::milliseconds wait);
@@ -204,7 +213,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool timed_out_ = false;
   bool stopping_ = false;
   bool committing_ = false;  // a delivery is being made durable and answered: not to be cut
-  std::string buffer_;
+  LineReader reader_{limits::kSinkCommandLine, OverLong::skip};  // items 38, 40
   SessionRecord record_;
   int junk_ = 0;
   std::size_t delivery_count_ = 0;
@@ -273,30 +282,10 @@ void Session::record_now(std::string_view reason) {
   state_->store.record_session(std::move(copy));
 }
 
-awaitable<ReadStatus> Session::read_line(std::string& line) {
-  std::array<char, 4096> chunk{};
-  bool skipping = false;  // an over-long line: drop bytes up to its end (RELIABILITY item 38)
-  for (;;) {
-    const auto lf = buffer_.find('\n');
-    if (lf != std::string::npos) {
-      if (skipping) {
-        buffer_.erase(0, lf + 1);
-        co_return ReadStatus::too_long;
-      }
-      line.assign(buffer_, 0, lf);
-      buffer_.erase(0, lf + 1);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      co_return ReadStatus::line;
-    }
-    if (buffer_.size() > limits::kSinkCommandLine) {
-      skipping = true;
-      buffer_.clear();
-    }
-    boost::system::error_code ec;
-    const std::size_t n = co_await read_some(asio::buffer(chunk), ec);
-    if (ec) co_return ReadStatus::closed;
-    buffer_.append(chunk.data(), n);
-  }
+awaitable<LineStatus> Session::read_line(std::string& line) {
+  co_return co_await sink::read_line(
+      reader_, line,
+      [this](asio::mutable_buffer b, boost::system::error_code& ec) { return read_some(b, ec); });
 }
 
 void Session::reset_transaction() {
@@ -353,9 +342,9 @@ awaitable<bool> Session::on_starttls() {
   }
   // RFC 3207 §4.2 and RELIABILITY item 40: plaintext sent after STARTTLS, before the handshake,
   // is an injection attempt (or a broken client); it is recorded and discarded.
-  if (!buffer_.empty()) {
+  if (!reader_.pending().empty()) {
     record_.starttls_injection = true;
-    buffer_.clear();
+    reader_.clear();
   }
   const bool ready = co_await reply("220 2.0.0 Ready to start TLS");
   if (!ready) co_return false;
@@ -446,21 +435,38 @@ awaitable<bool> Session::commit(DeliveryRecord record) {
   co_return wait->ok;
 }
 
-// DATA (RFC 5321 §4.1.1.4): read to <CRLF>.<CRLF> and nothing else — a bare LF or CR never ends
-// the data (SMTP smuggling, RELIABILITY item 41); it is normalised and recorded. Dot-stuffing is
-// undone (§4.5.2). Over the size limit the rest is read and dropped, then 552 (item 45).
+// DATA (RFC 5321 §4.1.1.4): read to <CRLF>.<CRLF> by a DataReader (data_reader.hpp), under a
+// deadline that a slow sender extends by sending (Postfix smtpd_min_data_rate). Over the size
+// limit the rest is read and dropped, then 552 (item 45). The delivery is recorded either way.
 awaitable<bool> Session::on_data() {
-  if (!mail_) {
-    const bool sent = co_await reply("503 5.5.1 Error: need MAIL command");
-    co_return sent;
-  }
-  if (rcpts_.empty()) {
-    const bool sent = co_await reply("554 5.5.1 Error: no valid recipients");
+  const std::string_view refusal = !mail_           ? "503 5.5.1 Error: need MAIL command"
+                                   : rcpts_.empty() ? "554 5.5.1 Error: no valid recipients"
+                                                    : "";
+  if (!refusal.empty()) {
+    const bool sent = co_await reply(refusal);
     co_return sent;
   }
   const bool go = co_await reply("354 End data with <CR><LF>.<CR><LF>");
   if (!go) co_return false;
+  DeliveryRecord d = new_delivery();
+  DataReader data(limits::kSinkStoredHeaderBytes, 2 * kDataChunkBytes);
+  const bool ended = co_await read_data(data);
+  d.size = static_cast<std::int64_t>(data.size());
+  d.bare_line_ends = data.bare_line_ends();
+  d.headers = std::move(data.headers());
+  d.message_id = find_message_id(d.headers);
+  d.time = now_rfc3339();
+  if (!ended) {
+    record_unfinished(std::move(d));
+    co_return false;
+  }
+  arm_request();
+  const bool sent = co_await answer_data(std::move(d));
+  co_return sent;
+}
 
+// The delivery's context: the session's facts and the transaction's envelope.
+DeliveryRecord Session::new_delivery() const {
   DeliveryRecord d;
   d.session_id = record_.id;
   d.scenario = record_.scenario;
@@ -472,81 +478,45 @@ awaitable<bool> Session::on_data() {
   d.mail_from = text::printable(mail_->address);
   for (const auto& r : rcpts_) d.rcpt_to.push_back(text::printable(r));
   d.requiretls = mail_->has("REQUIRETLS");
+  return d;
+}
 
+// Reads until the end of the data; false when the client left, the deadline passed or the sink
+// stopped first. Each read of n bytes buys n / kSinkMinDataRate seconds, never past the
+// per-request timeout from now.
+awaitable<bool> Session::read_data(DataReader& data) {
+  std::string& pending = reader_.pending();  // what followed DATA in the same read, then the data
   const auto timeout = std::chrono::duration_cast<Clock::duration>(state_->request_timeout());
   auto deadline = Clock::now() + timeout;
   arm(deadline);
-  std::size_t size = 0;
-  bool in_headers = true;
-  bool previous_crlf = true;  // the DATA command's own CRLF
-  bool ended = false;
-  std::string line;
-  std::array<char, 16384> chunk{};
-  auto consume_lines = [&]() {
-    std::size_t start = 0;
-    while (!ended) {
-      const auto lf = buffer_.find('\n', start);
-      if (lf == std::string::npos) break;
-      std::string_view raw(buffer_.data() + start, lf - start);
-      start = lf + 1;
-      const bool crlf = !raw.empty() && raw.back() == '\r';
-      if (crlf) raw.remove_suffix(1);
-      if (crlf && previous_crlf && raw == ".") {
-        ended = true;
-        break;
-      }
-      if (!crlf || raw.find('\r') != std::string_view::npos) d.bare_line_ends = true;
-      previous_crlf = crlf;
-      if (!raw.empty() && raw.front() == '.') raw.remove_prefix(1);
-      size += raw.size() + 2;
-      if (in_headers) {
-        if (raw.empty()) {
-          in_headers = false;
-        } else if (d.headers.size() + raw.size() + 1 <= limits::kSinkStoredHeaderBytes) {
-          d.headers.append(raw);
-          d.headers += '\n';
-        }
-      }
-    }
-    buffer_.erase(0, start);
-    // A line with no LF yet: beyond the size limit, keep only what could still be "\r\n.\r"
-    if (!ended && buffer_.size() > 2 * chunk.size()) {
-      size += buffer_.size() - 4;
-      in_headers = false;  // a 32 KiB line is no header
-      previous_crlf = false;
-      buffer_.erase(0, buffer_.size() - 4);
-    }
-  };
-  consume_lines();
-  while (!ended) {
+  std::array<char, kDataChunkBytes> chunk{};
+  while (!data.consume(pending)) {
     boost::system::error_code ec;
     const std::size_t n = co_await read_some(asio::buffer(chunk), ec);
-    if (ec) {
-      // RELIABILITY item 46: no final dot, no 250, not accepted; the attempt is still evidence.
-      d.reply = stopping_    ? "none: the sink was stopped during DATA"
-                : timed_out_ ? "none: the DATA deadline passed (minimum rate 500 B/s)"
-                             : "none: the client left during DATA";
-      d.size = static_cast<std::int64_t>(size);
-      d.message_id = find_message_id(d.headers);
-      d.time = now_rfc3339();
-      state_->store.record_delivery(std::move(d), [](bool) {});
-      record_.end_reason = timed_out_ ? "timeout" : "eof-in-data";
-      co_return false;
-    }
-    // Postfix smtpd_min_data_rate: n bytes buy n/rate seconds, never past the request timeout.
+    if (ec) co_return false;
     const auto bonus = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
         static_cast<double>(n) / static_cast<double>(limits::kSinkMinDataRate)));
     deadline = std::min(deadline + bonus, Clock::now() + timeout);
     arm(deadline);
-    buffer_.append(chunk.data(), n);
-    consume_lines();
+    pending.append(chunk.data(), n);
   }
-  arm_request();
-  d.size = static_cast<std::int64_t>(size);
-  d.message_id = find_message_id(d.headers);
-  d.time = now_rfc3339();
+  co_return true;
+}
+
+// RELIABILITY item 46: no final dot, no 250, not accepted; the attempt is still evidence.
+void Session::record_unfinished(DeliveryRecord d) {
+  d.reply = stopping_    ? "none: the sink was stopped during DATA"
+            : timed_out_ ? "none: the DATA deadline passed (minimum rate 500 B/s)"
+                         : "none: the client left during DATA";
+  state_->store.record_delivery(std::move(d), [](bool) {});
+  record_.end_reason = timed_out_ ? "timeout" : "eof-in-data";
+}
+
+// The reply to the final dot: 250 only once the delivery is durable in the store (451 if it could
+// not be made so), 552 over the size limit.
+awaitable<bool> Session::answer_data(DeliveryRecord d) {
   std::string answer;
-  if (size > limits::kSinkMessageBytes) {
+  if (static_cast<std::size_t>(d.size) > limits::kSinkMessageBytes) {
     d.accepted = false;
     answer = "552 5.3.4 Message size exceeds fixed limit";
   } else {
@@ -691,7 +661,7 @@ awaitable<void> Session::run() {
   boost::system::error_code ec;
   const auto local = socket_.local_endpoint(ec);
   const auto remote = socket_.remote_endpoint(ec);
-  record_.listener = endpoint_text(local);
+  record_.listener = net::format_endpoint(local);
   record_.client_ip = remote.address().to_string();
   record_.client_port = remote.port();
 
@@ -705,12 +675,12 @@ awaitable<void> Session::run() {
     }
     arm_request();
     std::string line;
-    const ReadStatus status = co_await read_line(line);
-    if (status == ReadStatus::closed) {
+    const LineStatus status = co_await read_line(line);
+    if (status == LineStatus::closed) {
       record_.end_reason = timed_out_ ? "timeout" : "eof";
       break;
     }
-    if (status == ReadStatus::too_long) {
+    if (status == LineStatus::too_long) {
       open = co_await reply("500 5.5.0 Error: line too long");
       continue;
     }
@@ -858,7 +828,7 @@ SinkServer::SinkServer(asio::io_context& io, Store& store, SinkOptions options,
     if (!ec) acceptor->bind(l.endpoint, ec);
     if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) {
-      throw std::runtime_error("cannot listen on " + endpoint_text(l.endpoint) + " for " +
+      throw std::runtime_error("cannot listen on " + net::format_endpoint(l.endpoint) + " for " +
                                std::string(to_string(l.scenario)) + ": " + ec.message());
     }
     state_->acceptors.emplace_back(l.scenario, std::move(acceptor));

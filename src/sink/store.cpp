@@ -54,23 +54,6 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 }  // namespace
 
-std::string_view to_string(TlsOutcome outcome) {
-  switch (outcome) {
-    case TlsOutcome::none: return "none";
-    case TlsOutcome::ok: return "ok";
-    case TlsOutcome::refused: return "refused";
-    case TlsOutcome::failed: return "failed";
-  }
-  return "none";
-}
-
-TlsOutcome tls_outcome_from_string(std::string_view name) {
-  if (name == "ok") return TlsOutcome::ok;
-  if (name == "refused") return TlsOutcome::refused;
-  if (name == "failed") return TlsOutcome::failed;
-  return TlsOutcome::none;
-}
-
 Store::Store(const std::string& path) {
   try {
     db_ = std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);

@@ -58,11 +58,8 @@ class Store {
   std::thread writer_;
 };
 
-// Everything in a store, for `sink report`. Opens read-only; throws std::runtime_error.
-struct StoreContents {
-  std::vector<SessionRecord> sessions;
-  std::vector<DeliveryRecord> deliveries;
-};
+// Everything in a store (StoreContents, records.hpp), for `sink report`. Opens read-only;
+// throws std::runtime_error.
 StoreContents read_store(const std::string& path);
 
 }  // namespace intransit::sink

@@ -22,11 +22,14 @@
 #include <deque>
 #include <stdexcept>
 
+#include "core/endpoint_text.hpp"
 #include "core/limits.hpp"
 #include "core/text.hpp"
 #include "sink/command.hpp"
 #include "sink/coroutine_guard.hpp"
+#include "sink/line_reader.hpp"
 #include "sink/net_text.hpp"
+#include "sink/read_line.hpp"
 
 namespace intransit::sink {
 namespace asio = boost::asio;
@@ -95,7 +98,8 @@ class Relay : public std::enable_shared_from_this<Relay> {
   void touch();
   void finish_message(std::optional<std::string> reply);
   void spawn(awaitable<void> work, const char* what);
-  static awaitable<bool> read_line(tcp::socket& s, std::string& buffer, std::string& line);
+  // One line with its line end as received (relayed as is); false at the end, or over the limit.
+  static awaitable<bool> read_line(tcp::socket& s, LineReader& reader, std::string& line);
 
   std::shared_ptr<StripProxy::State> state_;
   tcp::socket client_;
@@ -105,8 +109,8 @@ class Relay : public std::enable_shared_from_this<Relay> {
   std::size_t outbox_bytes_ = 0;
   bool writing_ = false;
   bool closed_ = false;
-  std::string client_buffer_;
-  std::string upstream_buffer_;
+  LineReader client_lines_{limits::kRelayLineBytes, OverLong::stop};
+  LineReader upstream_lines_{limits::kRelayLineBytes, OverLong::stop};
   // Shared by both directions (one thread): where the dialogue is. Replies come in the order of
   // what asked for them (RFC 2920 §3.1), so each complete reply answers the front of `pending_`.
   enum class Asked : std::uint8_t { greeting, ehlo, data, end_of_data, other };
@@ -164,22 +168,14 @@ awaitable<void> Relay::write_outbox() {
   writing_ = false;
 }
 
-awaitable<bool> Relay::read_line(tcp::socket& s, std::string& buffer, std::string& line) {
-  std::array<char, 8192> chunk{};
-  for (;;) {
-    const auto lf = buffer.find('\n');
-    if (lf != std::string::npos) {
-      line.assign(buffer, 0, lf + 1);
-      buffer.erase(0, lf + 1);
-      co_return true;
-    }
-    if (buffer.size() > limits::kRelayLineBytes) co_return false;
-    boost::system::error_code ec;
-    const std::size_t n = co_await s.async_read_some(asio::buffer(chunk),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return false;
-    buffer.append(chunk.data(), n);
-  }
+awaitable<bool> Relay::read_line(tcp::socket& s, LineReader& reader, std::string& line) {
+  const LineStatus status = co_await sink::read_line(
+      reader, line, [&s](asio::mutable_buffer b, boost::system::error_code& ec) {
+        return s.async_read_some(b, asio::redirect_error(asio::use_awaitable, ec));
+      });
+  if (status != LineStatus::line) co_return false;
+  line += reader.last_crlf() ? "\r\n" : "\n";
+  co_return true;
 }
 
 // Runs `work` on this relay's strand of execution; an exception in it is logged and closes this
@@ -215,7 +211,7 @@ void Relay::finish_message(std::optional<std::string> reply) {
 awaitable<void> Relay::client_to_upstream() {
   std::string line;
   for (;;) {
-    const bool got = co_await read_line(client_, client_buffer_, line);
+    const bool got = co_await read_line(client_, client_lines_, line);
     if (!got) break;
     touch();
     if (in_data_) {
@@ -277,7 +273,7 @@ awaitable<void> Relay::upstream_to_client() {
   std::string line;
   std::vector<std::string> reply;
   for (;;) {
-    const bool got = co_await read_line(upstream_, upstream_buffer_, line);
+    const bool got = co_await read_line(upstream_, upstream_lines_, line);
     if (!got) break;
     touch();
     while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.pop_back();
@@ -306,8 +302,9 @@ awaitable<void> Relay::upstream_to_client() {
 
 awaitable<void> Relay::run() {
   boost::system::error_code ec;
-  capture_.client = endpoint_text(client_.remote_endpoint(ec));  // the client may have gone already
-  capture_.upstream = endpoint_text(state_->options.upstream);
+  capture_.client =
+      net::format_endpoint(client_.remote_endpoint(ec));  // the client may have gone already
+  capture_.upstream = net::format_endpoint(state_->options.upstream);
   touch();
   co_await upstream_.async_connect(state_->options.upstream,
                                    asio::redirect_error(asio::use_awaitable, ec));
@@ -336,8 +333,8 @@ StripProxy::StripProxy(asio::io_context& io, StripProxyOptions options,
   if (!ec) a.bind(state_->options.listen, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    throw std::runtime_error("cannot listen on " + endpoint_text(state_->options.listen) + ": " +
-                             ec.message());
+    throw std::runtime_error("cannot listen on " + net::format_endpoint(state_->options.listen) +
+                             ": " + ec.message());
 }
 
 StripProxy::~StripProxy() {

@@ -5,25 +5,22 @@
 #include "smtp/probe.hpp"
 
 #include <openssl/err.h>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 
 #include <algorithm>
 #include <array>
 
+#include "core/endpoint_text.hpp"
 #include "core/limits.hpp"
 #include "core/text.hpp"
 #include "smtp/findings.hpp"
+#include "smtp/socket_transport.hpp"
 #include "tls/ossl_ptr.hpp"
 
 namespace intransit::smtp {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 
 namespace {
 
@@ -80,17 +77,14 @@ std::string openssl_reason(const boost::system::error_code& ec) {
 
 class Session {
  public:
-  Session(const asio::any_io_executor& ex, ProbeOptions options)
-      : options_(std::move(options)),
-        socket_(ex),
-        timer_(ex),
-        ssl_context_(options_.tls_context ? options_.tls_context
-                                          : tls::make_client_context(options_.offer)) {
-    const auto& ip = options_.endpoint.address();
-    result_.address = (ip.is_v6() ? "[" + ip.to_string() + "]" : ip.to_string()) + ":" +
-                      std::to_string(options_.endpoint.port());  // RFC 3986 §3.2.2 brackets
+  Session(ProbeOptions options, Transport& transport, DeadlineSource& deadline)
+      : options_(std::move(options)), transport_(transport), deadline_(deadline) {
+    result_.address = net::format_endpoint(options_.endpoint);
     result_.server_name = options_.server_name;
   }
+  ~Session() { deadline_.cancel(); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   asio::awaitable<void> run();
   ProbeResult take_result() { return std::move(result_); }
@@ -101,27 +95,32 @@ class Session {
   void enter(Phase phase);
   void finish(ProbeOutcome outcome, std::string detail);
   void note(char direction, std::string_view bytes);
-  template <class Stream>
-  asio::awaitable<bool> read_reply(Stream& stream);
-  template <class Stream>
-  asio::awaitable<bool> send(Stream& stream, std::string_view command);
-  template <class Stream>
-  asio::awaitable<bool> greet(Stream& stream);
-  template <class Stream>
-  asio::awaitable<std::optional<Capabilities>> ehlo(Stream& stream);
-  template <class Stream>
-  asio::awaitable<void> quit(Stream& stream);
-  asio::awaitable<bool> handshake(asio::ssl::stream<tcp::socket&>& tls);
-  asio::awaitable<void> after_handshake(asio::ssl::stream<tcp::socket&>& tls, std::string detail);
+  // The steps of the dialogue, each ending the probe (finish) where it fails.
+  asio::awaitable<bool> connect();
+  asio::awaitable<bool> read_reply();
+  asio::awaitable<bool> send(std::string_view command);
+  asio::awaitable<bool> greet();
+  asio::awaitable<std::optional<Capabilities>> ehlo();
+  asio::awaitable<bool> starttls();
+  asio::awaitable<void> quit();
+  asio::awaitable<void> implicit_tls_dialogue();
+  asio::awaitable<void> starttls_dialogue();
+  asio::awaitable<void> after_handshake(std::string detail);
   void discard_unsolicited(std::string_view when, FindingId finding);
+  // The TLS handshake and its steps (RFC 3207 §4, RFC 7672 for DANE).
+  asio::awaitable<bool> handshake();
+  int prepare_tls(SSL* ssl, std::string& dane_error);
+  bool stopped_after_hello(SSL* ssl, const boost::system::error_code& ec);
+  void handshake_failed(const boost::system::error_code& ec);
+  static TlsFacts negotiated(SSL* ssl);
+  void examine_certificates(SSL* ssl, TlsFacts& facts, int dane_usable,
+                            const std::string& dane_error);
 
   ProbeOptions options_;
   ProbeResult result_;
-  tcp::socket socket_;
-  asio::steady_timer timer_;
-  std::shared_ptr<asio::ssl::context> ssl_context_;
-  Clock::time_point started_ = Clock::now();
-  unsigned generation_ = 0;
+  Transport& transport_;
+  DeadlineSource& deadline_;
+  DeadlineSource::Clock::time_point started_ = deadline_.now();
   bool timed_out_ = false;
   bool finished_ = false;
   std::string pending_;  // bytes read but not yet parsed
@@ -146,15 +145,10 @@ void Session::stop_after_server_hello(int write_p, int /*version*/, int content_
 void Session::enter(Phase phase) {
   if (!finished_) result_.phase = phase;  // QUIT after the outcome does not move it
   const auto& d = options_.deadlines;
-  const auto when = std::min(Clock::now() + d.*info(phase).deadline, started_ + d.total);
-  timer_.expires_at(when);
-  timer_.async_wait([this, gen = ++generation_](const boost::system::error_code& ec) {
-    if (ec) return;  // re-armed or cancelled; `this` may be gone, touch nothing
-    if (gen != generation_) return;
+  const auto when = std::min(deadline_.now() + d.*info(phase).deadline, started_ + d.total);
+  deadline_.arm(when, [this] {
     timed_out_ = true;
-    boost::system::error_code ignored;
-    socket_.cancel(ignored);
-    socket_.close(ignored);
+    transport_.close();
   });
 }
 
@@ -175,8 +169,7 @@ void Session::note(char direction, std::string_view bytes) {
   result_.transcript.push_back({direction, std::move(text)});
 }
 
-template <class Stream>
-asio::awaitable<bool> Session::read_reply(Stream& stream) {
+asio::awaitable<bool> Session::read_reply() {
   parser_.reset();
   std::array<char, 4096> buffer{};
   for (;;) {
@@ -208,8 +201,7 @@ asio::awaitable<bool> Session::read_reply(Stream& stream) {
     }
     const std::size_t room = std::min(buffer.size(), limits::kProbeReadBytes - result_.bytes_read);
     boost::system::error_code ec;
-    const std::size_t n = co_await stream.async_read_some(
-        asio::buffer(buffer.data(), room), asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n = co_await transport_.read_some(std::span(buffer.data(), room), ec);
     result_.bytes_read += n;
     pending_.append(buffer.data(), n);
     if (ec && n == 0) {
@@ -231,13 +223,11 @@ asio::awaitable<bool> Session::read_reply(Stream& stream) {
   }
 }
 
-template <class Stream>
-asio::awaitable<bool> Session::send(Stream& stream, std::string_view command) {
+asio::awaitable<bool> Session::send(std::string_view command) {
   note('C', command);
   const std::string line = std::string(command) + "\r\n";
   boost::system::error_code ec;
-  co_await asio::async_write(stream, asio::buffer(line),
-                             asio::redirect_error(asio::use_awaitable, ec));
+  co_await transport_.write(line, ec);
   if (ec) {
     finish(timed_out_ ? info(result_.phase).on_timeout : ProbeOutcome::connection_lost,
            "could not send " + std::string(command.substr(0, command.find(' '))) + ": " +
@@ -255,10 +245,9 @@ void Session::discard_unsolicited(std::string_view when, FindingId finding) {
   pending_.clear();
 }
 
-template <class Stream>
-asio::awaitable<bool> Session::greet(Stream& stream) {
+asio::awaitable<bool> Session::greet() {
   enter(Phase::banner);
-  const bool got_banner = co_await read_reply(stream);
+  const bool got_banner = co_await read_reply();
   if (!got_banner) co_return false;
   result_.banner = reply_.lines.empty() ? std::string{} : text::printable(reply_.lines.front());
   discard_unsolicited("after the banner", FindingId::smtp_unsolicited_data);
@@ -276,12 +265,11 @@ asio::awaitable<bool> Session::greet(Stream& stream) {
   co_return false;
 }
 
-template <class Stream>
-asio::awaitable<std::optional<Capabilities>> Session::ehlo(Stream& stream) {
+asio::awaitable<std::optional<Capabilities>> Session::ehlo() {
   const std::string command = "EHLO " + options_.helo_name;
-  const bool sent = co_await send(stream, command);
+  const bool sent = co_await send(command);
   if (!sent) co_return std::nullopt;
-  const bool got_reply = co_await read_reply(stream);
+  const bool got_reply = co_await read_reply();
   if (!got_reply) co_return std::nullopt;
   discard_unsolicited("after the EHLO reply", FindingId::smtp_unsolicited_data);
   if (reply_.code == 250) co_return parse_ehlo(reply_);
@@ -298,18 +286,37 @@ asio::awaitable<std::optional<Capabilities>> Session::ehlo(Stream& stream) {
   co_return std::nullopt;
 }
 
-template <class Stream>
-asio::awaitable<void> Session::quit(Stream& stream) {
+asio::awaitable<void> Session::quit() {
   // Called only after finish(): the outcome is recorded and nothing here can change it. QUIT is
   // a courtesy with a short deadline (RELIABILITY.md item 22).
   enter(Phase::quit);
-  const bool sent = co_await send(stream, "QUIT");
-  if (sent) co_await read_reply(stream);
+  const bool sent = co_await send("QUIT");
+  if (sent) co_await read_reply();
 }
 
-asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
+// The TLS handshake (RFC 3207 §4; RFC 8314 §3 for implicit TLS), in steps: set the session up,
+// shake hands, then read what was negotiated and judge the certificates.
+asio::awaitable<bool> Session::handshake() {
   enter(Phase::tls_handshake);
-  SSL* ssl = tls.native_handle();
+  SSL* ssl = transport_.tls_session();
+  std::string dane_error;
+  const int dane_usable = prepare_tls(ssl, dane_error);
+  boost::system::error_code ec;
+  co_await transport_.handshake(ec);
+  if (stopped_after_hello(ssl, ec)) co_return false;  // no session to continue on
+  if (ec) {
+    handshake_failed(ec);
+    co_return false;
+  }
+  TlsFacts facts = negotiated(ssl);
+  if (!options_.offer.handshake_only) examine_certificates(ssl, facts, dane_usable, dane_error);
+  result_.tls = std::move(facts);
+  co_return true;
+}
+
+// SNI, the handshake-only stop and DANE, before the first byte of the handshake. Returns the
+// number of usable TLSA records attached (0: DANE not attempted; `dane_error` says why).
+int Session::prepare_tls(SSL* ssl, std::string& dane_error) {
   if (options_.offer.handshake_only) {
     // The sweep needs only the negotiated version and suite, which the ServerHello fixes. Once
     // it is in, the next message may be at most 1 byte, so the handshake stops there with
@@ -324,45 +331,47 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   if (!options_.server_name.empty() && ip_ec) {  // SNI only for names (RFC 6066 §3)
     SSL_set_tlsext_host_name(ssl, options_.server_name.c_str());
   }
-  int dane_usable = 0;
-  std::string dane_error;
-  if (!options_.tlsa.empty() && !options_.offer.handshake_only) {
-    dane_usable = tls::attach_tlsa(
-        ssl, options_.tlsa_base.empty() ? options_.server_name : options_.tlsa_base, options_.tlsa,
-        dane_error, options_.tlsa_names);
-  }
-  boost::system::error_code ec;
-  co_await tls.async_handshake(asio::ssl::stream_base::client,
-                               asio::redirect_error(asio::use_awaitable, ec));
+  if (options_.tlsa.empty() || options_.offer.handshake_only) return 0;
+  return tls::attach_tlsa(ssl,
+                          options_.tlsa_base.empty() ? options_.server_name : options_.tlsa_base,
+                          options_.tlsa, dane_error, options_.tlsa_names);
+}
+
+// Handshake-only mode stopped after the ServerHello on purpose (prepare_tls): the version and
+// suite are known, nothing more is wanted. True when that is what happened.
+bool Session::stopped_after_hello(SSL* ssl, const boost::system::error_code& ec) {
   // During the handshake the chosen suite is the "pending" one (TLS 1.2), or already current.
   const SSL_CIPHER* hello_cipher = SSL_get_pending_cipher(ssl) != nullptr
                                        ? SSL_get_pending_cipher(ssl)
                                        : SSL_get_current_cipher(ssl);
-  if (ec && hello_seen_ && hello_cipher != nullptr) {
-    // Handshake-only mode stopped after the ServerHello on purpose (see handshake()): the
-    // version and suite are known, nothing more is wanted.
-    TlsFacts facts;
-    facts.version = SSL_get_version(ssl);
-    facts.cipher = SSL_CIPHER_get_name(hello_cipher);
-    note('*', "TLS " + facts.version + " " + facts.cipher + " (stopped after the server's hello)");
-    result_.tls = std::move(facts);
-    finish(ProbeOutcome::ok, "TLS version and suite learnt from the server's hello");
-    co_return false;  // no session to continue on
+  if (!ec || !hello_seen_ || hello_cipher == nullptr) return false;
+  TlsFacts facts;
+  facts.version = SSL_get_version(ssl);
+  facts.cipher = SSL_CIPHER_get_name(hello_cipher);
+  note('*', "TLS " + facts.version + " " + facts.cipher + " (stopped after the server's hello)");
+  result_.tls = std::move(facts);
+  finish(ProbeOutcome::ok, "TLS version and suite learnt from the server's hello");
+  return true;
+}
+
+void Session::handshake_failed(const boost::system::error_code& ec) {
+  if (timed_out_) {
+    finish(ProbeOutcome::tls_timeout, "the TLS handshake did not finish in time");
+  } else {
+    finish(ProbeOutcome::tls_handshake_failed, "TLS handshake failed: " + openssl_reason(ec));
   }
-  if (ec) {
-    if (timed_out_) {
-      finish(ProbeOutcome::tls_timeout, "the TLS handshake did not finish in time");
-    } else {
-      finish(ProbeOutcome::tls_handshake_failed, "TLS handshake failed: " + openssl_reason(ec));
-    }
-    note('*', result_.detail);
-    co_return false;
-  }
+  note('*', result_.detail);
+}
+
+// Version, suite, key-exchange group and size, forward secrecy.
+TlsFacts Session::negotiated(SSL* ssl) {
   TlsFacts facts;
   facts.version = SSL_get_version(ssl);
   const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
   facts.cipher = cipher != nullptr ? SSL_CIPHER_get_name(cipher) : "";
-  const auto group = static_cast<int>(SSL_get_negotiated_group(ssl));
+  // No session: a transport whose handshake set none up (the tests' scripted peer).
+  const auto group =
+      SSL_get_session(ssl) != nullptr ? static_cast<int>(SSL_get_negotiated_group(ssl)) : 0;
   if (group != 0) {
     const char* name = SSL_group_to_name(ssl, group);
     facts.group = name != nullptr ? name : std::to_string(group);
@@ -376,10 +385,12 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   }
   const int kx = cipher != nullptr ? SSL_CIPHER_get_kx_nid(cipher) : NID_undef;
   facts.forward_secrecy = kx == NID_kx_ecdhe || kx == NID_kx_dhe || kx == NID_kx_any;
-  if (options_.offer.handshake_only) {
-    result_.tls = std::move(facts);
-    co_return true;
-  }
+  return facts;
+}
+
+// The chain as sent, its verification against the trust store, and DANE's verdict.
+void Session::examine_certificates(SSL* ssl, TlsFacts& facts, int dane_usable,
+                                   const std::string& dane_error) {
   STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
   for (int i = 0; chain != nullptr && i < sk_X509_num(chain); ++i) {
     facts.chain.push_back(tls::describe(sk_X509_value(chain, i)));
@@ -401,78 +412,93 @@ asio::awaitable<bool> Session::handshake(asio::ssl::stream<tcp::socket&>& tls) {
   }
   note('*', "TLS " + facts.version + " " + facts.cipher +
                 (facts.group.empty() ? "" : " " + facts.group));
-  result_.tls = std::move(facts);
-  co_return true;
+}
+
+asio::awaitable<bool> Session::connect() {
+  enter(Phase::connect);
+  boost::system::error_code ec;
+  co_await transport_.connect(options_.endpoint, ec);
+  if (!ec) co_return true;
+  if (timed_out_) {
+    finish(ProbeOutcome::connect_timeout, "no answer to the connection attempt");
+  } else if (ec == asio::error::connection_refused) {
+    finish(ProbeOutcome::connect_refused, "connection refused");
+  } else {
+    finish(ProbeOutcome::connect_failed, "cannot connect: " + ec.message());
+  }
+  co_return false;
 }
 
 asio::awaitable<void> Session::run() {
-  enter(Phase::connect);
-  boost::system::error_code ec;
-  co_await socket_.async_connect(options_.endpoint, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) {
-    if (timed_out_) {
-      finish(ProbeOutcome::connect_timeout, "no answer to the connection attempt");
-    } else if (ec == asio::error::connection_refused) {
-      finish(ProbeOutcome::connect_refused, "connection refused");
-    } else {
-      finish(ProbeOutcome::connect_failed, "cannot connect: " + ec.message());
-    }
-    co_return;
-  }
-  asio::ssl::stream<tcp::socket&> tls(socket_, *ssl_context_);
-
+  const bool connected = co_await connect();
+  if (!connected) co_return;
   if (options_.mode == TlsMode::implicit) {
-    const bool secured = co_await handshake(tls);
-    if (!secured) co_return;
-    const bool greeted = co_await greet(tls);
-    if (!greeted) co_return;
-    co_await after_handshake(tls, "implicit TLS session completed");
-    co_return;
+    co_await implicit_tls_dialogue();
+  } else {
+    co_await starttls_dialogue();
   }
+}
 
-  const bool greeted = co_await greet(socket_);
+// RFC 8314 §3: TLS first, then the whole SMTP dialogue inside it.
+asio::awaitable<void> Session::implicit_tls_dialogue() {
+  const bool secured = co_await handshake();
+  if (!secured) co_return;
+  const bool greeted = co_await greet();
+  if (!greeted) co_return;
+  co_await after_handshake("implicit TLS session completed");
+}
+
+// RFC 3207: banner, EHLO, STARTTLS, the handshake, then EHLO again inside TLS.
+asio::awaitable<void> Session::starttls_dialogue() {
+  const bool greeted = co_await greet();
   if (!greeted) co_return;
   enter(Phase::ehlo);
-  result_.capabilities = co_await ehlo(socket_);
+  result_.capabilities = co_await ehlo();
   if (!result_.capabilities) co_return;
   result_.starttls_offered = result_.capabilities->has("STARTTLS");
   if (!result_.starttls_offered) {
     finish(ProbeOutcome::no_starttls, "STARTTLS is not in the EHLO reply");
-    co_await quit(socket_);
+    co_await quit();
     co_return;
   }
+  const bool ready = co_await starttls();
+  if (!ready) co_return;
+  const bool secured = co_await handshake();
+  if (!secured) co_return;
+  co_await after_handshake("STARTTLS session completed");
+}
+
+// The STARTTLS command and its 220 (RFC 3207 §4); false when TLS is not to be started.
+asio::awaitable<bool> Session::starttls() {
   enter(Phase::starttls);
-  const bool sent = co_await send(socket_, "STARTTLS");
-  if (!sent) co_return;
-  const bool replied = co_await read_reply(socket_);
-  if (!replied) co_return;
+  const bool sent = co_await send("STARTTLS");
+  if (!sent) co_return false;
+  const bool replied = co_await read_reply();
+  if (!replied) co_return false;
   if (reply_.code != 220) {
     finish(ProbeOutcome::starttls_refused, "STARTTLS answered " + std::to_string(reply_.code));
-    co_await quit(socket_);
-    co_return;
+    co_await quit();
+    co_return false;
   }
   // RFC 3207 §4.2 / CVE-2011-0411: nothing sent before the handshake may be trusted or used.
   discard_unsolicited("after the 220 to STARTTLS (response injection)",
                       FindingId::smtp_plaintext_after_starttls);
-  const bool secured = co_await handshake(tls);
-  if (!secured) co_return;
-  co_await after_handshake(tls, "STARTTLS session completed");
+  co_return true;
 }
 
 // The last steps once TLS is up, the same for STARTTLS and implicit TLS: EHLO (whose list is
 // the one that counts, RFC 3207 §4.2), the outcome, QUIT.
-asio::awaitable<void> Session::after_handshake(asio::ssl::stream<tcp::socket&>& tls,
-                                               std::string detail) {
+asio::awaitable<void> Session::after_handshake(std::string detail) {
   if (options_.offer.handshake_only) {
     finish(ProbeOutcome::ok, "TLS handshake completed (handshake only)");
-    co_await quit(tls);
+    co_await quit();
     co_return;
   }
   enter(Phase::ehlo_tls);
-  result_.capabilities_tls = co_await ehlo(tls);
+  result_.capabilities_tls = co_await ehlo();
   if (!result_.capabilities_tls) co_return;
   finish(ProbeOutcome::ok, std::move(detail));
-  co_await quit(tls);
+  co_await quit();
 }
 
 }  // namespace
@@ -481,15 +507,27 @@ std::string_view to_string(Phase phase) {
   return info(phase).name;
 }
 
+asio::awaitable<ProbeResult> probe(ProbeOptions options, Transport& transport,
+                                   DeadlineSource& deadline) {
+  const auto started = deadline.now();
+  ProbeResult result;
+  {
+    Session session(std::move(options), transport, deadline);
+    co_await session.run();
+    result = session.take_result();
+  }
+  add_fact_findings(result);
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(deadline.now() - started);
+  co_return result;
+}
+
 asio::awaitable<ProbeResult> probe(ProbeOptions options) {
   const auto executor = co_await asio::this_coro::executor;
-  const auto started = Clock::now();
-  Session session(executor, std::move(options));
-  co_await session.run();
-  ProbeResult result = session.take_result();
-  add_fact_findings(result);
-  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
-  co_return result;
+  const auto context =
+      options.tls_context ? options.tls_context : tls::make_client_context(options.offer);
+  const auto transport = make_socket_transport(executor, *context);
+  const auto deadline = make_steady_deadline(executor);
+  co_return co_await probe(std::move(options), *transport, *deadline);
 }
 
 }  // namespace intransit::smtp

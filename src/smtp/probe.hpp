@@ -23,6 +23,7 @@
 #include "core/outcome.hpp"
 #include "dns/rdata.hpp"
 #include "smtp/ehlo.hpp"
+#include "smtp/transport.hpp"
 #include "tls/certificate.hpp"
 #include "tls/client_context.hpp"
 #include "tls/dane.hpp"
@@ -101,6 +102,12 @@ struct ProbeResult {
   std::chrono::milliseconds elapsed{0};
 };
 
+// On a TCP socket with a steady-clock watchdog.
 boost::asio::awaitable<ProbeResult> probe(ProbeOptions options);
+// The same dialogue over any transport and deadline source (transport.hpp): the seam the tests
+// use to run it against a scripted peer without sockets or wall time. options.tls_context is
+// not used (the transport brings its TLS session).
+boost::asio::awaitable<ProbeResult> probe(ProbeOptions options, Transport& transport,
+                                          DeadlineSource& deadline);
 
 }  // namespace intransit::smtp

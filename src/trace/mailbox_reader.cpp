@@ -40,16 +40,13 @@ struct Geometry {
   std::size_t slack = limits::kMailboxRangeSlackBytes;  // read past the range for its last message
 };
 
-// INTRANSIT_TRACE_CHUNK_BYTES=N: tiny ranges, so that tests and the fuzzer cross every boundary
+// ReadOptions::chunk_bytes = N: tiny ranges, so that tests and the fuzzer cross every boundary
 // case (messages straddling ranges, ranges with no message start, From_ split by a window). The
 // slack is at least a From_ line's "From ", so that one starting in a range is always whole in
 // its window.
-Geometry geometry() {
+Geometry geometry(std::size_t chunk_bytes) {
   Geometry g;
-  if (const char* env = getenv("INTRANSIT_TRACE_CHUNK_BYTES")) {
-    const auto n = std::strtoull(env, nullptr, 10);
-    if (n > 0) g = {n, std::max<std::size_t>(n / 4, 5)};
-  }
+  if (chunk_bytes > 0) g = {chunk_bytes, std::max<std::size_t>(chunk_bytes / 4, 5)};
   return g;
 }
 
@@ -135,10 +132,10 @@ class RangeReader {
 }  // namespace
 
 bool read_mbox_file(int fd, std::size_t size, const std::string& path, const TrustOptions& trust,
-                    const Render& render, const RenderedSink& sink) {
+                    const Render& render, const RenderedSink& sink, const ReadOptions& options) {
   // GMime alone: one thread, as the reference the differential tests compare with.
-  const bool reference = gmime_only();
-  const Geometry g = geometry();
+  const bool reference = options.gmime_only;
+  const Geometry g = geometry(options.chunk_bytes);
   const std::size_t workers =
       reference ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   std::atomic<bool> shrank = false;

@@ -172,10 +172,6 @@ void ensure_gmime() {
   std::call_once(once, [] { g_mime_init(); });
 }
 
-bool gmime_only() {
-  return getenv("INTRANSIT_TRACE_GMIME_ONLY") != nullptr;
-}
-
 void trace_copy(const MessageCutter& cutter, bool from_line, const TrustOptions& trust,
                 bool gmime_only, std::vector<MessageTrace>& out) {
   const std::string_view copy = cutter.copy();
@@ -385,7 +381,8 @@ std::string file_change(const Input& in, bool shrank) {
 // One message from a stream read from its start, only as far as trace needs it (a pipe, a
 // device, a message file): /dev/zero ends at the header block's cap.
 void read_one(const std::function<std::size_t(char*, std::size_t)>& read, std::string_view head,
-              const std::string& source, const TrustOptions& trust, const Sink& sink) {
+              const std::string& source, const TrustOptions& trust, bool gmime_only,
+              const Sink& sink) {
   MessageCutter cutter;
   cutter.reset(false);
   bool more = cutter.feed(head);
@@ -396,7 +393,7 @@ void read_one(const std::function<std::size_t(char*, std::size_t)>& read, std::s
     more = cutter.feed(std::string_view(buffer.data(), got));
   }
   std::vector<MessageTrace> out;
-  trace_copy(cutter, false, trust, gmime_only(), out);
+  trace_copy(cutter, false, trust, gmime_only, out);
   for (auto& t : out) {
     t.source = source;
     sink(std::move(t));
@@ -406,10 +403,9 @@ void read_one(const std::function<std::size_t(char*, std::size_t)>& read, std::s
 // An mbox from a stream read once from its start (standard input, a pipe), one message at a time.
 void read_mbox_stream(const std::function<std::size_t(char*, std::size_t)>& read,
                       std::string_view head, const std::string& path, const TrustOptions& trust,
-                      const Sink& sink) {
+                      bool reference, const Sink& sink) {
   MboxSplitter splitter(read, head);
   MessageCutter cutter;
-  const bool reference = gmime_only();
   std::size_t n = 0;
   std::vector<MessageTrace> out;
   while (splitter.next(cutter)) {
@@ -445,8 +441,8 @@ std::vector<std::string> maildir_folders(const std::string& path, ReadOutcome& o
 // Every message file of a Maildir and its folders, cur/ before new/, by name (Maildir names start
 // with the delivery time). A directory that cannot be listed is a problem of the read, never
 // silently nothing (RELIABILITY.md item 54).
-void read_maildir(const std::string& path, const TrustOptions& trust, const Sink& sink,
-                  ReadOutcome& outcome) {
+void read_maildir(const std::string& path, const TrustOptions& trust, bool gmime_only,
+                  const Sink& sink, ReadOutcome& outcome) {
   for (const auto& folder : maildir_folders(path, outcome)) {
     std::vector<std::string> files;
     for (const char* sub : {"/cur", "/new"}) {
@@ -478,7 +474,7 @@ void read_maildir(const std::string& path, const TrustOptions& trust, const Sink
             offset += got;
             return got;
           },
-          {}, file, trust, sink);
+          {}, file, trust, gmime_only, sink);
       close(fd);
       if (!error.empty()) outcome.problems.push_back("cannot read " + file + ": " + error);
     }
@@ -487,13 +483,15 @@ void read_maildir(const std::string& path, const TrustOptions& trust, const Sink
 
 }  // namespace
 
-ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Sink& sink) {
-  return read_messages(input, trust, Render{},
-                       [&](MessageTrace&& t, std::string&&) { sink(std::move(t)); });
+ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Sink& sink,
+                          const ReadOptions& options) {
+  return read_messages(
+      input, trust, Render{}, [&](MessageTrace&& t, std::string&&) { sink(std::move(t)); },
+      options);
 }
 
 ReadOutcome read_messages(Input& in, const TrustOptions& trust, const Render& render,
-                          const RenderedSink& rendered_sink) {
+                          const RenderedSink& rendered_sink, const ReadOptions& options) {
   ensure_gmime();
   ReadOutcome outcome;
   // Outside the threaded mbox reader, rendering happens right here, one message at a time.
@@ -502,11 +500,12 @@ ReadOutcome read_messages(Input& in, const TrustOptions& trust, const Render& re
     rendered_sink(std::move(t), std::move(text));
   };
   if (in.kind == InputKind::maildir) {
-    read_maildir(in.path, trust, sink, outcome);
+    read_maildir(in.path, trust, options.gmime_only, sink, outcome);
     return outcome;
   }
   if (in.kind == InputKind::mbox && in.regular) {
-    const bool shrank = read_mbox_file(in.fd, in.size, in.path, trust, render, rendered_sink);
+    const bool shrank =
+        read_mbox_file(in.fd, in.size, in.path, trust, render, rendered_sink, options);
     outcome.changed = file_change(in, shrank);
     return outcome;
   }
@@ -520,9 +519,9 @@ ReadOutcome read_messages(Input& in, const TrustOptions& trust, const Render& re
     return got;
   };
   if (in.kind == InputKind::mbox) {
-    read_mbox_stream(read, in.head, in.path, trust, sink);
+    read_mbox_stream(read, in.head, in.path, trust, options.gmime_only, sink);
   } else {
-    read_one(read, in.head, in.path, trust, sink);
+    read_one(read, in.head, in.path, trust, options.gmime_only, sink);
   }
   if (!error.empty()) outcome.problems.push_back("cannot read " + in.path + ": " + error);
   return outcome;

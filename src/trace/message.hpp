@@ -101,10 +101,23 @@ struct ReadOutcome {
       problems;  // parts that could not be read: a Maildir directory, a read error
 };
 
+// How messages are read, for the tests and the fuzzer (the results are the same either way): the
+// caller decides, the library reads no environment. `intransit trace` takes them from the
+// variables INTRANSIT_TRACE_GMIME_ONLY and INTRANSIT_TRACE_CHUNK_BYTES.
+struct ReadOptions {
+  // Every message through GMime, on one thread: the reference the differential tests compare
+  // the fast path with.
+  bool gmime_only = false;
+  // Mailbox ranges of this many bytes instead of limits::kMailboxRangeBytes (0: the default):
+  // tiny ranges make tests and the fuzzer cross every boundary case of mailbox_reader.cpp.
+  std::size_t chunk_bytes = 0;
+};
+
 // Reads every message of `input` and hands each to `sink` as soon as it is traced, so memory does
 // not grow with the mailbox. Each message is read only as far as trace needs (message_cut.hpp).
 ReadOutcome read_messages(Input& input, const TrustOptions& trust,
-                          const std::function<void(MessageTrace&&)>& sink);
+                          const std::function<void(MessageTrace&&)>& sink,
+                          const ReadOptions& options = {});
 
 // Work per message that needs nothing but the message (formatting it for output, which costs
 // more than tracing it): a mailbox's reader threads run it in any order once the message's
@@ -112,7 +125,7 @@ ReadOutcome read_messages(Input& input, const TrustOptions& trust,
 using Render = std::function<std::string(const MessageTrace&)>;
 using RenderedSink = std::function<void(MessageTrace&&, std::string&&)>;
 ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Render& render,
-                          const RenderedSink& sink);
+                          const RenderedSink& sink, const ReadOptions& options = {});
 
 // The error of a message with no header field at all: garbage, or an empty header block.
 inline constexpr std::string_view kNoHeaderFields = "no header fields: not a message";

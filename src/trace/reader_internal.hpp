@@ -18,10 +18,6 @@ namespace intransit::trace {
 
 void ensure_gmime();
 
-// INTRANSIT_TRACE_GMIME_ONLY=1: every message through GMime — the reference the differential
-// tests compare the fast path with.
-bool gmime_only();
-
 // Inline PGP armour (RFC 4880 §6.2) in the first kInlinePgpScanBytes of a body as transmitted,
 // base64-decoded first when the part's Content-Transfer-Encoding is base64.
 E2e inline_pgp(std::string_view body, bool base64);
@@ -46,6 +42,6 @@ void trace_slice(std::string_view message, MessageCutter& cutter, const TrustOpt
 // (mailbox_reader.cpp); `render` (when set) runs on the reader threads. True when the file
 // turned out shorter than `size` while it was read.
 bool read_mbox_file(int fd, std::size_t size, const std::string& path, const TrustOptions& trust,
-                    const Render& render, const RenderedSink& sink);
+                    const Render& render, const RenderedSink& sink, const ReadOptions& options);
 
 }  // namespace intransit::trace

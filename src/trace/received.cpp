@@ -620,15 +620,15 @@ std::optional<std::string> normalise_tls_version(std::string_view s) {
   return std::nullopt;
 }
 
+#define INTRANSIT_HOP_TEXT_GET(name) name(),
 Hop::Texts Hop::texts() const {
-  return {raw(),  from(), from_info(), by(),   by_info(), via(),
-          with(), id(),   for_(),      date(), cipher(),  evidence()};
+  return {INTRANSIT_HOP_TEXTS(INTRANSIT_HOP_TEXT_GET)};
 }
+#undef INTRANSIT_HOP_TEXT_GET
 
+#define INTRANSIT_HOP_TEXT_PART(name) t.name,
 void Hop::set_texts(const Texts& t) {
-  const std::array<std::string_view, kFields> parts{t.raw,     t.from, t.from_info, t.by,
-                                                    t.by_info, t.via,  t.with,      t.id,
-                                                    t.for_,    t.date, t.cipher,    t.evidence};
+  const std::array<std::string_view, kFields> parts{INTRANSIT_HOP_TEXTS(INTRANSIT_HOP_TEXT_PART)};
   std::size_t size = 0;
   for (const auto part : parts) size += part.size();
   std::string storage;  // a new buffer first: the views may point into the old one
@@ -639,6 +639,157 @@ void Hop::set_texts(const Texts& t) {
   }
   storage_ = std::move(storage);
 }
+#undef INTRANSIT_HOP_TEXT_PART
+
+namespace {
+
+// What a field says about its hop, gathered once from the parsed clauses; the verdict and the
+// TLS facts are read from it.
+struct Signals {
+  std::string_view protocol;                   // the first word of `with`, upper case
+  bool tls_clause = false;                     // a `tls` clause (RFC 8314 §7.1 style)
+  std::optional<std::string_view> annotation;  // a TLS comment, e.g. "(using TLSv1.3 with ...)"
+  bool tls_protocol = false;                   // ESMTPS, ESMTPSA, UTF8SMTPS, LMTPS, ...
+  bool mapi = false;
+  bool local_protocol = false;                // LMTP, LOCAL, MAPI inside one host
+  bool loopback = false;                      // from a loopback address or the host itself
+  bool content_filter = false;                // amavisd-new, Postfix pickup, qmail-inject
+  std::size_t slash_tls = std::string::npos;  // Cisco's "ESMTP/TLS/<cipher>"
+  std::string_view slot_cipher;               // a cipher written where the protocol goes
+
+  bool states_tls() const {
+    return tls_protocol || tls_clause || annotation || slash_tls != std::string::npos ||
+           !slot_cipher.empty();
+  }
+};
+
+// The field unfolded (RFC 5322 §3.2.2) and tokenised into its clauses (RFC 5321 §4.4) in `d`;
+// `raw` is its printable text. Plain: printable ASCII without a backslash throughout, so every
+// part of it is too (the clauses are its words, comments lose nothing but escapes).
+struct Field {
+  std::string_view text, low, raw;
+  bool plain = false;
+};
+
+Field read_field(std::string_view value, Scratch& sc, Draft& d) {
+  char* unfolded = sc.text.room(value.size() + 8);
+  char* unfolded_low = sc.low.room(value.size() + 8);
+  const Unfolded u = unfold(value, unfolded, unfolded_low);
+  Field f{std::string_view(unfolded, u.size), std::string_view(unfolded_low, u.size), {}, u.plain};
+  if (!f.plain) d.raw = text::printable(f.text);
+  f.raw = f.plain ? f.text : std::string_view(d.raw);
+  d.date.assign(tokenise(f.text, f.low, sc));
+  read_clauses(sc.tokens, d);
+  if (!f.plain) {
+    for (std::string* field : {&d.from, &d.from_info, &d.by, &d.by_info, &d.via, &d.with, &d.id,
+                               &d.for_, &d.date, &d.cipher}) {
+      text::make_printable(*field);
+    }
+  }
+  return f;
+}
+
+Signals gather_signals(const Draft& d, Scratch& sc, std::string_view low) {
+  Signals g;
+  g.protocol = first_word(d.with);
+  g.tls_clause = !d.cipher.empty();
+  g.annotation = tls_annotation(sc.tokens);
+  g.tls_protocol = one_of(kTlsProtocols, g.protocol);
+  // Local first: an LMTP or loopback handoff is inside one host whatever it says about TLS.
+  const bool lmtp = g.protocol.find("LMTP") != std::string_view::npos;
+  // Exchange's MAPI is a mailbox server's own store when `from` and `by` name one host; between
+  // two hosts it is a client's submission, whose protection the field does not say.
+  g.mapi = g.protocol == "MAPI";
+  const bool mapi_same_host = g.mapi && !d.from.empty() &&
+                              text::equals_lower(text::strip_trailing_dot(d.from),
+                                                 text::lower(text::strip_trailing_dot(d.by)));
+  g.local_protocol =
+      lmtp || g.protocol == "LOCAL" || g.protocol.rfind("LOCAL-", 0) == 0 || mapi_same_host;
+  g.loopback = !d.from.empty() && connection_origin(d.from, d.from_info) == Origin::same_host;
+  const std::string_view by_low = lowered(sc.by_low, d.by_info);
+  // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
+  g.content_filter =
+      contains(by_low, "amavis") || contains(by_low, "from userid") || invoked_locally(low);
+  // Cisco Secure Email (IronPort): "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384".
+  g.slash_tls = d.with.find("/TLS");
+  // WP-SMTPD and Symantec/MessageLabs: the cipher in the protocol slot,
+  // "with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP".
+  g.slot_cipher =
+      cipher_in_protocol_slot(d.with) ? with_word_as_written(sc.tokens) : std::string_view{};
+  return g;
+}
+
+// The TLS evidence of a hop that states TLS: its protocol, `tls` clause and TLS comment.
+void tls_evidence(Draft& d, const Signals& g, bool plain) {
+  const std::string_view with_part = d.with.empty() ? "" : "with ";
+  const std::string_view tls_sep = !g.tls_clause ? "" : d.with.empty() ? "tls " : "; tls ";
+  const std::string_view comment_sep = !g.annotation                     ? ""
+                                       : d.with.empty() && !g.tls_clause ? "("
+                                                                         : "; (";
+  assign_concat(d.evidence,
+                {with_part, d.with, tls_sep, g.tls_clause ? std::string_view(d.cipher) : "",
+                 comment_sep, g.annotation.value_or(""), g.annotation ? ")" : ""});
+  if (!plain) text::make_printable(d.evidence);
+}
+
+// The hop's verdict and the words that show it, in precedence order: local (by protocol, by
+// origin, content filters), TLS, plaintext, unknown.
+HopVerdict judge_hop(Draft& d, const Signals& g, bool plain) {
+  if (g.local_protocol) {
+    assign_concat(d.evidence, {"with ", d.with});
+    return HopVerdict::local;
+  }
+  if (g.loopback) {
+    if (d.from_info.empty()) {
+      assign_concat(d.evidence, {"from ", d.from});
+    } else {
+      assign_concat(d.evidence, {"from ", d.from, " (", d.from_info, ")"});
+    }
+    return HopVerdict::local;
+  }
+  if (g.content_filter) {
+    assign_concat(d.evidence, {"by ", d.by, " (", d.by_info, ")"});
+    return HopVerdict::local;
+  }
+  if (g.states_tls()) {
+    tls_evidence(d, g, plain);
+    return HopVerdict::tls;
+  }
+  if (one_of(kPlainProtocols, g.protocol) || d.with.rfind("MICROSOFT SMTP SERVER", 0) == 0) {
+    assign_concat(d.evidence, {"with ", d.with, " and no TLS annotation"});
+    return HopVerdict::plaintext;
+  }
+  if (d.with.empty()) {
+    d.evidence = "no protocol stated";
+  } else if (g.mapi) {
+    assign_concat(d.evidence,
+                  {"with ", d.with,
+                   " from another host: a client's submission, not stated as TLS or plaintext"});
+  } else {
+    assign_concat(d.evidence, {"with ", d.with, ": not a mail transfer protocol we know"});
+  }
+  return HopVerdict::unknown;
+}
+
+// The TLS version and cipher of a hop that stated TLS, from its TLS comment and `tls` clause
+// first, then from anywhere in the field.
+void read_tls_facts(Hop& hop, Draft& d, Scratch& sc, const Signals& g, const Field& f) {
+  sc.where.clear();
+  if (g.annotation) sc.where.append("(").append(*g.annotation).append(")");
+  sc.where.append(" ").append(d.cipher);
+  hop.tls_version = normalise_tls_version(sc.where);
+  if (!hop.tls_version) hop.tls_version = normalise_tls_version(f.text);
+  std::string_view cipher = find_cipher(d, sc.tokens, f.text, f.low);
+  if (cipher.empty() && g.slash_tls != std::string::npos &&
+      d.with.compare(g.slash_tls, 5, "/TLS/") == 0) {
+    cipher = first_word(std::string_view(d.with).substr(g.slash_tls + 5));
+  }
+  if (cipher.empty()) cipher = g.slot_cipher;
+  if (cipher.data() != d.cipher.data()) d.cipher.assign(cipher);  // else it is the `tls` clause
+  if (!f.plain) text::make_printable(d.cipher);
+}
+
+}  // namespace
 
 Hop parse_received(std::string_view value) {
   Hop hop;
@@ -649,112 +800,17 @@ Hop parse_received(std::string_view value) {
   Scratch& sc = scratch();
   Draft& d = sc.draft;
   d.clear();
-  char* unfolded = sc.text.room(value.size() + 8);
-  char* unfolded_low = sc.low.room(value.size() + 8);
-  const Unfolded u = unfold(value, unfolded, unfolded_low);
-  const std::string_view text(unfolded, u.size);
-  const std::string_view low(unfolded_low, u.size);
-  // Nearly every field is printable ASCII without a backslash; then so is every part of it (the
-  // clauses are its words, comments lose nothing but escapes), and nothing needs escaping.
-  const bool plain = u.plain;
-  if (!plain) d.raw = text::printable(text);
-  const std::string_view raw = plain ? text : std::string_view(d.raw);
-  d.date.assign(tokenise(text, low, sc));
-  read_clauses(sc.tokens, d);
-  if (!plain) {
-    for (std::string* f : {&d.from, &d.from_info, &d.by, &d.by_info, &d.via, &d.with, &d.id,
-                           &d.for_, &d.date, &d.cipher}) {
-      text::make_printable(*f);
-    }
-  }
+  const Field f = read_field(value, sc, d);
   hop.parsed = !d.from.empty() || !d.by.empty() || !d.with.empty();
-
-  const std::string_view protocol = first_word(d.with);
-  const bool tls_clause = !d.cipher.empty();
-  const auto annotation = tls_annotation(sc.tokens);
-  const bool tls_protocol = one_of(kTlsProtocols, protocol);
-
-  // Local first: an LMTP or loopback handoff is inside one host whatever it says about TLS.
-  const bool lmtp = protocol.find("LMTP") != std::string_view::npos;
-  // Exchange's MAPI is a mailbox server's own store when `from` and `by` name one host; between
-  // two hosts it is a client's submission, whose protection the field does not say.
-  const bool mapi = protocol == "MAPI";
-  const bool mapi_same_host = mapi && !d.from.empty() &&
-                              text::equals_lower(text::strip_trailing_dot(d.from),
-                                                 text::lower(text::strip_trailing_dot(d.by)));
-  const bool local_protocol =
-      lmtp || protocol == "LOCAL" || protocol.rfind("LOCAL-", 0) == 0 || mapi_same_host;
-  const bool loopback =
-      !d.from.empty() && connection_origin(d.from, d.from_info) == Origin::same_host;
-  const std::string_view by_low = lowered(sc.by_low, d.by_info);
-  // amavisd-new's own header; Postfix pickup ("from userid"); qmail-inject ("invoked by uid").
-  const bool content_filter =
-      contains(by_low, "amavis") || contains(by_low, "from userid") || invoked_locally(low);
-  // Cisco Secure Email (IronPort): "with ESMTP/TLS/ECDHE-RSA-AES256-GCM-SHA384".
-  const auto slash_tls = d.with.find("/TLS");
-  // WP-SMTPD and Symantec/MessageLabs: the cipher in the protocol slot,
-  // "with ECDHE-RSA-AES256-GCM-SHA384 encrypted SMTP".
-  const std::string_view slot_cipher =
-      cipher_in_protocol_slot(d.with) ? with_word_as_written(sc.tokens) : std::string_view{};
-  if (local_protocol) {
-    hop.verdict = HopVerdict::local;
-    assign_concat(d.evidence, {"with ", d.with});
-  } else if (loopback) {
-    hop.verdict = HopVerdict::local;
-    if (d.from_info.empty()) {
-      assign_concat(d.evidence, {"from ", d.from});
-    } else {
-      assign_concat(d.evidence, {"from ", d.from, " (", d.from_info, ")"});
-    }
-  } else if (content_filter) {
-    hop.verdict = HopVerdict::local;
-    assign_concat(d.evidence, {"by ", d.by, " (", d.by_info, ")"});
-  } else if (tls_protocol || tls_clause || annotation || slash_tls != std::string::npos ||
-             !slot_cipher.empty()) {
-    hop.verdict = HopVerdict::tls;
-    const std::string_view with_part = d.with.empty() ? "" : "with ";
-    const std::string_view tls_sep = !tls_clause ? "" : d.with.empty() ? "tls " : "; tls ";
-    const std::string_view comment_sep = !annotation                     ? ""
-                                         : d.with.empty() && !tls_clause ? "("
-                                                                         : "; (";
-    assign_concat(d.evidence,
-                  {with_part, d.with, tls_sep, tls_clause ? std::string_view(d.cipher) : "",
-                   comment_sep, annotation.value_or(""), annotation ? ")" : ""});
-    if (!plain) text::make_printable(d.evidence);
-  } else if (one_of(kPlainProtocols, protocol) || d.with.rfind("MICROSOFT SMTP SERVER", 0) == 0) {
-    hop.verdict = HopVerdict::plaintext;
-    assign_concat(d.evidence, {"with ", d.with, " and no TLS annotation"});
-  } else {
-    hop.verdict = HopVerdict::unknown;
-    if (d.with.empty()) {
-      d.evidence = "no protocol stated";
-    } else if (mapi) {
-      assign_concat(d.evidence,
-                    {"with ", d.with,
-                     " from another host: a client's submission, not stated as TLS or plaintext"});
-    } else {
-      assign_concat(d.evidence, {"with ", d.with, ": not a mail transfer protocol we know"});
-    }
-  }
+  const Signals g = gather_signals(d, sc, f.low);
+  hop.verdict = judge_hop(d, g, f.plain);
   // A local hop keeps TLS facts only when it states TLS itself (an LMTPS or TLS-annotated handoff).
-  const bool stated_tls = tls_protocol || tls_clause || annotation.has_value();
+  const bool stated_tls = g.tls_protocol || g.tls_clause || g.annotation.has_value();
   if (hop.verdict == HopVerdict::tls || (hop.verdict == HopVerdict::local && stated_tls)) {
-    sc.where.clear();
-    if (annotation) sc.where.append("(").append(*annotation).append(")");
-    sc.where.append(" ").append(d.cipher);
-    hop.tls_version = normalise_tls_version(sc.where);
-    if (!hop.tls_version) hop.tls_version = normalise_tls_version(text);
-    std::string_view cipher = find_cipher(d, sc.tokens, text, low);
-    if (cipher.empty() && slash_tls != std::string::npos &&
-        d.with.compare(slash_tls, 5, "/TLS/") == 0) {
-      cipher = first_word(std::string_view(d.with).substr(slash_tls + 5));
-    }
-    if (cipher.empty()) cipher = slot_cipher;
-    if (cipher.data() != d.cipher.data()) d.cipher.assign(cipher);  // else it is the `tls` clause
-    if (!plain) text::make_printable(d.cipher);
+    read_tls_facts(hop, d, sc, g, f);
   }
-  hop.authenticated = one_of(kAuthProtocols, protocol) || mentions_authentication(low);
-  hop.set_texts({raw, d.from, d.from_info, d.by, d.by_info, d.via, d.with, d.id, d.for_, d.date,
+  hop.authenticated = one_of(kAuthProtocols, g.protocol) || mentions_authentication(f.low);
+  hop.set_texts({f.raw, d.from, d.from_info, d.by, d.by_info, d.via, d.with, d.id, d.for_, d.date,
                  d.cipher, d.evidence});
   return hop;
 }

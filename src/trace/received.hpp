@@ -22,20 +22,39 @@ namespace intransit::trace {
 enum class HopVerdict : std::uint8_t { tls, plaintext, local, unknown };
 std::string_view to_string(HopVerdict verdict);
 
+// A hop's texts, declared once, in storage order: Hop::Texts, the accessors, texts() and
+// set_texts() are made from this list.
+//   raw              the field value, unfolded and sanitised (capped)
+//   from, from_info  the sender's claimed name; the TCP-info comment after it
+//   by, by_info      the receiving host; the comment after it (software)
+//   via, with, id, for_  the clauses; `with` upper-cased: "ESMTPS", "LMTP", ...
+//   date             as written after ';'
+//   cipher           as written, when stated
+//   evidence         the words the verdict rests on, quoted from `raw`
+#define INTRANSIT_HOP_TEXTS(X) \
+  X(raw)                       \
+  X(from)                      \
+  X(from_info)                 \
+  X(by)                        \
+  X(by_info)                   \
+  X(via)                       \
+  X(with)                      \
+  X(id)                        \
+  X(for_)                      \
+  X(date)                      \
+  X(cipher)                    \
+  X(evidence)
+
 // One hop's reading. Its texts live in one buffer (a mailbox has millions of hops; a string each
 // was a fifth of `trace`'s time in allocation, moves and frees): read them with the accessors,
 // set them all at once with set_texts().
 class Hop {
  public:
+#define INTRANSIT_HOP_TEXT_MEMBER(name) std::string_view name;
   struct Texts {
-    std::string_view raw;              // the field value, unfolded and sanitised (capped)
-    std::string_view from, from_info;  // the sender's claimed name; the TCP-info comment after it
-    std::string_view by, by_info;      // the receiving host; the comment after it (software)
-    std::string_view via, with, id, for_;  // `with` upper-cased: "ESMTPS", "LMTP", ...
-    std::string_view date;                 // as written after ';'
-    std::string_view cipher;               // as written, when stated
-    std::string_view evidence;             // the words the verdict rests on, quoted from `raw`
+    INTRANSIT_HOP_TEXTS(INTRANSIT_HOP_TEXT_MEMBER)
   };
+#undef INTRANSIT_HOP_TEXT_MEMBER
 
   std::optional<std::string> tls_version;  // normalised: "TLSv1.3", "TLSv1.2", ..., "SSLv3"
   bool authenticated = false;              // ESMTPA/ESMTPSA, "Authenticated sender", AUTH: comments
@@ -46,21 +65,20 @@ class Hop {
   [[nodiscard]] Texts texts() const;
   void set_texts(const Texts& texts);  // the views may point into this hop's own texts
 
-  [[nodiscard]] std::string_view raw() const { return field(0); }
-  [[nodiscard]] std::string_view from() const { return field(1); }
-  [[nodiscard]] std::string_view from_info() const { return field(2); }
-  [[nodiscard]] std::string_view by() const { return field(3); }
-  [[nodiscard]] std::string_view by_info() const { return field(4); }
-  [[nodiscard]] std::string_view via() const { return field(5); }
-  [[nodiscard]] std::string_view with() const { return field(6); }
-  [[nodiscard]] std::string_view id() const { return field(7); }
-  [[nodiscard]] std::string_view for_() const { return field(8); }
-  [[nodiscard]] std::string_view date() const { return field(9); }
-  [[nodiscard]] std::string_view cipher() const { return field(10); }
-  [[nodiscard]] std::string_view evidence() const { return field(11); }
+#define INTRANSIT_HOP_TEXT_ACCESSOR(name)       \
+  [[nodiscard]] std::string_view name() const { \
+    return field(Index::name);                  \
+  }
+  INTRANSIT_HOP_TEXTS(INTRANSIT_HOP_TEXT_ACCESSOR)
+#undef INTRANSIT_HOP_TEXT_ACCESSOR
 
  private:
-  static constexpr std::size_t kFields = 12;  // in the order of Texts
+#define INTRANSIT_HOP_TEXT_INDEX(name) name,
+  struct Index {
+    enum : std::uint8_t { INTRANSIT_HOP_TEXTS(INTRANSIT_HOP_TEXT_INDEX) count };
+  };
+#undef INTRANSIT_HOP_TEXT_INDEX
+  static constexpr std::size_t kFields = Index::count;  // in the order of Texts
   [[nodiscard]] std::string_view field(std::size_t i) const {
     const std::uint32_t begin = i == 0 ? 0 : ends_[i - 1];
     return std::string_view(storage_).substr(begin, ends_[i] - begin);

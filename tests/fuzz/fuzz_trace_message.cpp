@@ -32,37 +32,41 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (probe) {
     const auto kind = probe->kind;
     // One line per message with everything the reports show; compared between the two readers.
-    const auto read = [&](bool gmime_only) {
-      if (gmime_only) setenv("INTRANSIT_TRACE_GMIME_ONLY", "1", 1);
+    const auto read = [&](bool gmime_only, std::size_t chunk_bytes = 0) {
       std::vector<std::string> seen;
       auto input = intransit::trace::open_input(path, error);
       FUZZ_CHECK(input.has_value());
-      intransit::trace::read_messages(*input, {}, [&](intransit::trace::MessageTrace&& m) {
-        FUZZ_CHECK(!m.source.empty());
-        FUZZ_CHECK(m.hops.size() <= 100);
-        FUZZ_CHECK(fuzz_no_control_bytes(m.message_id) && fuzz_no_control_bytes(m.from));
-        std::string line = m.source + "|" + m.message_id + "|" + m.from + "|" + m.error + "|" +
-                           std::to_string(static_cast<int>(m.e2e)) + "|" +
-                           std::to_string(static_cast<int>(m.verdict)) + "|" +
-                           std::to_string(m.received_dropped) + "|" +
-                           std::to_string(m.header_cut.long_lines) + "/" +
-                           std::to_string(m.header_cut.long_line_bytes) + "/" +
-                           (m.header_cut.block_cut ? "cut" : "-");
-        for (const auto& h : m.hops) {
-          FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw()));
-          line.append("|")
-              .append(h.hop.raw())
-              .append("/")
-              .append(std::to_string(static_cast<int>(h.hop.verdict)));
-          line.append("/")
-              .append(h.hop.tls_version.value_or("-"))
-              .append("/")
-              .append(h.hop.cipher());
-          line.append("/").append(h.hop.evidence());
-        }
-        seen.push_back(std::move(line));
-      });
-      unsetenv("INTRANSIT_TRACE_GMIME_ONLY");
+      intransit::trace::ReadOptions options;
+      options.gmime_only = gmime_only;
+      options.chunk_bytes = chunk_bytes;
+      intransit::trace::read_messages(
+          *input, {},
+          [&](intransit::trace::MessageTrace&& m) {
+            FUZZ_CHECK(!m.source.empty());
+            FUZZ_CHECK(m.hops.size() <= 100);
+            FUZZ_CHECK(fuzz_no_control_bytes(m.message_id) && fuzz_no_control_bytes(m.from));
+            std::string line = m.source + "|" + m.message_id + "|" + m.from + "|" + m.error + "|" +
+                               std::to_string(static_cast<int>(m.e2e)) + "|" +
+                               std::to_string(static_cast<int>(m.verdict)) + "|" +
+                               std::to_string(m.received_dropped) + "|" +
+                               std::to_string(m.header_cut.long_lines) + "/" +
+                               std::to_string(m.header_cut.long_line_bytes) + "/" +
+                               (m.header_cut.block_cut ? "cut" : "-");
+            for (const auto& h : m.hops) {
+              FUZZ_CHECK(fuzz_no_control_bytes(h.hop.raw()));
+              line.append("|")
+                  .append(h.hop.raw())
+                  .append("/")
+                  .append(std::to_string(static_cast<int>(h.hop.verdict)));
+              line.append("/")
+                  .append(h.hop.tls_version.value_or("-"))
+                  .append("/")
+                  .append(h.hop.cipher());
+              line.append("/").append(h.hop.evidence());
+            }
+            seen.push_back(std::move(line));
+          },
+          options);
       return seen;
     };
     const auto fast = read(false);
@@ -72,10 +76,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       // The same again with the mailbox cut into ranges of a few bytes, so that every message
       // boundary case of mailbox_reader.cpp is crossed: messages straddling ranges, ranges with
       // no message start, From_ lines cut by a read window's end.
-      setenv("INTRANSIT_TRACE_CHUNK_BYTES",
-             std::to_string(1 + (size > 0 ? data[size - 1] % 97 : 0)).c_str(), 1);
-      const auto small_ranges = read(false);
-      unsetenv("INTRANSIT_TRACE_CHUNK_BYTES");
+      const auto small_ranges = read(false, 1 + (size > 0 ? data[size - 1] % 97 : 0));
       FUZZ_CHECK(small_ranges == fast);
       if (fast != reference) {
         for (std::size_t i = 0; i < std::max(fast.size(), reference.size()); ++i) {

@@ -1,4 +1,4 @@
-// probe_hostile_test.cpp — the probe against every hostile scenario of sink::HostileServer on
+// probe_hostile_test.cpp — the probe against every hostile scenario of test::HostileServer on
 // loopback (port 0): RELIABILITY.md items 2-22. Each must end in exactly the expected outcome,
 // at the expected phase, with the expected findings, within its deadline, and its JSON must
 // serialise (valid UTF-8 whatever the server sent).
@@ -15,15 +15,15 @@
 #include "core/text.hpp"
 #include "report/json_text.hpp"
 #include "report/probe_report.hpp"
-#include "sink/hostile_server.hpp"
+#include "support/hostile_server.hpp"
 #include "smtp/probe.hpp"
 #include "smtp/sweep.hpp"
 
 namespace asio = boost::asio;
 using intransit::FindingId;
 using intransit::ProbeOutcome;
-using intransit::sink::HostileScenario;
-using intransit::sink::HostileServer;
+using intransit::test::HostileScenario;
+using intransit::test::HostileServer;
 using intransit::smtp::Phase;
 using intransit::smtp::ProbeOptions;
 using intransit::smtp::ProbeResult;
@@ -135,7 +135,7 @@ TEST_P(HostileProbe, EndsInTheExpectedOutcomeWithinItsDeadline) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, HostileProbe,
-                         ::testing::ValuesIn(intransit::sink::all_hostile_scenarios()),
+                         ::testing::ValuesIn(intransit::test::all_hostile_scenarios()),
                          [](const auto& param_info) {
                            std::string name(to_string(param_info.param));
                            std::replace(name.begin(), name.end(), '-', '_');

@@ -23,7 +23,7 @@ struct Run {
 };
 
 Run parse(const std::vector<std::string>& lines, bool tls_logged = true,
-          std::size_t max_pending = kPendingJoins) {
+          std::size_t max_pending = limits::kPendingJoins) {
   LogParser parser(TimeContext::at(kNow), tls_logged, max_pending);
   Run run;
   const EmitDelivery emit = [&](Delivery& d) { run.deliveries.push_back(d); };

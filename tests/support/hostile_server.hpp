@@ -1,9 +1,10 @@
-// hostile_server.hpp — a scriptable SMTP server that misbehaves on purpose, one scenario per
-// listening socket: the hostile peers of RELIABILITY.md items 3-20 (silence, 1-byte drips,
-// endless replies, NUL bytes, bare LF, malformed codes, 421, STARTTLS missing or refused,
-// plaintext injected after the 220 to STARTTLS, stalled or reset handshakes, garbage instead of
-// TLS, a huge certificate chain, EOF mid-reply). The probe's tests run against it on loopback;
-// `intransit sink` will grow from it. Asio coroutines; TLS with an in-memory certificate.
+// hostile_server.hpp — a test tool, not part of the product: an SMTP server that misbehaves on
+// purpose, one scenario per listening socket: the hostile peers of RELIABILITY.md items 3-20
+// (silence, 1-byte drips, endless replies, NUL bytes, bare LF, malformed codes, 421, STARTTLS
+// missing or refused, plaintext injected after the 220 to STARTTLS, stalled or reset handshakes,
+// garbage instead of TLS, a huge certificate chain, EOF mid-reply). The probe's tests run against
+// it on loopback; the scenarios are data (hostile_script.hpp). Asio coroutines; TLS with an
+// in-memory certificate.
 #pragma once
 
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
@@ -19,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-namespace intransit::sink {
+namespace intransit::test {
 
 enum class HostileScenario : std::uint8_t {
   valid,                   // a correct server with STARTTLS (baseline)
@@ -69,4 +70,4 @@ class HostileServer {
   std::shared_ptr<State> state_;
 };
 
-}  // namespace intransit::sink
+}  // namespace intransit::test

@@ -1,0 +1,102 @@
+// socket_transport.cpp — see socket_transport.hpp.
+#include "smtp/socket_transport.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace intransit::smtp {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+class SocketTransport final : public Transport {
+ public:
+  SocketTransport(const asio::any_io_executor& ex, asio::ssl::context& tls)
+      : socket_(ex), tls_(socket_, tls) {}
+
+  asio::awaitable<void> connect(const tcp::endpoint& endpoint,
+                                boost::system::error_code& ec) override {
+    co_await socket_.async_connect(endpoint, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<std::size_t> read_some(std::span<char> into,
+                                         boost::system::error_code& ec) override {
+    const auto buffer = asio::buffer(into.data(), into.size());
+    if (secure_)
+      co_return co_await tls_.async_read_some(buffer,
+                                              asio::redirect_error(asio::use_awaitable, ec));
+    co_return co_await socket_.async_read_some(buffer,
+                                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<void> write(std::string_view bytes, boost::system::error_code& ec) override {
+    const auto buffer = asio::buffer(bytes.data(), bytes.size());
+    if (secure_) {
+      co_await asio::async_write(tls_, buffer, asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      co_await asio::async_write(socket_, buffer, asio::redirect_error(asio::use_awaitable, ec));
+    }
+  }
+
+  SSL* tls_session() override { return tls_.native_handle(); }
+
+  asio::awaitable<void> handshake(boost::system::error_code& ec) override {
+    co_await tls_.async_handshake(asio::ssl::stream_base::client,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) secure_ = true;
+  }
+
+  void close() override {
+    boost::system::error_code ignored;
+    socket_.cancel(ignored);
+    socket_.close(ignored);
+  }
+
+ private:
+  tcp::socket socket_;
+  asio::ssl::stream<tcp::socket&> tls_;
+  bool secure_ = false;
+};
+
+class SteadyDeadline final : public DeadlineSource {
+ public:
+  explicit SteadyDeadline(const asio::any_io_executor& ex) : timer_(ex) {}
+
+  Clock::time_point now() const override { return Clock::now(); }
+
+  void arm(Clock::time_point when, std::function<void()> expired) override {
+    timer_.expires_at(when);
+    timer_.async_wait([this, gen = ++generation_,
+                       expired = std::move(expired)](const boost::system::error_code& ec) {
+      if (ec) return;  // re-armed or cancelled; `this` may be gone, touch nothing
+      if (gen != generation_) return;
+      expired();
+    });
+  }
+
+  void cancel() override {
+    ++generation_;
+    timer_.cancel();
+  }
+
+ private:
+  asio::steady_timer timer_;
+  unsigned generation_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_socket_transport(const asio::any_io_executor& executor,
+                                                 asio::ssl::context& tls) {
+  return std::make_unique<SocketTransport>(executor, tls);
+}
+
+std::unique_ptr<DeadlineSource> make_steady_deadline(const asio::any_io_executor& executor) {
+  return std::make_unique<SteadyDeadline>(executor);
+}
+
+}  // namespace intransit::smtp
