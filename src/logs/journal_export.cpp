@@ -2,6 +2,7 @@
 #include "logs/journal_export.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace intransit::logs {
 namespace {

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "logs/line_splitter.hpp"  // kLogLineBytes
+#include "core/limits.hpp"  // kLogLineBytes
 
 namespace intransit::logs {
 
@@ -30,7 +30,7 @@ class JournalExportReader {
   using OnEntry = std::function<void(const JournalEntry&)>;
   using OnCut = std::function<void()>;  // a field over the cap, or an entry cut short
 
-  JournalExportReader(OnEntry on_entry, OnCut on_cut, std::size_t cap = kLogLineBytes);
+  JournalExportReader(OnEntry on_entry, OnCut on_cut, std::size_t cap = limits::kLogLineBytes);
 
   void push(const char* data, std::size_t size);
   void finish();  // end of input: an entry without its closing empty line still counts
