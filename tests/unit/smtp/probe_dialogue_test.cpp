@@ -9,11 +9,13 @@
 
 #include <algorithm>
 
+#include "core/finding_id.hpp"
 #include "smtp/probe.hpp"
 #include "support/scripted_peer.hpp"
 
 namespace {
 namespace asio = boost::asio;
+using intransit::FindingId;
 using intransit::ProbeOutcome;
 using intransit::smtp::Phase;
 using intransit::smtp::ProbeOptions;
@@ -43,8 +45,9 @@ ProbeResult run(ScriptedPeer& peer, ManualClock& clock, ProbeOptions o = options
   return result;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& s) {
-  return std::find(v.begin(), v.end(), s) != v.end();
+// Findings by their catalogue text, so the test also pins the words scripts see.
+bool has(const std::vector<FindingId>& v, std::string_view s) {
+  return std::any_of(v.begin(), v.end(), [&](FindingId id) { return to_string(id) == s; });
 }
 
 // A whole STARTTLS session, as a well-behaved server runs it.
