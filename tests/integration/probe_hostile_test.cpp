@@ -15,18 +15,18 @@
 #include "core/text.hpp"
 #include "report/json_text.hpp"
 #include "report/probe_report.hpp"
-#include "support/hostile_server.hpp"
 #include "smtp/probe.hpp"
 #include "smtp/sweep.hpp"
+#include "support/hostile_server.hpp"
 
 namespace asio = boost::asio;
 using intransit::FindingId;
 using intransit::ProbeOutcome;
-using intransit::test::HostileScenario;
-using intransit::test::HostileServer;
 using intransit::smtp::Phase;
 using intransit::smtp::ProbeOptions;
 using intransit::smtp::ProbeResult;
+using intransit::test::HostileScenario;
+using intransit::test::HostileServer;
 using namespace std::chrono_literals;
 
 namespace {

@@ -54,8 +54,7 @@ void stamps(Writer& w, const Collection& c) {
   w << "<ul class=\"meta\">";
   for (const auto& s : c.scans) stamp(w, s);
   if (c.scans.empty()) {
-    for (const auto& f : c.files)
-      w << "<li>read from <code>" << Esc{f} << "</code></li>";
+    for (const auto& f : c.files) w << "<li>read from <code>" << Esc{f} << "</code></li>";
   }
   w << "</ul>";
 }
