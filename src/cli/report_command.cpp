@@ -28,7 +28,9 @@ CLI::App* add_report_command(CLI::App& app, ReportArgs& args) {
       "intransit.outbound/1. The page fetches nothing: inline CSS,\ncharts drawn as SVG, one "
       "small inline filter script allowed by its hash in a strict Content-Security-Policy.\n"
       "Exit codes: 0 the page was written, 2 usage error or an input that cannot be read (the "
-      "message names\nthe file and line), 73 the page could not be written.");
+      "message names\nthe file and line), 73 the page could not be written.\n"
+      "Example: intransit report scan.jsonl --baseline last-month.jsonl -o report.html --title "
+      "\"Our domains\"");
   return cmd;
 }
 

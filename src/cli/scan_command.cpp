@@ -79,13 +79,16 @@ ScanCommands add_scan_command(CLI::App& app, ScanArgs& args) {
   cmd->footer(
       "Exit codes: 0 complete, 1 the output could not be written, 2 usage error (also a "
       "--resume of another scan), 4 interrupted by SIGINT/SIGTERM (footer complete: false; "
-      "run again with --resume).");
+      "run again with --resume).\n"
+      "Example: intransit scan --input domains.txt --output out.jsonl --per-address 1 --rate 5\n"
+      "         intransit scan --input domains.csv --column 2 --output shard.jsonl --shard 0/4");
   cmd->require_subcommand(0, 1);
   auto* merge = cmd->add_subcommand("merge", "Join the shards of one scan into one file (stdout)");
   merge->add_option("files", args.merge_files, "the shards' output files")->required();
   merge->footer(
       "Exit codes: 0 every shard there and complete, 1 refused (files from different scans), "
-      "4 merged but shards are missing or unfinished (named on stderr).");
+      "4 merged but shards are missing or unfinished (named on stderr).\n"
+      "Example: intransit scan merge shard-*.jsonl > all.jsonl");
   return {cmd, merge};
 }
 
