@@ -36,8 +36,8 @@ asio::awaitable<void> addresses_into(dns::Resolver& resolver, std::string host, 
 asio::awaitable<void> probe_into(smtp::ProbeOptions options, const AuditOptions& audit,
                                  smtp::ProbeResult& slot, smtp::SweepResult* sweep,
                                  WaitGroup& group) {
-  ProbeReport report =
-      co_await probe_shared(std::move(options), sweep != nullptr, audit.cache, audit.gate);
+  ProbeReport report = co_await probe_shared(std::move(options), sweep != nullptr, audit.cache,
+                                             audit.gate, audit.allow_private);
   slot = std::move(report.result);
   if (sweep != nullptr && report.sweep) *sweep = std::move(*report.sweep);
   group.done();
@@ -132,6 +132,7 @@ asio::awaitable<void> audit_sts(StsFacts& sts, std::string domain, const AuditOp
     FetchOptions fetch_options;
     fetch_options.trust = options.trust;
     fetch_options.port = options.https_port;
+    fetch_options.allow_private = options.allow_private;
     sts.fetch = co_await fetch_sts_policy(*options.resolver, domain, fetch_options);
     if (sts.fetch->status == FetchStatus::ok) {
       sts.policy = policy::parse_sts_policy(sts.fetch->body, sts.policy_error);

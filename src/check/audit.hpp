@@ -35,6 +35,7 @@ struct AuditOptions {
   bool sweep = false;
   ProbeCache* cache = nullptr;  // shares each address's probe between domains when set
   ProbeGate* gate = nullptr;    // asked before every connection when set
+  bool allow_private = true;    // false: no connection to special-purpose addresses (serve)
 };
 
 // Fills `out` (sweeps included, with --sweep) by the time it returns.

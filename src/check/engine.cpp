@@ -26,6 +26,7 @@ std::unique_ptr<Engine> Engine::create(const asio::any_io_executor& executor, En
   audit.smtp_port = options.smtp_port;
   audit.https_port = options.https_port;
   audit.sweep = options.sweep;
+  audit.allow_private = options.allow_private;
   return std::unique_ptr<Engine>(
       new Engine(std::move(options), std::move(resolver), std::move(audit), executor));
 }
@@ -96,7 +97,8 @@ asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint,
   options.tls_context = audit_options_.tls_context;
   options.mode = mode;
   options.deadlines = audit_options_.deadlines;
-  co_return co_await run_probe(std::move(options), options_.sweep, options_.gate.get());
+  co_return co_await run_probe(std::move(options), options_.sweep, options_.gate.get(),
+                               options_.allow_private);
 }
 
 asio::awaitable<HostAddresses> Engine::addresses(std::string host) {

@@ -42,6 +42,9 @@ struct EngineOptions {
   std::size_t probe_cache_entries = 0;
   // Asked before every SMTP connection (a scan's politeness and opt-out list); none when null.
   std::shared_ptr<ProbeGate> gate;
+  // Connect to special-purpose addresses (check/address_policy.hpp) for SMTP probes and the
+  // MTA-STS fetch. check, probe and scan do; serve does not unless --allow-private (issue 18).
+  bool allow_private = true;
 };
 
 // One domain's audit: the facts and the verdict drawn from them (DESIGN.md §3).

@@ -80,7 +80,11 @@ HostCheck check_host(const MxFacts& mx, const policy::StsPolicy& policy, Severit
 
 StsResult evaluate_mta_sts(const DomainFacts& f, Findings& out) {
   const policy::StsPolicy* policy = usable_policy(f, out);
-  if (policy == nullptr) return StsResult::none;
+  if (policy == nullptr) {
+    // Not fetched because serve refuses the address: whether it would hold is not known.
+    const bool refused = f.mta_sts.fetch && f.mta_sts.fetch->status == FetchStatus::not_permitted;
+    return refused ? StsResult::not_permitted : StsResult::none;
+  }
   if (policy->mode == policy::StsMode::testing)
     add(out, FindingId::mtasts_testing, domain_scope(), "mode: testing");
   if (policy->max_age < 86400)

@@ -79,6 +79,8 @@ void count(TransportTally& tally, AddressState state) {
 UntestedReason untested_reason_of(const std::vector<ProbeOutcome>& outcomes) {
   const auto all = [&](auto pred) { return std::all_of(outcomes.begin(), outcomes.end(), pred); };
   if (outcomes.empty()) return UntestedReason::no_address_tested;
+  if (all([](ProbeOutcome o) { return o == ProbeOutcome::not_permitted; }))
+    return UntestedReason::not_permitted;
   if (all([](ProbeOutcome o) { return o == ProbeOutcome::rate_limited; }))
     return UntestedReason::rate_limited;
   if (all([](ProbeOutcome o) { return o == ProbeOutcome::rejected; }))

@@ -48,6 +48,7 @@ enum class StsResult : std::uint8_t {
   unproven,  // enforce, nothing failed, but no address presented a valid certificate
   holds,     // enforce, and every probed MX matches and presents a valid certificate
   fails,     // enforce, and some MX is not covered, offers no TLS or presents a bad certificate
+  not_permitted,  // a policy is published, but its host's addresses are ones we may not fetch from
 };
 
 // How the probed addresses count: TLS, plaintext (what a sender falls back to) or untested.

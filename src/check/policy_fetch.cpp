@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "check/address_policy.hpp"
 #include "check/addresses.hpp"
 #include "core/endpoint_text.hpp"
 #include "core/text.hpp"
@@ -40,6 +41,7 @@ std::string_view to_string(FetchStatus status) {
     case FetchStatus::cert_invalid: return "cert-invalid";
     case FetchStatus::timeout: return "timeout";
     case FetchStatus::protocol_error: return "protocol-error";
+    case FetchStatus::not_permitted: return "not-permitted";
   }
   return "?";
 }
@@ -179,6 +181,13 @@ asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::stri
     beast::get_lowest_layer(stream).expires_at(deadline);  // one deadline for the whole fetch
     const tcp::endpoint endpoint(asio::ip::make_address(ip), options.port);
     f.address = net::format_endpoint(endpoint);
+    if (const auto range =
+            options.allow_private ? std::nullopt : special_purpose_range(endpoint.address())) {
+      settle(f, FetchStatus::not_permitted,
+             "not fetched: " + ip + " is " + std::string(*range) +
+                 "; this service does not connect to special-purpose addresses");
+      continue;  // the next address may be an ordinary one
+    }
     boost::system::error_code ec;
     co_await beast::get_lowest_layer(stream).async_connect(
         endpoint, asio::redirect_error(asio::use_awaitable, ec));

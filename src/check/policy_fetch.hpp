@@ -36,6 +36,7 @@ enum class FetchStatus : std::uint8_t {
   cert_invalid,  // certificate not PKIX-valid for mta-sts.<domain>
   timeout,
   protocol_error,  // malformed HTTP
+  not_permitted,   // every address is special-purpose and they are not allowed (issue 18)
 };
 std::string_view to_string(FetchStatus status);
 
@@ -55,6 +56,8 @@ struct FetchOptions {
   std::shared_ptr<const tls::TrustStore> trust;
   unsigned short port = 443;
   std::chrono::milliseconds deadline = limits::kMtaStsFetchDeadline;
+  // false: a special-purpose address (check/address_policy.hpp) is skipped, not connected to.
+  bool allow_private = true;
 };
 
 boost::asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::string domain,

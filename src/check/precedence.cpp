@@ -78,6 +78,9 @@ std::optional<Decision> unknown(const Evaluation& e) {
   }
   if (e.dane.lookup_failed)
     return make(Verdict::untested, Rule::tlsa_lookup_failed, UntestedReason::dns_failure);
+  // The policy might hold or fail: not knowing is not "no MTA-STS" (unless DANE decides).
+  if (e.sts == StsResult::not_permitted && !dane_enforces(e.dane))
+    return make(Verdict::untested, Rule::sts_not_permitted, UntestedReason::not_permitted);
   return std::nullopt;
 }
 

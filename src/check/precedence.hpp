@@ -46,6 +46,7 @@ enum class Rule : std::uint8_t {
   no_address,          // no-mail: none of the MX hosts has an address
   nothing_tested,      // untested: no address answered usefully
   tlsa_lookup_failed,  // untested: a TLSA lookup in a signed zone failed
+  sts_not_permitted,   // untested: the MTA-STS policy host is special-purpose (serve, issue 18)
   enforced,
   opportunistic_dane_unusable,  // opportunistic, but DANE senders still insist on TLS
   opportunistic,

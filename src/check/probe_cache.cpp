@@ -1,6 +1,8 @@
 // probe_cache.cpp — see probe_cache.hpp.
 #include "check/probe_cache.hpp"
 
+#include "check/address_policy.hpp"
+
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -29,6 +31,15 @@ smtp::ProbeResult excluded_probe(const asio::ip::tcp::endpoint& endpoint, std::s
   r.outcome = ProbeOutcome::connect_failed;
   r.phase = smtp::Phase::connect;
   r.detail = "not probed: the address is on the scan's exclude list";
+  return r;
+}
+
+smtp::ProbeResult not_permitted_probe(const asio::ip::tcp::endpoint& endpoint,
+                                      std::string server_name, std::string_view range) {
+  smtp::ProbeResult r = excluded_probe(endpoint, std::move(server_name));
+  r.outcome = ProbeOutcome::not_permitted;
+  r.detail = "not probed: " + endpoint.address().to_string() + " is " + std::string(range) +
+             "; this service does not connect to special-purpose addresses";
   return r;
 }
 
@@ -95,8 +106,14 @@ asio::awaitable<std::shared_ptr<const ProbeReport>> ProbeCache::get(std::string 
   co_return mine->report;
 }
 
-asio::awaitable<ProbeReport> run_probe(smtp::ProbeOptions options, bool sweep, ProbeGate* gate) {
+asio::awaitable<ProbeReport> run_probe(smtp::ProbeOptions options, bool sweep, ProbeGate* gate,
+                                       bool allow_private) {
   const auto ip = options.endpoint.address();
+  if (!allow_private) {
+    if (const auto range = special_purpose_range(ip)) {
+      co_return ProbeReport{not_permitted_probe(options.endpoint, options.server_name, *range), {}};
+    }
+  }
   if (gate != nullptr) {
     const bool allowed = co_await gate->acquire(ip);
     if (!allowed) co_return ProbeReport{excluded_probe(options.endpoint, options.server_name), {}};
@@ -116,18 +133,19 @@ asio::awaitable<ProbeReport> run_probe(smtp::ProbeOptions options, bool sweep, P
 
 namespace {
 // The cache's Run: a plain lambda that starts this coroutine, whose parameters live in its frame.
-asio::awaitable<ProbeReport> run_probe_copy(smtp::ProbeOptions options, bool sweep,
-                                            ProbeGate* gate) {
-  co_return co_await run_probe(std::move(options), sweep, gate);
+asio::awaitable<ProbeReport> run_probe_copy(smtp::ProbeOptions options, bool sweep, ProbeGate* gate,
+                                            bool allow_private) {
+  co_return co_await run_probe(std::move(options), sweep, gate, allow_private);
 }
 }  // namespace
 
 asio::awaitable<ProbeReport> probe_shared(smtp::ProbeOptions options, bool sweep, ProbeCache* cache,
-                                          ProbeGate* gate) {
-  if (cache == nullptr) co_return co_await run_probe(std::move(options), sweep, gate);
+                                          ProbeGate* gate, bool allow_private) {
+  if (cache == nullptr)
+    co_return co_await run_probe(std::move(options), sweep, gate, allow_private);
   std::string key = ProbeCache::key(options, sweep);
-  const ProbeCache::Run run = [&options, sweep, gate] {
-    return run_probe_copy(options, sweep, gate);
+  const ProbeCache::Run run = [&options, sweep, gate, allow_private] {
+    return run_probe_copy(options, sweep, gate, allow_private);
   };
   const auto report = co_await cache->get(std::move(key), run);
   co_return *report;

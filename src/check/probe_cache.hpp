@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "smtp/probe.hpp"
@@ -46,6 +47,11 @@ class ProbeGate {
 // What a probe of an excluded address reports: no connection was made.
 smtp::ProbeResult excluded_probe(const boost::asio::ip::tcp::endpoint& endpoint,
                                  std::string server_name);
+
+// What a probe of a special-purpose address (check/address_policy.hpp) reports when they are
+// not allowed: outcome not-permitted, the address and its range in `detail`, no connection made.
+smtp::ProbeResult not_permitted_probe(const boost::asio::ip::tcp::endpoint& endpoint,
+                                      std::string server_name, std::string_view range);
 
 class ProbeCache {
  public:
@@ -80,12 +86,15 @@ class ProbeCache {
 };
 
 // One probe (and its sweep, with `sweep`, sharing its deadline), let through `gate` when given.
+// Without `allow_private`, a special-purpose address is not connected to (not_permitted_probe),
+// decided before the gate is asked.
 boost::asio::awaitable<ProbeReport> run_probe(smtp::ProbeOptions options, bool sweep,
-                                              ProbeGate* gate);
+                                              ProbeGate* gate, bool allow_private = true);
 
 // run_probe through `cache` when given: the probe of a key already probed or in flight is not
 // made again.
 boost::asio::awaitable<ProbeReport> probe_shared(smtp::ProbeOptions options, bool sweep,
-                                                 ProbeCache* cache, ProbeGate* gate);
+                                                 ProbeCache* cache, ProbeGate* gate,
+                                                 bool allow_private = true);
 
 }  // namespace intransit::check

@@ -29,13 +29,15 @@ constexpr std::array kRows{
         "the mail servers' answers could not be understood"},
     Row{UntestedReason::no_network, "no-network",
         "the mail servers' answers could not be understood"},
+    Row{UntestedReason::not_permitted, "not-permitted",
+        "the mail servers' addresses are ones this service will not connect to"},
 };
 
 constexpr bool in_enum_order() {
   for (std::size_t i = 0; i < kRows.size(); ++i) {
     if (static_cast<std::size_t>(kRows[i].reason) != i) return false;
   }
-  return kRows.size() == static_cast<std::size_t>(UntestedReason::no_network) + 1;
+  return kRows.size() == static_cast<std::size_t>(UntestedReason::not_permitted) + 1;
 }
 static_assert(in_enum_order(), "one row per UntestedReason, in enum order");
 

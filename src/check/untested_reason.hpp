@@ -18,6 +18,7 @@ enum class UntestedReason : std::uint8_t {
   protocol_error,     // the answers could not be understood (or the reasons differ)
   no_address_tested,  // addresses were found but none was probed
   no_network,         // this machine reached no nameserver at all (RELIABILITY item 58)
+  not_permitted,      // every address (or the MTA-STS host) is special-purpose: not connected to
 };
 
 std::string_view to_string(UntestedReason reason);

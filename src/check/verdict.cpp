@@ -129,6 +129,10 @@ std::string host_summary(const Decision& decision, const DomainFacts& f, const T
       return "Mail to " + d + " cannot be delivered: none of its MX hosts has an address.";
     case Rule::nothing_tested: return could_not(d, summary_words(*decision.untested_reason));
     case Rule::tlsa_lookup_failed: return could_not(d, "a TLSA lookup in its signed zone failed");
+    case Rule::sts_not_permitted:
+      return could_not(d,
+                       "its MTA-STS policy host's addresses are ones this service will not "
+                       "connect to");
     case Rule::enforced: return enforced_summary(d, decision.enforced_by);
     case Rule::opportunistic_dane_unusable:
       return "Mail to " + d +

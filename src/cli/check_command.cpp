@@ -114,6 +114,9 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
   cmd->add_flag("--sweep", args.sweep,
                 "also sweep every TLS version and suite of every MX address");
   cmd->add_flag("-v,--verbose", args.verbose, "show informational findings and SMTP transcripts");
+  cmd->add_flag("--no-private", args.no_private,
+                "refuse special-purpose addresses (loopback, private, link-local, ...) for MX "
+                "and MTA-STS hosts, as serve does");
   cmd->footer(
       "Verdicts: enforced, opportunistic, partial, plaintext, broken, no-mail, untested.\n"
       "Exit codes: 0 every domain meets --require, 1 some domain is below it, 2 usage error, "
@@ -143,6 +146,7 @@ int run_check(const CheckArgs& args) {
   }
   check::EngineOptions options = engine_options(args.engine);
   options.sweep = args.sweep;
+  options.allow_private = !args.no_private;
   asio::io_context io;
   std::string error;
   const auto engine = check::Engine::create(io.get_executor(), options, error);

@@ -18,6 +18,7 @@ struct CheckArgs {
   EngineArgs engine;  // resolver, trust, EHLO name, deadlines
   bool sweep = false;
   bool verbose = false;
+  bool no_private = false;  // refuse special-purpose addresses, as serve does (issue 18)
   int cert_warn_days = 21;  // --format nagios: WARNING when a certificate expires this soon
   int cert_crit_days = 7;   // … and CRITICAL
 };

@@ -22,6 +22,7 @@ std::string_view to_string(ProbeOutcome outcome) {
     case ProbeOutcome::tls_handshake_failed: return "tls-handshake-failed";
     case ProbeOutcome::tls_timeout: return "tls-timeout";
     case ProbeOutcome::connection_lost: return "connection-lost";
+    case ProbeOutcome::not_permitted: return "not-permitted";
   }
   return "unknown";
 }

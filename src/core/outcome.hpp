@@ -26,6 +26,7 @@ enum class ProbeOutcome : std::uint8_t {
   tls_handshake_failed,  // alert, version or cipher mismatch, non-TLS bytes (items 17, 19)
   tls_timeout,           // handshake did not finish in time (item 16)
   connection_lost,       // EOF or reset in the middle of the dialogue (item 20)
+  not_permitted,         // not connected: a special-purpose address serve refuses (issue 18)
 };
 
 std::string_view to_string(ProbeOutcome outcome);

@@ -152,6 +152,13 @@ std::vector<Row> rows() {
       {"enforce without a tested address proves nothing: untested",
        E().sts(StsResult::unproven).untested(1, R::protocol_error).e, V::untested, kNone,
        R::protocol_error},
+      // issue 18: serve refuses special-purpose addresses; not knowing is never "not supported"
+      {"untested: every MX address special-purpose (not connected to)",
+       E().untested(2, R::not_permitted).e, V::untested, kNone, R::not_permitted},
+      {"untested, not opportunistic: the MTA-STS policy host is special-purpose",
+       E().sts(StsResult::not_permitted).tls(1).e, V::untested, kNone, R::not_permitted},
+      {"enforced: DANE decides even when the MTA-STS host was not fetched from",
+       E().dane(every).sts(StsResult::not_permitted).tls(1).e, V::enforced, kDane, std::nullopt},
   };
 }
 

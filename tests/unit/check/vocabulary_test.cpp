@@ -74,7 +74,7 @@ TEST(Vocabulary, SeverityWordsAndOrder) {
 TEST(Vocabulary, UntestedReasonsAreTheDocumentedList) {
   const std::vector<std::string> documented{"dns-failure",       "unreachable", "rate-limited",
                                             "rejected",          "tarpit",      "protocol-error",
-                                            "no-address-tested", "no-network"};
+                                            "no-address-tested", "no-network",  "not-permitted"};
   for (std::size_t i = 0; i < documented.size(); ++i) {
     const auto reason = static_cast<check::UntestedReason>(i);
     EXPECT_EQ(to_string(reason), documented[i]);
@@ -98,6 +98,11 @@ TEST(Vocabulary, UntestedReasonFollowsTheOutcomes) {
   EXPECT_EQ(untested_reason_of({ProbeOutcome::rate_limited, ProbeOutcome::rejected}),
             UntestedReason::protocol_error);
   EXPECT_EQ(untested_reason_of({ProbeOutcome::read_limit}), UntestedReason::protocol_error);
+  // issue 18: refused special-purpose addresses are their own reason, never "unreachable"
+  EXPECT_EQ(untested_reason_of({ProbeOutcome::not_permitted, ProbeOutcome::not_permitted}),
+            UntestedReason::not_permitted);
+  EXPECT_EQ(to_string(ProbeOutcome::not_permitted), "not-permitted");
+  EXPECT_FALSE(is_conclusive(ProbeOutcome::not_permitted));
 }
 
 // docs/schema/sink-report.schema.json: the verdict words; behaviour severities on the one scale.
