@@ -118,3 +118,12 @@ lab_stop_pidfile() {
   lab_log "$name did not stop on TERM; sending KILL"
   kill -KILL "$pid" 2>/dev/null || true
 }
+
+# --- issue 18 (serve's address guard): MX and mta-sts hosts in special-purpose ranges that
+# `check --no-private` (and serve without --allow-private) must not connect to. Bound on lo so a
+# connection, when made, is refused rather than lost; lab/up counts every packet sent to them
+# (nft counter ssrf_packets), so a test sees whether a connection was attempted.
+ADDR_SSRF_PRIVATE=10.255.0.25  # MX of ssrf-private.test and (IPv4-mapped AAAA) ssrf-mapped.test
+ADDR_SSRF_CGNAT=100.64.0.25    # MX of ssrf-cgnat.test (RFC 6598 shared address space)
+ADDR_SSRF_STS=10.255.0.80      # mta-sts.ssrf-sts.test (the MTA-STS policy host)
+LAB_ADDRESSES+=("$ADDR_SSRF_PRIVATE" "$ADDR_SSRF_CGNAT" "$ADDR_SSRF_STS")

@@ -14,6 +14,9 @@ DNS_CHILD_ZONES=(plain.test opportunistic.test selfsigned.test expired.test wron
   unreachable.test blackhole.test bogus.test mxcname.test dane-ta.test dane-ta-wrongname.test
   dane-expired.test sink.test dane-cname.test dane-cname-orig.test dane-cname-both.test
   dane-cname-insecure.test)
+# issue 18: domains whose MX or mta-sts host is special-purpose (dns_ssrf_zone_body); not in
+# lab/domains.tsv, whose checks run with the default (private addresses allowed).
+DNS_CHILD_ZONES+=(ssrf-private.test ssrf-cgnat.test ssrf-mapped.test ssrf-sts.test)
 DNS_UNSIGNED_ZONES=" dane-unsigned.test "
 MTASTS_POLICY_ID=20261128T000000
 
@@ -84,7 +87,23 @@ dns_zone_body() {
       echo "@ MX 10 mail"; echo "mail CNAME mx.dane-unsigned.test."
       echo "_25._tcp.mail TLSA 3 1 1 $(ca_spki_sha256 modern)" ;;
     sink.test) dns_sink_zone_body ;;
+    ssrf-*.test) dns_ssrf_zone_body "$z" ;;
     *) echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN" ;;
+  esac
+}
+
+# issue 18: special-purpose targets (addresses in common.sh). ssrf-mapped.test has only an AAAA,
+# the IPv4-mapped form of a private address; ssrf-sts.test's MX is the modern Postfix and its
+# MTA-STS policy host is private.
+dns_ssrf_zone_body() {
+  case "$1" in
+    ssrf-private.test) echo "@ MX 10 mx"; echo "mx A $ADDR_SSRF_PRIVATE" ;;
+    ssrf-cgnat.test) echo "@ MX 10 mx"; echo "mx A $ADDR_SSRF_CGNAT" ;;
+    ssrf-mapped.test) echo "@ MX 10 mx"; echo "mx AAAA ::ffff:$ADDR_SSRF_PRIVATE" ;;
+    ssrf-sts.test)
+      echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
+      echo "_mta-sts TXT \"v=STSv1; id=$MTASTS_POLICY_ID;\""
+      echo "mta-sts A $ADDR_SSRF_STS" ;;
   esac
 }
 
