@@ -13,6 +13,7 @@
 #include "cli/probe_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/scan_command.hpp"
+#include "cli/serve_command.hpp"
 #include "cli/sink_command.hpp"
 #include "cli/strip_proxy_command.hpp"
 #include "cli/tlsrpt_command.hpp"
@@ -49,6 +50,8 @@ int run(int argc, char** argv) {
   auto* tlsrpt = intransit::cli::add_tlsrpt_command(app, tlsrpt_args);
   intransit::cli::ScanArgs scan_args;
   const auto scan = intransit::cli::add_scan_command(app, scan_args);
+  intransit::cli::ServeArgs serve_args;
+  auto* serve = intransit::cli::add_serve_command(app, serve_args);
   intransit::cli::ReportArgs report_args;
   auto* report = intransit::cli::add_report_command(app, report_args);
   if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
@@ -86,6 +89,7 @@ int run(int argc, char** argv) {
   if (scan.merge->parsed()) return intransit::cli::run_scan_merge(scan_args);
   if (scan.scan->parsed()) return intransit::cli::run_scan(scan_args);
   if (report->parsed()) return intransit::cli::run_report(report_args);
+  if (serve->parsed()) return intransit::cli::run_serve(serve_args);
   return kExitUsage;
 }
 

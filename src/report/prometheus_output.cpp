@@ -37,7 +37,8 @@ void state_set(std::string& out, const char* name, const CheckDigest& d, const c
   }
 }
 
-std::vector<Family> families(std::int64_t measured_at) {
+// `measured_at` is read when a sample is written: the caller points it at the current document's.
+std::vector<Family> families(const std::int64_t& measured_at) {
   return {
       {"intransit_domain_verdict", "The domain's verdict: 1 for the current one, 0 for the others.",
        [](const CheckDigest& d, std::string& out) {
@@ -102,7 +103,7 @@ std::vector<Family> families(std::int64_t measured_at) {
                             d.elapsed_seconds);
        }},
       {"intransit_check_timestamp_seconds", "When the domain was last checked.",
-       [measured_at](const CheckDigest& d, std::string& out) {
+       [&measured_at](const CheckDigest& d, std::string& out) {
          out += fmt::format("intransit_check_timestamp_seconds{{{}}} {}\n", labels(d), measured_at);
        }},
   };
@@ -140,13 +141,22 @@ std::string prometheus_label_value(const std::string& value) {
 
 std::string prometheus_output(const std::vector<nlohmann::json>& check_docs,
                               std::int64_t measured_at) {
+  return prometheus_output(check_docs, std::vector<std::int64_t>(check_docs.size(), measured_at));
+}
+
+std::string prometheus_output(const std::vector<nlohmann::json>& check_docs,
+                              const std::vector<std::int64_t>& measured_at) {
   std::vector<CheckDigest> digests;
   digests.reserve(check_docs.size());
   for (const auto& doc : check_docs) digests.push_back(digest_check(doc));
   std::string out;
-  for (const auto& family : families(measured_at)) {
+  std::int64_t current = 0;
+  for (const auto& family : families(current)) {
     out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", family.name, family.help, family.name);
-    for (const auto& d : digests) family.samples(d, out);
+    for (std::size_t i = 0; i < digests.size(); ++i) {
+      current = i < measured_at.size() ? measured_at[i] : 0;
+      family.samples(digests[i], out);
+    }
   }
   return out;
 }

@@ -17,6 +17,9 @@ namespace intransit::report {
 // intransit_check_timestamp_seconds.
 std::string prometheus_output(const std::vector<nlohmann::json>& check_docs,
                               std::int64_t measured_at);
+// The same with each document's own time (`serve`: every monitored domain's last check).
+std::string prometheus_output(const std::vector<nlohmann::json>& check_docs,
+                              const std::vector<std::int64_t>& measured_at);
 
 // A label value escaped for the exposition format: backslash, double quote and line feed
 // escaped; other control characters and invalid UTF-8 replaced by U+FFFD, which the format

@@ -14,7 +14,7 @@
 
 #include "check/probe_cache.hpp"
 #include "scan/exclude.hpp"
-#include "scan/token_bucket.hpp"
+#include "core/token_bucket.hpp"
 
 namespace intransit::scan {
 

@@ -207,6 +207,20 @@ void trace_slice(std::string_view message, MessageCutter& cutter, const TrustOpt
   out.back().header_cut = cutter.cut();
 }
 
+MessageTrace trace_bytes(std::string_view message, const TrustOptions& trust, std::string source) {
+  MessageCutter cutter;
+  cutter.reset(false);
+  cutter.feed(message);
+  std::vector<MessageTrace> out;
+  trace_copy(cutter, false, trust, false, out);
+  if (out.empty()) {
+    out.emplace_back();
+    out.back().error = std::string(kNoHeaderFields);
+  }
+  out.back().source = std::move(source);
+  return std::move(out.back());
+}
+
 void judge(MessageTrace& t, const TrustOptions& trust) {
   // Trust boundary: from the top (the last hop, written by the final receiver) down, hops whose
   // `by` host is the user's own (--trusted-domain, --trusted-host). With neither, the top-most

@@ -127,6 +127,10 @@ using RenderedSink = std::function<void(MessageTrace&&, std::string&&)>;
 ReadOutcome read_messages(Input& input, const TrustOptions& trust, const Render& render,
                           const RenderedSink& sink, const ReadOptions& options = {});
 
+// One message held in memory (pasted headers, a request body) traced as a file holding the same
+// bytes would be: bounded the same way (message_cut.hpp), source set to `source`.
+MessageTrace trace_bytes(std::string_view message, const TrustOptions& trust, std::string source);
+
 // The error of a message with no header field at all: garbage, or an empty header block.
 inline constexpr std::string_view kNoHeaderFields = "no header fields: not a message";
 

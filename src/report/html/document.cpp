@@ -90,23 +90,36 @@ std::string content_security_policy() {
 }
 
 void open_page(Writer& w, std::string_view title, std::string_view generator) {
+  open_page(w, title, generator, Frame{});
+}
+
+void open_page(Writer& w, std::string_view title, std::string_view generator, const Frame& frame) {
+  const std::string csp = frame.security_policy.empty() ? content_security_policy()
+                                                         : std::string(frame.security_policy);
   w << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
        "<meta http-equiv=\"Content-Security-Policy\" content=\""
-    << Esc{content_security_policy()}
+    << Esc{csp}
     << "\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
        "<meta name=\"color-scheme\" content=\"light dark\"><meta name=\"generator\" content=\""
     << Esc{generator} << "\"><title>" << Esc{title}
-    << "</title><style>" INTRANSIT_REPORT_CSS
-       "</style></head><body><header class=\"top\"><p class=\"meta\">intransit report</p><h1>"
-    << Esc{title} << "</h1></header><main>";
+    << "</title><style>" INTRANSIT_REPORT_CSS "</style></head><body><header class=\"top\"><p "
+       "class=\"meta\">"
+    << Esc{frame.label} << "</p><h1>" << Esc{title} << "</h1></header><main>";
 }
 
-void close_page(Writer& w) {
-  w << "</main><footer><p class=\"note\">Made by intransit from saved JSON: this page loads "
-       "nothing from the network. It shows what the saved results say; it does not re-test "
-       "anything, and it does not check what the tests themselves do not check (end-to-end "
-       "encryption of mail in a domain, senders' own behaviour).</p></footer><script>"
-    << INTRANSIT_FILTER_SCRIPT "</script></body></html>\n";
+void close_page(Writer& w) { close_page(w, Frame{}); }
+
+void close_page(Writer& w, const Frame& frame) {
+  w << "</main><footer><p class=\"note\">";
+  if (frame.footer.empty()) {
+    w << "Made by intransit from saved JSON: this page loads "
+         "nothing from the network. It shows what the saved results say; it does not re-test "
+         "anything, and it does not check what the tests themselves do not check (end-to-end "
+         "encryption of mail in a domain, senders' own behaviour).";
+  } else {
+    w << Esc{frame.footer};
+  }
+  w << "</p></footer><script>" << INTRANSIT_FILTER_SCRIPT "</script></body></html>\n";
 }
 
 }  // namespace intransit::report::html

@@ -19,8 +19,18 @@ std::string filter_script_hash();
 std::string content_security_policy();
 
 // Writes everything up to and including <main>; `title` is escaped.
+// What a page served by `serve` changes in the frame: its label above the title, the CSP (forms
+// post back to the server), and the footer note (a served page is measured, not saved).
+struct Frame {
+  std::string_view label = "intransit report";
+  std::string_view security_policy;  // empty: content_security_policy()
+  std::string_view footer;           // empty: the report's note about saved JSON
+};
+
 void open_page(Writer& w, std::string_view title, std::string_view generator);
+void open_page(Writer& w, std::string_view title, std::string_view generator, const Frame& frame);
 // Closes <main>, adds the footer note and the script, closes the document.
 void close_page(Writer& w);
+void close_page(Writer& w, const Frame& frame);
 
 }  // namespace intransit::report::html

@@ -15,7 +15,7 @@
 #include "scan/progress.hpp"
 #include "scan/scan_file.hpp"
 #include "scan/shard.hpp"
-#include "scan/token_bucket.hpp"
+#include "core/token_bucket.hpp"
 
 namespace intransit::scan {
 namespace {

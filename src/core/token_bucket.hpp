@@ -1,10 +1,10 @@
-// token_bucket.hpp — the scan's connection rate (issue 16 "Polite"): `rate` tokens a second, at
-// most `burst` saved up. The clock is passed in, so tests drive it by hand.
+// token_bucket.hpp — a rate limit: `rate` tokens a second, at most `burst` saved up (scan's new
+// connections, serve's requests per client). The clock is passed in, so tests drive it by hand.
 #pragma once
 
 #include <chrono>
 
-namespace intransit::scan {
+namespace intransit {
 
 class TokenBucket {
  public:
@@ -23,4 +23,4 @@ class TokenBucket {
   Clock::time_point last_;
 };
 
-}  // namespace intransit::scan
+}  // namespace intransit

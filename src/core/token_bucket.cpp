@@ -1,10 +1,10 @@
 // token_bucket.cpp — see token_bucket.hpp.
-#include "scan/token_bucket.hpp"
+#include "core/token_bucket.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace intransit::scan {
+namespace intransit {
 
 TokenBucket::TokenBucket(double rate, double burst, Clock::time_point now)
     : rate_(rate), burst_(std::max(burst, 1.0)), tokens_(std::max(burst, 1.0)), last_(now) {}
@@ -26,4 +26,4 @@ TokenBucket::Clock::duration TokenBucket::take(Clock::time_point now) {
       Clock::duration(1));
 }
 
-}  // namespace intransit::scan
+}  // namespace intransit
