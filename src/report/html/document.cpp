@@ -95,19 +95,22 @@ void open_page(Writer& w, std::string_view title, std::string_view generator) {
 
 void open_page(Writer& w, std::string_view title, std::string_view generator, const Frame& frame) {
   const std::string csp = frame.security_policy.empty() ? content_security_policy()
-                                                         : std::string(frame.security_policy);
+                                                        : std::string(frame.security_policy);
   w << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
        "<meta http-equiv=\"Content-Security-Policy\" content=\""
     << Esc{csp}
     << "\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
        "<meta name=\"color-scheme\" content=\"light dark\"><meta name=\"generator\" content=\""
     << Esc{generator} << "\"><title>" << Esc{title}
-    << "</title><style>" INTRANSIT_REPORT_CSS "</style></head><body><header class=\"top\"><p "
+    << "</title><style>" INTRANSIT_REPORT_CSS
+       "</style></head><body><header class=\"top\"><p "
        "class=\"meta\">"
     << Esc{frame.label} << "</p><h1>" << Esc{title} << "</h1></header><main>";
 }
 
-void close_page(Writer& w) { close_page(w, Frame{}); }
+void close_page(Writer& w) {
+  close_page(w, Frame{});
+}
 
 void close_page(Writer& w, const Frame& frame) {
   w << "</main><footer><p class=\"note\">";
