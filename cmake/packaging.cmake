@@ -28,8 +28,9 @@ install(FILES ${pkg_build}/intransit.bash DESTINATION share/bash-completion/comp
 install(FILES ${pkg_build}/_intransit DESTINATION share/zsh/vendor-completions)
 install(FILES ${pkg_build}/intransit.fish DESTINATION share/fish/vendor_completions.d)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/schema/ DESTINATION share/intransit/schema
-        FILES_MATCHING PATTERN "*.schema.json")
+        FILES_MATCHING PATTERN "*.schema.json" PATTERN "serve-openapi.json")
 install(FILES ${PROJECT_SOURCE_DIR}/contrib/systemd/intransit-sink@.service
+              ${PROJECT_SOURCE_DIR}/contrib/systemd/intransit-serve.service
         DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/contrib/icinga2/intransit.conf
               ${PROJECT_SOURCE_DIR}/contrib/sink-example.toml

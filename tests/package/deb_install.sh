@@ -23,6 +23,12 @@ got=$(bash --norc -c '. /usr/share/bash-completion/completions/intransit
   COMP_WORDS=(intransit check --format ""); COMP_CWORD=3; _intransit; printf "%s " "${COMPREPLY[@]}"')
 if [[ " $got" == *" nagios "* && " $got" == *" json "* ]]; then ok "bash completion: check --format → $got"; else bad "bash completion gave '$got'"; fi
 if [ -f /usr/share/intransit/schema/check.schema.json ]; then ok "JSON schemas installed"; else bad "no schemas"; fi
+for unit in intransit-serve.service intransit-sink@.service; do
+  # verify resolves the unit's ExecStart against the installed binary and checks every directive.
+  if why=$(systemd-analyze verify "/lib/systemd/system/$unit" 2>&1); then ok "systemd-analyze verify $unit"
+  else bad "systemd-analyze verify $unit: $why"; fi
+done
+if [ -f /usr/share/intransit/schema/serve-openapi.json ]; then ok "serve's OpenAPI document installed"; else bad "no serve-openapi.json"; fi
 if [ -f /usr/share/doc/intransit/copyright ]; then ok "copyright file"; else bad "no copyright file"; fi
 out=$("$root/lab/exec" "$state" /usr/bin/intransit check dane.test --format json || true)
 if echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d["verdict"]=="enforced" else 1)'; then
