@@ -1,6 +1,7 @@
 // serve_command.cpp — see serve_command.hpp.
 #include "cli/serve_command.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -37,7 +38,7 @@ CLI::App* add_serve_command(CLI::App& app, ServeArgs& args) {
       ->check(CLI::Range(1U, 10000U))
       ->capture_default_str();
   cmd->add_option("--client-rate", args.client_rate,
-                  "checks and traces a second per client address (0: no limit)")
+                  "checks and traces a second per client address (0: no per-client limits at all)")
       ->check(CLI::Range(0.0, 1e6))
       ->capture_default_str();
   cmd->add_option("--client-burst", args.client_burst, "saved up per client")
@@ -110,6 +111,9 @@ int run_serve(const ServeArgs& args) {
   config.service.sync_wait = std::chrono::seconds(static_cast<long>(args.sync_wait));
   config.service.client_rate = args.client_rate;
   config.service.client_burst = args.client_burst;
+  // Every request (pages, API reads) has a larger budget of its own; --client-rate 0 lifts both.
+  config.service.client_page_rate = args.client_rate <= 0 ? 0 : std::max(50.0, 25 * args.client_rate);
+  config.service.client_page_burst = std::max(200.0, 10 * args.client_burst);
   config.service.generator = std::string("intransit ") + intransit::kVersion;
   config.checker.cache_ttl = std::chrono::seconds(static_cast<long>(args.cache_ttl));
   config.checker.max_running = args.max_checks;
