@@ -97,7 +97,8 @@ asio::awaitable<void> Monitor::check_one(std::string domain) {
   const auto now = unix_now();
   const nlohmann::json* before =
       previous && previous->document.is_object() ? &previous->document : nullptr;
-  for (const Alert& a : compare_checks(before, job->result->document, options_.cert_days, now)) {
+  for (const Alert& a : compare_checks(before, job->result->document, options_.cert_days, now,
+                                       previous ? previous->measured_at : 0)) {
     StoredAlert stored{0, a.domain, now, a.kind, a.severity, a.before, a.after, a.why, "pending"};
     const auto last = store_.last_alert_at(domain);
     const bool cooling = last && now - *last < options_.cooldown;
