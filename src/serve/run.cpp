@@ -56,8 +56,17 @@ int run_server(const ServeConfig& config, std::ostream& log) {
   Metrics metrics;
   Checker checker(io.get_executor(), *engine, *store, metrics, config.checker);
   Monitor monitor(io.get_executor(), checker, *store, metrics, config.monitor);
-  Service service(config.service, checker, *store, metrics, &monitor);
-  HttpServer server(io, tls, config.limits, service);
+  ServiceOptions service_options = config.service;
+  service_options.tlsrpt_store =
+      (std::filesystem::path(config.data_dir) / "tlsrpt.sqlite").string();
+  std::unique_ptr<Service> service;
+  try {
+    service = std::make_unique<Service>(service_options, checker, *store, metrics, &monitor);
+  } catch (const std::exception& e) {
+    log << "intransit serve: " << text::printable(e.what()) << "\n";
+    return kServeSetupError;
+  }
+  HttpServer server(io, tls, config.limits, *service);
   if (!server.listen(config.listen, error)) {
     log << "intransit serve: " << text::printable(error) << "\n";
     return kServeSetupError;

@@ -2,6 +2,8 @@
 // the pages are in api_routes.cpp and page_routes.cpp.
 #include "serve/service.hpp"
 
+#include "tlsrpt/store.hpp"
+
 namespace intransit::serve {
 namespace asio = boost::asio;
 
@@ -13,7 +15,12 @@ Service::Service(ServiceOptions options, Checker& checker, Store& store, Metrics
       metrics_(metrics),
       monitor_(monitor),
       work_limits_(options_.client_rate, options_.client_burst),
-      page_limits_(options_.client_page_rate, options_.client_page_burst) {}
+      page_limits_(options_.client_page_rate, options_.client_page_burst) {
+  if (!options_.tlsrpt_store.empty())
+    tlsrpt_store_ = std::make_unique<tlsrpt::ReportStore>(options_.tlsrpt_store);
+}
+
+Service::~Service() = default;
 
 nlohmann::json stored_check_json(const StoredCheck& check, bool cached) {
   return {{"domain", check.domain},
@@ -74,6 +81,11 @@ asio::awaitable<Service::Routed> Service::route(const Request& request, const Cl
   if (path->size() == 1 && (*path)[0] == "probe") {
     if (!get) co_return Routed{"/probe", problem(http::status::method_not_allowed, "use GET")};
     co_return Routed{"/probe", co_await probe_metrics(request, client)};
+  }
+  if (path->size() == 1 && (*path)[0] == "tlsrpt") {
+    co_return Routed{"/tlsrpt", request.method() == http::verb::post
+                                    ? tlsrpt_post(request, client)
+                                    : problem(http::status::method_not_allowed, "use POST")};
   }
   if (path->size() >= 2 && (*path)[0] == "api" && (*path)[1] == "v1")
     co_return co_await api(request, *path, client);

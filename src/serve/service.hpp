@@ -8,6 +8,7 @@
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "serve/checker.hpp"
@@ -20,6 +21,11 @@
 namespace intransit::serve {
 
 class Monitor;
+}  // namespace intransit::serve
+namespace intransit::tlsrpt {
+class ReportStore;
+}  // namespace intransit::tlsrpt
+namespace intransit::serve {
 
 struct ServiceOptions {
   std::string admin_token;                                // empty: the admin routes answer 403
@@ -29,12 +35,14 @@ struct ServiceOptions {
   std::int64_t monitor_interval = 3600;  // seconds between a monitored domain's checks
   std::string generator = "intransit";   // version, for pages and the API
   trace::TrustOptions trust;             // for pasted headers
+  std::string tlsrpt_store;              // POST /tlsrpt keeps reports here; empty: off
 };
 
 class Service : public RequestHandler {
  public:
   Service(ServiceOptions options, Checker& checker, Store& store, Metrics& metrics,
           Monitor* monitor);
+  ~Service() override;
   boost::asio::awaitable<Response> handle(Request request, Client client) override;
 
   // The parts the route files share.
@@ -62,6 +70,7 @@ class Service : public RequestHandler {
   Response api_alerts(const Request& request);
   boost::asio::awaitable<Response> probe_metrics(const Request& request, const Client& client);
   Response metrics_page();
+  Response tlsrpt_post(const Request& request, const Client& client);  // tlsrpt_route.cpp
 
   // Pages (page_routes.cpp).
   Response home_page();
@@ -78,6 +87,7 @@ class Service : public RequestHandler {
   Metrics& metrics_;
   Monitor* monitor_;
   ClientLimits work_limits_, page_limits_;
+  std::unique_ptr<tlsrpt::ReportStore> tlsrpt_store_;
 };
 
 // nlohmann JSON for a stored check: when it was measured, how long it took, the document.

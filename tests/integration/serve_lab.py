@@ -103,6 +103,23 @@ if isinstance(traced, dict):
         check(False, f"the trace is valid intransit.trace/1 ({e})")
 api("POST", "/api/v1/trace", "/api/v1/trace", "", want=400)
 
+# TLS-RPT reports by HTTPS POST (RFC 8460 §3), gzip and JSON, each stored once.
+import gzip  # noqa: E402 - only this part needs it
+report = open(os.path.join(os.path.dirname(__file__), "..", "data", "tlsrpt", "rfc8460-appendix-b.json"), "rb").read()
+api("POST", "/tlsrpt", "/tlsrpt", gzip.compress(report), {"Content-Type": "application/tlsrpt+gzip"}, want=201)
+api("POST", "/tlsrpt", "/tlsrpt", report, {"Content-Type": "application/tlsrpt+json"}, want=200)
+api("POST", "/tlsrpt", "/tlsrpt", report, {"Content-Type": "application/json"}, want=415)
+api("POST", "/tlsrpt", "/tlsrpt", b"{not json", {"Content-Type": "application/tlsrpt+json"}, want=400)
+p = subprocess.run([intransit, "tlsrpt", "--store", os.path.join(data, "tlsrpt.sqlite"), "--format", "json",
+                    os.path.join(os.path.dirname(__file__), "..", "data", "tlsrpt", "rfc8460-appendix-b.json")],
+                   capture_output=True, text=True)
+try:
+    counts = json.loads(p.stdout)["counts"]
+except (ValueError, KeyError):
+    counts = {}
+check(counts.get("known") == 1 and counts.get("new") == 0,
+      f"`intransit tlsrpt --store` finds the POSTed report already in serve's store ({counts or p.stderr[:200]})")
+
 # Size limits.
 status, _, _ = request(base, "POST", "/api/v1/trace", "x" * (2 * 1024 * 1024))
 check(status == 413, f"a 2 MiB body is refused with 413 (got {status})")
