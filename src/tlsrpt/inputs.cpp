@@ -16,8 +16,8 @@
 #include <filesystem>
 #include <mutex>
 
+#include "core/limits.hpp"
 #include "core/text.hpp"
-#include "tlsrpt/limits.hpp"
 
 namespace intransit::tlsrpt {
 namespace {
@@ -96,8 +96,9 @@ std::string part_bytes(GMimePart* part, std::string& error) {
     if (n < 0) error = "the part could not be read";
     if (n <= 0) break;
     out.append(buf, static_cast<std::size_t>(n));
-    if (out.size() > limits::kCompressedBytes) {
-      error = "the part is larger than " + std::to_string(limits::kCompressedBytes >> 20U) + " MiB";
+    if (out.size() > limits::tlsrpt::kCompressedBytes) {
+      error = "the part is larger than " + std::to_string(limits::tlsrpt::kCompressedBytes >> 20U) +
+              " MiB";
       break;
     }
   }
@@ -197,13 +198,14 @@ void read_file(const std::string& path, const CandidateSink& sink, InputStats& s
   Candidate c;
   c.source = path;
   bool failed = false;
-  c.bytes = read_capped(fd, limits::kCompressedBytes, failed);
+  c.bytes = read_capped(fd, limits::tlsrpt::kCompressedBytes, failed);
   close(fd);
   if (failed) {
     c.error = errno_text(path);
     c.bytes.clear();
-  } else if (c.bytes.size() > limits::kCompressedBytes) {
-    c.error = "larger than " + std::to_string(limits::kCompressedBytes >> 20U) + " MiB: refused";
+  } else if (c.bytes.size() > limits::tlsrpt::kCompressedBytes) {
+    c.error =
+        "larger than " + std::to_string(limits::tlsrpt::kCompressedBytes >> 20U) + " MiB: refused";
     c.bytes.clear();
   }
   sink(std::move(c));
@@ -213,7 +215,7 @@ std::vector<fs::path> sorted_entries(const fs::path& dir, std::string& error) {
   std::vector<fs::path> out;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (out.size() == limits::kFilesPerInput) break;
+    if (out.size() == limits::tlsrpt::kFilesPerInput) break;
     out.push_back(it->path());
   }
   if (ec) error = dir.string() + ": " + ec.message();
@@ -241,9 +243,9 @@ void read_directory(const fs::path& dir, int depth, const CandidateSink& sink, I
         read_mail(fd, entry.string(), false, sink, stats);
       }
     }
-  } else if (depth >= limits::kDirectoryDepth) {
+  } else if (depth >= limits::tlsrpt::kDirectoryDepth) {
     stats.problems.push_back(dir.string() + ": deeper than " +
-                             std::to_string(limits::kDirectoryDepth) +
+                             std::to_string(limits::tlsrpt::kDirectoryDepth) +
                              " directory levels: not read");
     return;
   } else {

@@ -5,7 +5,7 @@
 
 #include <memory>
 
-#include "tlsrpt/limits.hpp"
+#include "core/limits.hpp"
 
 namespace intransit::tlsrpt {
 namespace {
@@ -24,13 +24,13 @@ struct ZStream {
 };
 
 bool too_big(std::size_t out, std::size_t in, std::string& error) {
-  if (out > limits::kReportBytes) {
-    error = "gzip decompresses past " + std::to_string(limits::kReportBytes >> 20U) +
+  if (out > limits::tlsrpt::kReportBytes) {
+    error = "gzip decompresses past " + std::to_string(limits::tlsrpt::kReportBytes >> 20U) +
             " MiB: refused (a gzip bomb or no report)";
     return true;
   }
-  if (out > limits::kRatioFloorBytes && out > in * limits::kGzipRatio) {
-    error = "gzip expands more than " + std::to_string(limits::kGzipRatio) +
+  if (out > limits::tlsrpt::kRatioFloorBytes && out > in * limits::tlsrpt::kGzipRatio) {
+    error = "gzip expands more than " + std::to_string(limits::tlsrpt::kGzipRatio) +
             " times: refused as a gzip bomb";
     return true;
   }
@@ -84,8 +84,8 @@ bool is_gzip(std::string_view bytes) {
 }
 
 std::optional<Payload> decode_payload(std::string_view bytes, std::string& error) {
-  if (bytes.size() > limits::kCompressedBytes) {
-    error = "larger than " + std::to_string(limits::kCompressedBytes >> 20U) + " MiB";
+  if (bytes.size() > limits::tlsrpt::kCompressedBytes) {
+    error = "larger than " + std::to_string(limits::tlsrpt::kCompressedBytes >> 20U) + " MiB";
     return std::nullopt;
   }
   if (is_gzip(bytes)) return inflate_all(bytes, error);

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <map>
 
+#include "core/limits.hpp"
 #include "core/text.hpp"
 #include "tlsrpt/datetime.hpp"
-#include "tlsrpt/limits.hpp"
 #include "tlsrpt/utf8_repair.hpp"
 
 namespace intransit::tlsrpt {
@@ -21,7 +21,7 @@ using json = nlohmann::json;
 // Counts (sessions) past this are not believed: 10^15 sessions a day is no real reporter.
 constexpr std::uint64_t kMaxCount = 1'000'000'000'000'000ULL;
 
-// True when arrays and objects nest deeper than limits::kJsonDepth anywhere in `text`.
+// True when arrays and objects nest deeper than limits::tlsrpt::kJsonDepth anywhere in `text`.
 bool too_deep(std::string_view text) {
   int depth = 0;
   bool in_string = false, escaped = false;
@@ -37,7 +37,7 @@ bool too_deep(std::string_view text) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '{' || c == '[') {
-      if (++depth > limits::kJsonDepth) return true;
+      if (++depth > limits::tlsrpt::kJsonDepth) return true;
     } else if (c == '}' || c == ']') {
       --depth;
     }
@@ -85,7 +85,7 @@ class Reader {
     std::size_t listed = 0, more = 0;
     for (const auto& [key, value] : obj.items()) {
       if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      if (listed++ < limits::kUnknownNamesListed) {
+      if (listed++ < limits::tlsrpt::kUnknownNamesListed) {
         names += (names.empty() ? "" : ", ") + head(key, 64);
       } else {
         ++more;
@@ -97,10 +97,11 @@ class Reader {
   }
 
   std::string clip(std::string s, const std::string& where) {
-    if (s.size() > limits::kFieldBytes) {
-      s.resize(limits::kFieldBytes);
+    if (s.size() > limits::tlsrpt::kFieldBytes) {
+      s.resize(limits::tlsrpt::kFieldBytes);
       utf8_trim_partial(s);
-      note("field-truncated", where + " kept to " + std::to_string(limits::kFieldBytes) + " bytes");
+      note("field-truncated",
+           where + " kept to " + std::to_string(limits::tlsrpt::kFieldBytes) + " bytes");
     }
     return s;
   }
@@ -167,7 +168,7 @@ class Reader {
     if (it->is_string()) {
       note(id, at + " is a string, not a list of strings");
       std::string_view rest = it->get_ref<const std::string&>();
-      while (!rest.empty() && out.size() < limits::kListEntries) {
+      while (!rest.empty() && out.size() < limits::tlsrpt::kListEntries) {
         const auto nl = rest.find('\n');
         std::string line(rest.substr(0, nl));
         if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -181,9 +182,9 @@ class Reader {
     for (const auto& item : *it) {
       if (!item.is_string())
         return fail(at + " holds something that is not a string"), std::nullopt;
-      if (out.size() == limits::kListEntries) {
+      if (out.size() == limits::tlsrpt::kListEntries) {
         note("list-truncated",
-             at + " kept to " + std::to_string(limits::kListEntries) + " entries");
+             at + " kept to " + std::to_string(limits::tlsrpt::kListEntries) + " entries");
         break;
       }
       out.push_back(clip(item.get<std::string>(), at));
@@ -283,7 +284,7 @@ class Reader {
     if (f == j.end() || f->is_null()) return true;
     if (!f->is_array()) return fail(at + ".failure-details is not a list");
     for (std::size_t i = 0; i < f->size(); ++i) {
-      if (i == limits::kListEntries) {
+      if (i == limits::tlsrpt::kListEntries) {
         note("list-truncated", at + ".failure-details kept to " + std::to_string(i) + " entries");
         break;
       }
@@ -323,7 +324,7 @@ class Reader {
     if (pol == j.end() || !pol->is_array()) return fail("report.policies is missing or not a list");
     if (pol->empty()) note("no-policies", "report.policies is empty: the report says nothing");
     for (std::size_t i = 0; i < pol->size(); ++i) {
-      if (i == limits::kListEntries) {
+      if (i == limits::tlsrpt::kListEntries) {
         note("list-truncated", "report.policies kept to " + std::to_string(i) + " entries");
         break;
       }
@@ -355,8 +356,8 @@ std::string_view to_string(PolicyType type) {
 
 std::optional<Report> parse_report(std::string_view bytes, std::string& error,
                                    std::vector<Note> notes) {
-  if (bytes.size() > limits::kReportBytes) {
-    error = "larger than " + std::to_string(limits::kReportBytes >> 20U) + " MiB";
+  if (bytes.size() > limits::tlsrpt::kReportBytes) {
+    error = "larger than " + std::to_string(limits::tlsrpt::kReportBytes >> 20U) + " MiB";
     return std::nullopt;
   }
   if (bytes.starts_with("\xEF\xBB\xBF")) {
@@ -373,7 +374,7 @@ std::optional<Report> parse_report(std::string_view bytes, std::string& error,
                      std::to_string(replaced) + " byte(s) that are not UTF-8 replaced by U+FFFD"});
   }
   if (too_deep(bytes)) {
-    error = "JSON nested deeper than " + std::to_string(limits::kJsonDepth) + " levels";
+    error = "JSON nested deeper than " + std::to_string(limits::tlsrpt::kJsonDepth) + " levels";
     return std::nullopt;
   }
   json doc;

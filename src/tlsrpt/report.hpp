@@ -3,7 +3,7 @@
 // JSON bytes. Strict about what the RFC requires to make sense of a report (who, when, which
 // domain, how many sessions); tolerant of what real reporters do beside the RFC, and every
 // tolerance becomes a Note on the report (never silent). A report that cannot be read gives the
-// reason instead. Bounded (tlsrpt/limits.hpp), no I/O.
+// reason instead. Bounded (core/limits.hpp, limits::tlsrpt), no I/O.
 #pragma once
 
 #include <cstdint>

@@ -6,29 +6,29 @@
 #include <cstdint>
 #include <string>
 
+#include "core/limits.hpp"
 #include "core/text.hpp"
 #include "fuzz_check.hpp"
-#include "tlsrpt/limits.hpp"
 #include "tlsrpt/payload.hpp"
 #include "tlsrpt/report.hpp"
 
 namespace {
 
 using intransit::text::is_valid_utf8;
-namespace limits = intransit::tlsrpt::limits;
+namespace limits = intransit::limits;
 
 void check_strings(const intransit::tlsrpt::Report& r) {
   FUZZ_CHECK(!r.organization.empty() && !r.report_id.empty());
   FUZZ_CHECK(is_valid_utf8(r.organization) && is_valid_utf8(r.report_id) &&
              is_valid_utf8(r.contact));
-  FUZZ_CHECK(r.organization.size() <= limits::kFieldBytes);
-  FUZZ_CHECK(r.policies.size() <= limits::kListEntries);
+  FUZZ_CHECK(r.organization.size() <= limits::tlsrpt::kFieldBytes);
+  FUZZ_CHECK(r.policies.size() <= limits::tlsrpt::kListEntries);
   for (const auto& p : r.policies) {
     FUZZ_CHECK(is_valid_utf8(p.domain) && !p.type_word.empty());
-    FUZZ_CHECK(p.policy_string.size() <= limits::kListEntries &&
-               p.mx_host.size() <= limits::kListEntries);
+    FUZZ_CHECK(p.policy_string.size() <= limits::tlsrpt::kListEntries &&
+               p.mx_host.size() <= limits::tlsrpt::kListEntries);
     for (const auto& s : p.policy_string)
-      FUZZ_CHECK(is_valid_utf8(s) && s.size() <= limits::kFieldBytes);
+      FUZZ_CHECK(is_valid_utf8(s) && s.size() <= limits::tlsrpt::kFieldBytes);
     for (const auto& f : p.failures) {
       FUZZ_CHECK(!f.result_word.empty() && is_valid_utf8(f.result_word));
       FUZZ_CHECK(is_valid_utf8(f.receiving_mx_hostname) && is_valid_utf8(f.additional_information));
@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!error.empty());
     return 0;
   }
-  FUZZ_CHECK(payload->json.size() <= limits::kReportBytes);
+  FUZZ_CHECK(payload->json.size() <= limits::tlsrpt::kReportBytes);
   const auto report = intransit::tlsrpt::parse_report(payload->json, error);
   if (!report) {
     FUZZ_CHECK(!error.empty());

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/limits.hpp"
 #include "core/text.hpp"
 #include "tlsrpt/datetime.hpp"
-#include "tlsrpt/limits.hpp"
 #include "tlsrpt/payload.hpp"
 #include "tlsrpt/report.hpp"
 #include "tlsrpt/result_types.hpp"
@@ -168,7 +168,7 @@ TEST(TlsrptPayload, GzipIsToldByMagicAndInflated) {
 }
 
 TEST(TlsrptPayload, GzipBombIsRefusedPastTheCap) {
-  const std::string zeros(limits::kReportBytes + 1024, ' ');
+  const std::string zeros(limits::tlsrpt::kReportBytes + 1024, ' ');
   std::string error;
   EXPECT_FALSE(decode_payload(gzip(zeros), error));
   EXPECT_NE(error.find("refused"), std::string::npos) << error;
