@@ -104,6 +104,18 @@ try:
     check(n == sum(d["verdict"] == verdict for d in scan), f"scan: verdict filter {verdict} shows {n} rows")
     check(b.eval("document.getElementById('qc').textContent").startswith(f"{n} of {len(scan)}"), "scan: filter says how many")
     b.eval("var v=document.getElementById('qv');v.value='';v.dispatchEvent(new Event('change'));1")
+    # Click-to-sort: the script turned each heading into a button; Domain sorts by name, twice
+    # reverses, Findings sorts as numbers, aria-sort says which.
+    names = "[...document.querySelectorAll('#domains tbody tr')].map(r=>r.cells[0].textContent)"
+    b.eval("document.querySelector('#domains thead th button').click();1")
+    shown = b.eval(names)
+    check(shown == sorted(d["domain"] for d in scan), f"scan: the Domain heading sorts by name ({shown[:3]})")
+    check(b.eval("document.querySelector('#domains thead th').getAttribute('aria-sort')") == "ascending", "scan: aria-sort ascending")
+    b.eval("document.querySelector('#domains thead th button').click();1")
+    check(b.eval(names) == sorted((d["domain"] for d in scan), reverse=True), "scan: a second click reverses")
+    counts = b.eval("document.querySelectorAll('#domains thead th button')[5].click();"
+                    "[...document.querySelectorAll('#domains tbody tr')].map(r=>+r.cells[5].textContent)")
+    check(counts == sorted(counts), f"scan: the Findings heading sorts as numbers ({counts[:5]})")
 
     visit(b, "checks", render("checks", "check-all.jsonl"))
     mailbox = [d for d in docs(os.path.join(data, "trace-mailbox.jsonl")) if d["schema"] == "intransit.trace/1"]

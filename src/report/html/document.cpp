@@ -11,15 +11,28 @@ namespace {
 
 // The filter script as a literal, so that the page writer takes it as program markup (it must
 // not be HTML-escaped: a <script> element's text is not decoded).
-#define INTRANSIT_FILTER_SCRIPT                                                          \
-  "(function(){var f=document.getElementById('qf');if(!f)return;"                        \
-  "var q=document.getElementById('q'),v=document.getElementById('qv'),"                  \
-  "c=document.getElementById('qc'),rows=document.querySelectorAll('#domains tbody tr');" \
-  "f.hidden=false;function run(){var s=q.value.trim().toLowerCase(),w=v.value,n=0;"      \
-  "for(var i=0;i<rows.length;i++){var r=rows[i],ok=(!w||r.getAttribute('data-v')===w)&&" \
-  "(!s||r.textContent.toLowerCase().indexOf(s)>=0);r.hidden=!ok;if(ok)n++;}"             \
-  "c.textContent=n+' of '+rows.length+' shown';}"                                        \
-  "q.addEventListener('input',run);v.addEventListener('change',run);})();"
+#define INTRANSIT_FILTER_SCRIPT                                                                \
+  "(function(){var f=document.getElementById('qf');if(!f)return;"                              \
+  "var q=document.getElementById('q'),v=document.getElementById('qv'),"                        \
+  "c=document.getElementById('qc'),rows=document.querySelectorAll('#domains tbody tr');"       \
+  "f.hidden=false;function run(){var s=q.value.trim().toLowerCase(),w=v.value,n=0;"            \
+  "for(var i=0;i<rows.length;i++){var r=rows[i],ok=(!w||r.getAttribute('data-v')===w)&&"       \
+  "(!s||r.textContent.toLowerCase().indexOf(s)>=0);r.hidden=!ok;if(ok)n++;}"                   \
+  "c.textContent=n+' of '+rows.length+' shown';}"                                              \
+  "q.addEventListener('input',run);v.addEventListener('change',run);})();"                     \
+  "(function(){var t=document.getElementById('domains');if(!t)return;"                         \
+  "var hs=t.tHead.rows[0].cells,b=t.tBodies[0];"                                               \
+  "function key(r,i){if(i===1)return +r.getAttribute('data-r');var s=r.cells[i].textContent;"  \
+  "return hs[i].className==='n'?+s:s.toLowerCase();}"                                          \
+  "function by(i){return function(){var d=hs[i].getAttribute('aria-sort')==='ascending'?-1:1;" \
+  "for(var j=0;j<hs.length;j++)hs[j].removeAttribute('aria-sort');"                            \
+  "hs[i].setAttribute('aria-sort',d>0?'ascending':'descending');"                              \
+  "var rs=[].slice.call(b.rows);rs.sort(function(p,q){var a=key(p,i),c=key(q,i);"              \
+  "return (a<c?-1:a>c?1:0)*d;});var f=document.createDocumentFragment();"                      \
+  "rs.forEach(function(r){f.appendChild(r);});b.appendChild(f);};}"                            \
+  "for(var i=0;i<hs.length;i++){var x=document.createElement('button');x.type='button';"       \
+  "x.textContent=hs[i].textContent;x.title='Sort by this column';hs[i].textContent='';"        \
+  "hs[i].appendChild(x);x.addEventListener('click',by(i));}})();"
 
 constexpr std::string_view kScript = INTRANSIT_FILTER_SCRIPT;
 
@@ -60,6 +73,8 @@ constexpr std::string_view kScript = INTRANSIT_FILTER_SCRIPT;
   ".warning{border:2px solid var(--warn);padding:.6rem;border-radius:6px}"                      \
   "form.filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}"        \
   "input,select{font:inherit;padding:.2rem .4rem}"                                              \
+  "th button{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;"    \
+  "cursor:pointer;text-decoration:underline dotted}"                                            \
   "@media (max-width:40rem){body{font-size:15px}.verdict{font-size:1.2rem}}"                    \
   "@media print{body{background:#fff;color:#000}form.filter{display:none}"                      \
   "h2{break-after:avoid}.card,svg.chart,tr{break-inside:avoid}.scroll{overflow:visible}"        \

@@ -118,11 +118,11 @@ std::string joined(const std::vector<std::string>& items) {
 }
 
 void domain_row_html(Writer& w, const DomainRow& r) {
-  w << "<tr data-v=\"" << Esc{verdict_word(r.verdict)} << "\"><th scope=\"row\">" << Esc{r.domain}
-    << "</th><td class=\"t-" << Esc{verdict_tone(r.verdict)} << "\">"
-    << Esc{verdict_symbol(r.verdict)} << " " << Esc{verdict_word(r.verdict)} << " "
-    << Esc{r.untested_reason} << "</td><td>" << Esc{joined(r.operators)} << "</td><td>"
-    << Esc{joined(r.tls_versions)} << "</td><td>";
+  w << "<tr data-v=\"" << Esc{verdict_word(r.verdict)} << "\" data-r=\"" << table_order(r.verdict)
+    << "\"><th scope=\"row\">" << Esc{r.domain} << "</th><td class=\"t-"
+    << Esc{verdict_tone(r.verdict)} << "\">" << Esc{verdict_symbol(r.verdict)} << " "
+    << Esc{verdict_word(r.verdict)} << " " << Esc{r.untested_reason} << "</td><td>"
+    << Esc{joined(r.operators)} << "</td><td>" << Esc{joined(r.tls_versions)} << "</td><td>";
   if (r.dane) w << "DANE ";
   if (!r.mta_sts.empty()) w << "MTA-STS\u00A0" << Esc{r.mta_sts};
   w << "</td><td class=\"n\">" << static_cast<long long>(r.findings.size()) << "</td></tr>\n";
@@ -145,7 +145,8 @@ void domain_table(Writer& w, const std::vector<DomainRow>& rows) {
   w << "</select><output id=\"qc\" for=\"q qv\"></output></form><div class=\"scroll\">"
        "<table id=\"domains\"><caption>"
     << static_cast<long long>(rows.size())
-    << " domains, worst verdict first, then by name</caption><thead><tr>"
+    << " domains, worst verdict first, then by name (a column's heading sorts by it)</caption>"
+       "<thead><tr>"
        "<th scope=\"col\">Domain</th><th scope=\"col\">Verdict</th><th scope=\"col\">MX operator"
        "</th><th scope=\"col\">TLS</th><th scope=\"col\">Policy</th>"
        "<th scope=\"col\" class=\"n\">Findings</th></tr></thead><tbody>\n";
