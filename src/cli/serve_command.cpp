@@ -112,7 +112,8 @@ int run_serve(const ServeArgs& args) {
   config.service.client_rate = args.client_rate;
   config.service.client_burst = args.client_burst;
   // Every request (pages, API reads) has a larger budget of its own; --client-rate 0 lifts both.
-  config.service.client_page_rate = args.client_rate <= 0 ? 0 : std::max(50.0, 25 * args.client_rate);
+  config.service.client_page_rate =
+      args.client_rate <= 0 ? 0 : std::max(50.0, 25 * args.client_rate);
   config.service.client_page_burst = std::max(200.0, 10 * args.client_burst);
   config.service.generator = std::string("intransit ") + intransit::kVersion;
   config.checker.cache_ttl = std::chrono::seconds(static_cast<long>(args.cache_ttl));

@@ -13,8 +13,8 @@
 #include <memory>
 
 #include "check/probe_cache.hpp"
-#include "scan/exclude.hpp"
 #include "core/token_bucket.hpp"
+#include "scan/exclude.hpp"
 
 namespace intransit::scan {
 

@@ -119,15 +119,17 @@ asio::awaitable<std::string> Monitor::deliver(const nlohmann::json& payload,
                                               const std::string& subject, const std::string& text) {
   std::string out;
   if (!options_.webhook.empty()) {
-    const auto r = co_await post_webhook(options_.webhook, payload.dump(), options_.webhook_ca_file,
-                                         std::chrono::seconds(10));
-    out += r.ok ? "webhook sent" : "webhook failed: " + r.detail;
+    const auto r = co_await post_webhook(
+        options_.webhook, payload.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+        options_.webhook_ca_file, std::chrono::seconds(10));
+    out += r.ok ? "webhook sent (" + r.detail + ")" : "webhook failed: " + r.detail;
   }
   if (!options_.mail_relay.empty() && !options_.mail_to.empty()) {
     const auto [host, port] = relay_of(options_.mail_relay);
     const auto r = co_await send_alert_mail(host, port, options_.mail_from, options_.mail_to,
                                             subject, text, std::chrono::seconds(30));
-    out += std::string(out.empty() ? "" : "; ") + (r.ok ? "mail sent" : "mail failed: " + r.detail);
+    out += std::string(out.empty() ? "" : "; ") +
+           (r.ok ? "mail sent (" + r.detail + ")" : "mail failed: " + r.detail);
   }
   co_return out.empty() ? std::string("not sent (no webhook or mail configured)") : out;
 }

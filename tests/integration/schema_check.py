@@ -25,6 +25,7 @@ FILES = {
     "intransit.outbound/1": "outbound.schema.json",
     "intransit.tlsrpt/1": "tlsrpt.schema.json",
     "intransit.scan/1": "scan.schema.json",
+    "intransit.alert/1": "alert.schema.json",
 }
 
 _validators = {}

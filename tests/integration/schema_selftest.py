@@ -208,6 +208,15 @@ INVALID.update({
     "scan footer: counts of a verdict 'secure'": (SCAN_FOOTER, setitem(["counts", "secure"], 1)),
     "scan footer: no `complete`": (SCAN_FOOTER, delitem(["complete"])),
 })
+ALERT = {"schema": "intransit.alert/1", "domain": "example.test", "kind": "certificate-expired", "severity": "high",
+         "before": "", "after": "mx.example.test (127.0.1.2:25) expired 2026-12-01", "why": "The certificate expired.",
+         "at": "2026-12-03T06:00:00Z"}
+ok, why = passes(ALERT)
+check(ok, "a hand-made alert validates" + (f": {why}" if why else ""))
+INVALID.update({
+    "alert: a kind nobody raises": (ALERT, setitem(["kind"], "certificate-sad")),
+    "alert: no `why`": (ALERT, delitem(["why"])),
+})
 for what, (base, mutate) in INVALID.items():
     ok, why = passes(broken(base, mutate))
     # The error must name the field that was broken, not only fail somewhere.

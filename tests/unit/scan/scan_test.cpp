@@ -10,12 +10,12 @@
 #include <cstdio>
 #include <fstream>
 
+#include "core/token_bucket.hpp"
 #include "scan/exclude.hpp"
 #include "scan/input.hpp"
 #include "scan/progress.hpp"
 #include "scan/scan_file.hpp"
 #include "scan/shard.hpp"
-#include "core/token_bucket.hpp"
 
 namespace intransit::scan {
 namespace {

@@ -73,7 +73,7 @@ TEST(ServeHttp, ProblemDetailsAreRfc9457AndPrintable) {
   EXPECT_EQ(j["status"], 429);
   EXPECT_EQ(j["type"], "about:blank");
   EXPECT_EQ(j["title"], "Too Many Requests");
-  EXPECT_EQ(j["detail"], "slow\\x01 down \\xFF");
+  EXPECT_EQ(j["detail"], "slow\\x01 down \\xff");
 }
 
 }  // namespace
