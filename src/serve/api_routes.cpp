@@ -225,7 +225,10 @@ asio::awaitable<Service::Routed> Service::api(const Request& request,
   }
   if (what == "check" && path.size() == 4) {
     if (!get) co_return Routed{"/api/v1/check/{domain}", wrong_method("GET")};
-    co_return Routed{"/api/v1/check/{domain}", co_await api_check(request, path[3], client)};
+    // Awaited outside the braces: GCC 12 destroys a co_await temporary inside an aggregate
+    // initialiser twice (an invalid free under ASan).
+    Response answer = co_await api_check(request, path[3], client);
+    co_return Routed{"/api/v1/check/{domain}", std::move(answer)};
   }
   if (what == "jobs" && path.size() == 3) {
     co_return Routed{"/api/v1/jobs", method == http::verb::post ? api_start_job(request, client)
@@ -233,7 +236,8 @@ asio::awaitable<Service::Routed> Service::api(const Request& request,
   }
   if (what == "jobs" && path.size() == 4) {
     if (!get) co_return Routed{"/api/v1/jobs/{id}", wrong_method("GET")};
-    co_return Routed{"/api/v1/jobs/{id}", co_await api_job(path[3], request)};
+    Response answer = co_await api_job(path[3], request);
+    co_return Routed{"/api/v1/jobs/{id}", std::move(answer)};
   }
   if (what == "trace" && path.size() == 3) {
     co_return Routed{"/api/v1/trace", method == http::verb::post ? api_trace(request, client)

@@ -327,8 +327,10 @@ asio::awaitable<Service::Routed> Service::page(const Request& request,
   const std::string first = path.empty() ? "" : path[0];
   if (path.empty())
     co_return Routed{"/", get ? home_page() : problem(http::status::method_not_allowed, "use GET")};
-  if (first == "check" && path.size() == 1 && get)
-    co_return Routed{"/check", co_await check_page(request, client)};
+  if (first == "check" && path.size() == 1 && get) {
+    Response checked = co_await check_page(request, client);  // not inside the braces: GCC 12 bug
+    co_return Routed{"/check", std::move(checked)};
+  }
   if (first == "trace" && path.size() == 1 && (get || post))
     co_return Routed{"/trace", trace_page(request, client)};
   if (first == "monitor" && path.size() == 1 && get)

@@ -80,7 +80,8 @@ asio::awaitable<Service::Routed> Service::route(const Request& request, const Cl
   }
   if (path->size() == 1 && (*path)[0] == "probe") {
     if (!get) co_return Routed{"/probe", problem(http::status::method_not_allowed, "use GET")};
-    co_return Routed{"/probe", co_await probe_metrics(request, client)};
+    Response answer = co_await probe_metrics(request, client);  // not in the braces: GCC 12
+    co_return Routed{"/probe", std::move(answer)};
   }
   if (path->size() == 1 && (*path)[0] == "tlsrpt") {
     co_return Routed{"/tlsrpt", request.method() == http::verb::post

@@ -108,9 +108,32 @@ void open_page(Writer& w, std::string_view title, std::string_view generator) {
   open_page(w, title, generator, Frame{});
 }
 
+namespace {
+
+// A policy without the directives a <meta> element may not carry (CSP 3 §3.3: frame-ancestors,
+// report-uri, sandbox); browsers ignore them there and log an error. serve sends them as a header.
+std::string meta_policy(std::string_view policy) {
+  std::string out;
+  while (!policy.empty()) {
+    const auto end = policy.find(';');
+    std::string_view directive = policy.substr(0, end);
+    policy = end == std::string_view::npos ? std::string_view{} : policy.substr(end + 1);
+    while (!directive.empty() && directive.front() == ' ') directive.remove_prefix(1);
+    if (directive.empty() || directive.starts_with("frame-ancestors") ||
+        directive.starts_with("report-uri") || directive.starts_with("sandbox"))
+      continue;
+    if (!out.empty()) out += "; ";
+    out += directive;
+  }
+  return out;
+}
+
+}  // namespace
+
 void open_page(Writer& w, std::string_view title, std::string_view generator, const Frame& frame) {
-  const std::string csp = frame.security_policy.empty() ? content_security_policy()
-                                                        : std::string(frame.security_policy);
+  const std::string csp =
+      meta_policy(frame.security_policy.empty() ? content_security_policy()
+                                                : std::string(frame.security_policy));
   w << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
        "<meta http-equiv=\"Content-Security-Policy\" content=\""
     << Esc{csp}
