@@ -146,6 +146,7 @@ bool is_dir(const std::string& path) {
 // last part whose header is cut by the end of input, reports a further message that is not
 // there (found by the differential fuzzer), so only the first is read.
 MessageTrace parse_copy(std::string_view copy, bool from_line, const TrustOptions& trust) {
+  ensure_gmime();  // every caller (trace, serve's pasted headers) gets an initialised GMime
   GMimeStream* stream = g_mime_stream_mem_new_with_buffer(copy.data(), copy.size());
   GMimeParser* parser = g_mime_parser_new_with_stream(stream);
   g_mime_parser_set_format(parser, from_line ? GMIME_FORMAT_MBOX : GMIME_FORMAT_MESSAGE);
