@@ -14,6 +14,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include <array>
 #include <iostream>
 #include <optional>
 
@@ -69,9 +70,10 @@ asio::awaitable<void> write_response(Stream& stream, Response& response,
                                     asio::redirect_error(asio::use_awaitable, ec));
 }
 
-// Requests on one connection until it closes, an error, or a response that ends it.
+// Requests on one connection until it closes, an error, or a response that ends it. True when
+// it ended with a refusal written while the client may still be sending (413, 431, 400).
 template <class Stream>
-asio::awaitable<void> serve_requests(Stream& stream, HttpServer::State& s, Client client) {
+asio::awaitable<bool> serve_requests(Stream& stream, HttpServer::State& s, Client client) {
   beast::flat_buffer buffer;
   boost::system::error_code ec;
   for (bool first = true;; first = false) {
@@ -88,11 +90,11 @@ asio::awaitable<void> serve_requests(Stream& stream, HttpServer::State& s, Clien
                                        asio::redirect_error(asio::use_awaitable, ec));
     }
     if (ec) {
-      if (auto r = refusal(ec)) {
-        r->keep_alive(false);
-        co_await write_response(stream, *r, s.limits.write_deadline, ec);
-      }
-      co_return;
+      auto r = refusal(ec);
+      if (!r) co_return false;
+      r->keep_alive(false);
+      co_await write_response(stream, *r, s.limits.write_deadline, ec);
+      co_return !ec;
     }
     Request request = parser.release();
     const bool keep_alive = request.keep_alive();
@@ -108,14 +110,32 @@ asio::awaitable<void> serve_requests(Stream& stream, HttpServer::State& s, Clien
     response.keep_alive(keep_alive && response.keep_alive());
     const bool again = response.keep_alive();
     co_await write_response(stream, response, s.limits.write_deadline, ec);
-    if (ec || !again) co_return;
+    if (ec || !again) co_return false;
+  }
+}
+
+// A lingering close after a refusal: the client may still be sending the body we refused, and
+// closing with unread bytes makes the kernel send a reset that can destroy our answer before the
+// client reads it. So stop sending, then read and discard what comes, bounded in bytes and time.
+asio::awaitable<void> linger(beast::tcp_stream& stream, std::size_t max_bytes) {
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(std::chrono::seconds(5));
+  std::array<char, 16384> sink{};
+  for (std::size_t total = 0; !ec && total < max_bytes;) {
+    total += co_await stream.async_read_some(asio::buffer(sink),
+                                             asio::redirect_error(asio::use_awaitable, ec));
   }
 }
 
 asio::awaitable<void> serve_plain(tcp::socket socket, std::shared_ptr<HttpServer::State> s,
                                   Client client) {
   beast::tcp_stream stream(std::move(socket));
-  co_await serve_requests(stream, *s, client);
+  const bool refused = co_await serve_requests(stream, *s, client);
+  if (refused) {
+    co_await linger(stream, 4 * s->limits.body_bytes);
+    co_return;
+  }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
 }
