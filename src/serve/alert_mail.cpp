@@ -195,6 +195,7 @@ asio::awaitable<DeliveryResult> send_alert_mail(const std::string& host, unsigne
                                                 const std::string& subject, const std::string& body,
                                                 std::chrono::steady_clock::duration deadline,
                                                 bool require_tls, const std::string& ca_file) {
+  if (port == 0) co_return DeliveryResult{false, "the relay's port is not a number in 1-65535"};
   if (!plain_address(from) || to.empty()) co_return DeliveryResult{false, "no usable addresses"};
   for (const auto& t : to)
     if (!plain_address(t))

@@ -216,9 +216,10 @@ Response Service::login(const Request& request) {
 
 Response Service::monitor_page(const Request& request) {
   if (!is_admin(request)) {
+    // The sign-in form is an ordinary page (200): it shows nothing private, and a browser logs
+    // every 4xx page load as an error. The data behind it (and the API) still answer 401.
     return html_response(
-        http::status::unauthorized,
-        page_html("Monitored domains", options_.generator, [&](html::Writer& w) {
+        http::status::ok, page_html("Monitored domains", options_.generator, [&](html::Writer& w) {
           if (options_.admin_token.empty()) {
             w << "<p>Monitoring is managed with an admin token; this server was started without "
                  "one (--admin-token-file).</p>";
