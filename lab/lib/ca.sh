@@ -81,7 +81,8 @@ ca_build() {
   echo 1000 >"$dir/serial"
   ca_write_config "$dir"
   export LAB_SAN=DNS:unused.test # ca.cnf reads $ENV::LAB_SAN even where a section does not use it
-  local keys=(ca modern legacy exim expired wrongname selfsigned mtasts-badcert sink sink-expired)
+  local keys=(ca modern legacy exim expired wrongname selfsigned mtasts-badcert sink sink-expired
+    client-imap client-imaps client-plainauth client-submit)
   for d in "${MTASTS_DOMAINS[@]}"; do keys+=("mta-sts.$d"); done
   local k
   for k in "${keys[@]}"; do
@@ -106,6 +107,11 @@ ca_build() {
   for s in "${SINK_SCENARIOS[@]}"; do [ "$s" = wrong-name ] || sink_names+=" mx.$s.sink.test"; done
   ca_issue sink "${sink_names# }"
   ca_issue sink-expired "mx.expired.sink.test" 20200101000000Z 20210101000000Z
+  # Mail client servers (issue 21, dovecot.sh and postfix_submission): one certificate each.
+  ca_issue client-imap "imap.client.test"
+  ca_issue client-imaps "imaps.client.test"
+  ca_issue client-plainauth "plainauth.client.test"
+  ca_issue client-submit "submit.client.test"
   chmod 644 "$dir"/certs/*.crt "$dir"/certs/*.chain "$dir/ca.crt"
   # Exim drops root before reading its key: the key must be group-readable by Debian-exim.
   chgrp Debian-exim "$dir/certs/exim.key" && chmod 640 "$dir/certs/exim.key"

@@ -24,6 +24,13 @@ ADDR_NGINX=127.0.2.1        # MTA-STS policy hosts (HTTPS, SNI)
 # A "remote" sender for trace tests: TEST-NET-1 (RFC 5737), bound to lo inside the lab
 # namespace only, so that Received headers show a non-loopback client.
 ADDR_SENDER=192.0.2.25
+# Mail *client* servers (issue 21, dovecot.sh; names in client.test): Dovecot IMAP/POP3 and a
+# Postfix submission instance (587 STARTTLS, 465 implicit TLS).
+ADDR_IMAP_STARTTLS=127.0.5.1   # imap.client.test: IMAP 143 STARTTLS + POP3 110 STLS, LOGINDISABLED
+ADDR_IMAP_IMPLICIT=127.0.5.2   # imaps.client.test: IMAPS 993 + POP3S 995 only
+ADDR_IMAP_PLAINAUTH=127.0.5.3  # plainauth.client.test: 143/110, passwords allowed before TLS
+ADDR_IMAP_PREAUTH=127.0.5.4    # preauth.client.test: IMAP 143 greeting * PREAUTH
+ADDR_SUBMISSION=127.0.5.5      # submit.client.test: Postfix 587 (STARTTLS, AUTH after TLS) + 465
 # lab_nth_addr PREFIX NAME LIST... — PREFIX.N where NAME is the Nth item of LIST (from 1).
 lab_nth_addr() {
   local prefix=$1 name=$2 i=0 item
@@ -50,7 +57,8 @@ sender_addr() { lab_nth_addr 127.0.4 "$1" "${SENDER_LEVELS[@]}"; }  # 127.0.4.N
 ADDR_SWAKS_SENDER=127.0.4.10
 LAB_ADDRESSES=("$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY"
   "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX" "$ADDR_SENDER"
-  "$ADDR_STRIP" "$ADDR_SWAKS_SENDER" "$ADDR_MTASTS_RESOLVER" "$ADDR_OPENSMTPD")
+  "$ADDR_STRIP" "$ADDR_SWAKS_SENDER" "$ADDR_MTASTS_RESOLVER" "$ADDR_OPENSMTPD"
+  "$ADDR_IMAP_STARTTLS" "$ADDR_IMAP_IMPLICIT" "$ADDR_IMAP_PLAINAUTH" "$ADDR_IMAP_PREAUTH" "$ADDR_SUBMISSION")
 # Postfix insists that inet_interfaces names an address on an interface: every sender and sink
 # address goes on lo (any 127/8 address is local anyway, but Postfix checks the list).
 for _l in "${SENDER_LEVELS[@]}"; do LAB_ADDRESSES+=("$(sender_addr "$_l")"); done
@@ -105,7 +113,8 @@ lab_pid_alive() {
 lab_pidfiles() {
   local s=$1
   printf '%s\n' "$s/dns/run/knot.pid" "$s/unbound/unbound.pid" "$s/nginx/nginx.pid" \
-    "$s/exim/exim.pid" "$s/mta-sts/daemon.pid" "$s/opensmtpd/smtpd.pid" "$s"/postfix/*/queue/pid/master.pid
+    "$s/exim/exim.pid" "$s/mta-sts/daemon.pid" "$s/opensmtpd/smtpd.pid" "$s"/postfix/*/queue/pid/master.pid \
+    "$s"/dovecot/*/run/master.pid "$s/dovecot/preauth/listener.pid"
 }
 
 # lab_stop_pidfile PIDFILE NAME — TERM, wait, then KILL, only the process the file names.

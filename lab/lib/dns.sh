@@ -17,6 +17,8 @@ DNS_CHILD_ZONES=(plain.test opportunistic.test selfsigned.test expired.test wron
 # issue 18: domains whose MX or mta-sts host is special-purpose (dns_ssrf_zone_body); not in
 # lab/domains.tsv, whose checks run with the default (private addresses allowed).
 DNS_CHILD_ZONES+=(ssrf-private.test ssrf-cgnat.test ssrf-mapped.test ssrf-sts.test)
+# issue 21: the mail *client* servers (IMAP, POP3, submission; dovecot.sh); not in lab/domains.tsv.
+DNS_CHILD_ZONES+=(client.test)
 DNS_UNSIGNED_ZONES=" dane-unsigned.test "
 MTASTS_POLICY_ID=20261128T000000
 
@@ -87,6 +89,10 @@ dns_zone_body() {
       echo "@ MX 10 mail"; echo "mail CNAME mx.dane-unsigned.test."
       echo "_25._tcp.mail TLSA 3 1 1 $(ca_spki_sha256 modern)" ;;
     sink.test) dns_sink_zone_body ;;
+    client.test)
+      echo "imap A $ADDR_IMAP_STARTTLS"; echo "imaps A $ADDR_IMAP_IMPLICIT"
+      echo "plainauth A $ADDR_IMAP_PLAINAUTH"; echo "preauth A $ADDR_IMAP_PREAUTH"
+      echo "submit A $ADDR_SUBMISSION" ;;
     ssrf-*.test) dns_ssrf_zone_body "$z" ;;
     *) echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN" ;;
   esac

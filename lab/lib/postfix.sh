@@ -146,6 +146,46 @@ YML
   lab_wait_tcp "$ADDR_MTASTS_RESOLVER" 8461 30 || lab_die "mta-sts-daemon does not listen: $(tail -5 "$d/daemon.log")"
 }
 
+# postfix_submission — mail submission for clients (issue 21) at submit.client.test: 587 with
+# STARTTLS and AUTH only after TLS (smtpd_tls_auth_only, RFC 8314 §3.3 / RFC 4954 §4), 465 with
+# implicit TLS (smtpd_tls_wrappermode). SASL is Dovecot's (the starttls instance's auth socket,
+# dovecot.sh), so start it after dovecot_start_all. Mail it accepts is discarded.
+postfix_submission() {
+  local dir=$STATE/postfix/submission
+  postfix_prepare "$dir" "intransit lab Postfix submission instance (587 STARTTLS, 465 implicit TLS)"
+  cat >>"$dir/etc/main.cf" <<CF
+myhostname = submit.client.test
+inet_interfaces = $ADDR_SUBMISSION
+inet_protocols = ipv4
+mynetworks =
+mydestination =
+relay_domains = test
+relay_transport = discard:lab
+default_transport = discard:lab
+alias_maps =
+alias_database =
+biff = no
+smtpd_banner = \$myhostname ESMTP intransit-lab-submission
+smtpd_tls_security_level = may
+smtpd_tls_chain_files = $STATE/ca/certs/client-submit.key, $STATE/ca/certs/client-submit.chain
+smtpd_tls_protocols = >=TLSv1.2
+smtpd_tls_mandatory_protocols = >=TLSv1.2
+smtpd_tls_auth_only = yes
+smtpd_tls_loglevel = 1
+smtpd_sasl_auth_enable = yes
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = $STATE/dovecot/starttls/run/auth-client
+smtpd_relay_restrictions = permit_sasl_authenticated, reject
+CF
+  postconf -c "$dir/etc" -M "submission/inet=submission inet n - n - - smtpd" \
+    "submissions/inet=submissions inet n - n - - smtpd -o smtpd_tls_wrappermode=yes"
+  postfix_launch submission "$dir"
+  local p
+  for p in 587 465; do
+    lab_wait_tcp "$ADDR_SUBMISSION" "$p" 30 || lab_die "no Postfix submission listening on $ADDR_SUBMISSION:$p"
+  done
+}
+
 postfix_start_all() {
   local level
   for level in "${SENDER_LEVELS[@]}"; do postfix_sender "$level" & done
