@@ -87,7 +87,8 @@ asio::awaitable<DomainReport> Engine::audit(std::string domain) {
 }
 
 asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint,
-                                           std::string server_name, smtp::TlsMode mode) {
+                                           std::string server_name, smtp::TlsMode mode,
+                                           smtp::Protocol protocol) {
   smtp::ProbeOptions options;
   options.endpoint = endpoint;
   options.server_name = std::move(server_name);
@@ -96,6 +97,7 @@ asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint,
   options.trust = audit_options_.trust;
   options.tls_context = audit_options_.tls_context;
   options.mode = mode;
+  options.protocol = protocol;
   options.deadlines = audit_options_.deadlines;
   co_return co_await run_probe(std::move(options), options_.sweep, options_.gate.get(),
                                options_.allow_private);

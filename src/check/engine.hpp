@@ -70,10 +70,12 @@ class Engine {
   boost::asio::awaitable<DomainReport> audit(std::string domain);
 
   // Probes one address, reached by `server_name` (SNI and the certificate name check; empty for
-  // none). `mode` is STARTTLS or implicit TLS. The sweep, if enabled, shares the probe's deadline.
+  // none). `mode` is STARTTLS or implicit TLS, `protocol` the dialogue (SMTP unless `probe
+  // --protocol` says otherwise). The sweep, if enabled, shares the probe's deadline.
   boost::asio::awaitable<ProbeReport> probe(boost::asio::ip::tcp::endpoint endpoint,
                                             std::string server_name,
-                                            smtp::TlsMode mode = smtp::TlsMode::starttls);
+                                            smtp::TlsMode mode = smtp::TlsMode::starttls,
+                                            smtp::Protocol protocol = smtp::Protocol::smtp);
 
   // A host's addresses through the validating resolver (the same answers an audit would use).
   boost::asio::awaitable<HostAddresses> addresses(std::string host);

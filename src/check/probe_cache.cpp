@@ -50,6 +50,7 @@ std::string ProbeCache::key(const smtp::ProbeOptions& o, bool sweep) {
   std::string k = o.endpoint.address().to_string() + " " + std::to_string(o.endpoint.port()) + " " +
                   o.server_name + (o.mode == smtp::TlsMode::implicit ? " tls" : " starttls") +
                   (sweep ? " sweep" : "");
+  if (o.protocol != smtp::Protocol::smtp) k += " " + std::string(protocol_name(o.protocol, o.mode));
   if (!o.tlsa.empty()) {  // DANE changes the handshake's verification: part of the key
     k += " dane " + o.tlsa_base;
     for (const auto& t : o.tlsa) k += " " + t.to_string();

@@ -61,8 +61,18 @@ asio::awaitable<void> resolve_into(check::Engine& engine, std::string host,
 }
 
 asio::awaitable<void> probe_into(check::Engine& engine, tcp::endpoint endpoint, std::string name,
-                                 smtp::TlsMode mode, check::ProbeReport& slot) {
-  slot = co_await engine.probe(endpoint, std::move(name), mode);
+                                 smtp::ProtocolChoice protocol, check::ProbeReport& slot) {
+  slot = co_await engine.probe(endpoint, std::move(name), protocol.mode, protocol.protocol);
+}
+
+// The port a protocol listens on by default (RFC 8314 §7.3, RFC 6409, RFC 9051, RFC 1939).
+unsigned short default_port(std::string_view protocol) {
+  for (const int port : {25, 587, 465, 143, 993, 110, 995}) {
+    const auto p = smtp::protocol_for_port(static_cast<unsigned short>(port));
+    if (smtp::protocol_name(p.protocol, p.mode) == protocol)
+      return static_cast<unsigned short>(port);
+  }
+  return 25;
 }
 
 // The addresses to probe: the literal itself, or the name's A and AAAA answers through the
@@ -93,14 +103,23 @@ std::vector<tcp::endpoint> endpoints_of(asio::io_context& io, check::Engine& eng
 
 CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
   auto* cmd = app.add_subcommand(
-      "probe", "Probe one SMTP server in depth: banner, EHLO, STARTTLS, TLS, certificate");
+      "probe",
+      "Probe one mail server in depth (SMTP, submission, IMAP, POP3): greeting, capabilities, "
+      "STARTTLS, TLS, certificate");
   cmd->add_option("target", args.target,
                   "HOST, HOST:PORT or [IPv6]:PORT (a name is probed on all its addresses)")
       ->required();
   cmd->add_option("--name", args.name,
                   "MX host name for SNI and the certificate name check (default: HOST if a name)");
-  cmd->add_option("--port", args.port, "25 or 587 (STARTTLS) or 465 (implicit TLS); default 25")
+  cmd->add_option("--port", args.port,
+                  "port; default from --protocol, else 25 (the port picks the protocol: 587 "
+                  "submission, 465 submissions, 143 imap, 993 imaps, 110 pop3, 995 pop3s)")
       ->check(CLI::Range(1, 65535));
+  cmd->add_option("--protocol", args.protocol,
+                  "smtp, submission, submissions, imap, imaps, pop3 or pop3s (default: from the "
+                  "port)")
+      ->check(
+          CLI::IsMember({"smtp", "submission", "submissions", "imap", "imaps", "pop3", "pop3s"}));
   cmd->add_option("--format", args.format, "text (for people) or json (schema intransit.probe/1)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->add_flag("-v,--verbose", args.verbose, "show the SMTP transcript");
@@ -113,7 +132,8 @@ CLI::App* add_probe_command(CLI::App& app, ProbeArgs& args) {
       "Exit codes: 0 every address was tested (whatever it offers), 1 some address could not be "
       "tested (timeout, refused, ...), 2 usage error, 3 the name has no address.\n"
       "Example: intransit probe mx.example.org --sweep\n"
-      "         intransit probe 192.0.2.25:465 --name mx.example.org --format json");
+      "         intransit probe 192.0.2.25:465 --name mx.example.org --format json\n"
+      "         intransit probe imap.example.org --protocol imap");
   return cmd;
 }
 
@@ -125,8 +145,8 @@ int run_probe(const ProbeArgs& args) {
               << (parse_error.empty() ? "" : ": " + parse_error) << "\n";
     return 2;
   }
-  const unsigned short port =
-      args.port != 0 ? static_cast<unsigned short>(args.port) : target->port.value_or(25);
+  const unsigned short port = args.port != 0 ? static_cast<unsigned short>(args.port)
+                                             : target->port.value_or(default_port(args.protocol));
   check::EngineOptions options = engine_options(args.engine);
   options.sweep = args.sweep;
   asio::io_context io;
@@ -146,10 +166,12 @@ int run_probe(const ProbeArgs& args) {
   const bool is_name = literal_ec.failed();
   const std::string name =
       !args.name.empty() ? args.name : (is_name ? target->host : std::string{});
-  const auto mode = port == 465 ? smtp::TlsMode::implicit : smtp::TlsMode::starttls;
+  const auto protocol = args.protocol.empty() ? smtp::protocol_for_port(port)
+                                              : *smtp::protocol_from_name(args.protocol);
   std::vector<check::ProbeReport> reports(endpoints.size());
   for (std::size_t i = 0; i < endpoints.size(); ++i) {
-    asio::co_spawn(io, probe_into(*engine, endpoints[i], name, mode, reports[i]), asio::detached);
+    asio::co_spawn(io, probe_into(*engine, endpoints[i], name, protocol, reports[i]),
+                   asio::detached);
   }
   if (args.format == "text" && (endpoints.size() > 1 || args.sweep)) {
     std::cerr << "probing " << endpoints.size() << " address(es) of " << target->host

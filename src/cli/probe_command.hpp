@@ -15,7 +15,8 @@ struct ProbeArgs {
   std::string name;
   int port = 0;  // 0: from the target, else 25
   std::string format = "text";
-  EngineArgs engine;  // resolver, trust, EHLO name, deadlines: a name resolves as in check
+  std::string protocol;  // empty: from the port (smtp/probe.hpp protocol_for_port)
+  EngineArgs engine;     // resolver, trust, EHLO name, deadlines: a name resolves as in check
   bool verbose = false;
   bool sweep = false;
 };

@@ -105,6 +105,22 @@ constexpr std::array kCatalogue{
         kIp, "", ""},
     Row{FindingId::smtp_bare_lf_in_reply, "smtp.bare-lf-in-reply", Severity::medium, kIp, "", ""},
     Row{FindingId::smtp_unsolicited_data, "smtp.unsolicited-data", Severity::medium, kIp, "", ""},
+    Row{FindingId::client_cleartext_auth, "client.cleartext-auth", Severity::high, kIp,
+        "RFC 8314 §3.3, §4.1",
+        "A password can be sent before TLS: advertise LOGINDISABLED (IMAP), drop USER and SASL "
+        "PLAIN/LOGIN before STLS (POP3) or AUTH before STARTTLS (submission); Dovecot: "
+        "disable_plaintext_auth = yes."},
+    Row{FindingId::client_preauth, "client.preauth", Severity::high, kIp, "RFC 3501 §7.1.4",
+        "The IMAP greeting is PREAUTH: the session is authenticated in plaintext and STARTTLS "
+        "can no longer be issued. Do not pre-authenticate on network ports."},
+    Row{FindingId::client_capabilities_changed, "client.capabilities-changed", Severity::info, kIp,
+        "RFC 3501 §6.2.1",
+        "The capabilities after TLS differ from those before (expected for AUTH and "
+        "LOGINDISABLED); nothing to do unless the difference is unexpected."},
+    Row{FindingId::client_implicit_tls_preferred, "client.implicit-tls-preferred", Severity::info,
+        kIp, "RFC 8314 §3",
+        "Offer implicit TLS (IMAP 993, POP3 995, submission 465) and have clients use it in "
+        "preference to STARTTLS."},
     // DANE
     Row{FindingId::dane_tlsa_mismatch, "dane.tlsa-mismatch", Severity::critical, kIp,
         "RFC 7672 §2.2",

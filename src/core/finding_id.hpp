@@ -47,6 +47,11 @@ enum class FindingId : std::uint8_t {
   smtp_inconsistent_reply_codes,
   smtp_bare_lf_in_reply,
   smtp_unsolicited_data,
+  // Mail access and submission (IMAP, POP3, submission; from `probe --protocol`, never `check`)
+  client_cleartext_auth,
+  client_preauth,
+  client_capabilities_changed,
+  client_implicit_tls_preferred,
   // DANE
   dane_tlsa_mismatch,
   dane_starttls_missing,

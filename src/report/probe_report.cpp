@@ -91,6 +91,7 @@ nlohmann::json finding_to_json(const check::Finding& f) {
 nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult* sweep) {
   nlohmann::json j = {{"schema", kProbeSchema},
                       {"address", r.address},
+                      {"protocol", smtp::protocol_name(r.protocol, r.mode)},
                       {"server_name", r.server_name},
                       {"outcome", to_string(r.outcome)},
                       {"phase", to_string(r.phase)},
@@ -180,6 +181,8 @@ std::string clip_for_text(const std::string& s) {
 void write_probe_text(std::ostream& out, const smtp::ProbeResult& r, bool verbose,
                       const smtp::SweepResult* sweep, bool standalone) {
   out << probe_summary(r) << "\n";
+  out << "  protocol     " << smtp::protocol_name(r.protocol, r.mode)
+      << (r.mode == smtp::TlsMode::implicit ? " (implicit TLS)" : " (STARTTLS)") << "\n";
   out << "  outcome      " << to_string(r.outcome) << " (" << r.detail << ")\n";
   if (!r.banner.empty()) out << "  banner       " << r.banner << "\n";
   const auto* caps =

@@ -1,5 +1,7 @@
 // probe.cpp — see probe.hpp. RFC 5321 §4.1.1.1 (EHLO), §4.2 (replies), §4.5.3.2 (timeouts);
 // RFC 3207 §4 and §4.2 (STARTTLS, discard pre-TLS state); RFC 8314 §3 (implicit TLS).
+// IMAP: RFC 9051 §6.1.1 (CAPABILITY), §6.2.1 (STARTTLS), §7.1.4 (PREAUTH); RFC 3501 likewise.
+// POP3: RFC 1939 §4-6, RFC 2449 §5 (CAPA), RFC 2595 §4 (STLS).
 // Never write `co_await` inside an if/||/&& condition here: GCC 12 miscompiles it (the awaited
 // member coroutine got a wrong `this`, seen under UBSan); bind the result to a local first.
 #include "smtp/probe.hpp"
@@ -15,6 +17,7 @@
 #include "core/limits.hpp"
 #include "core/text.hpp"
 #include "smtp/findings.hpp"
+#include "smtp/mail_lines.hpp"
 #include "smtp/socket_transport.hpp"
 #include "tls/ossl_ptr.hpp"
 
@@ -55,6 +58,38 @@ const PhaseInfo& info(Phase phase) {
   return kPhases[static_cast<std::size_t>(phase)];
 }
 
+// The same phases' words for IMAP and POP3 (SMTP's are in kPhases).
+constexpr std::array<std::string_view, 7> kImapWords{
+    "while connecting",
+    "while waiting for the IMAP greeting",
+    "while waiting for the reply to CAPABILITY",
+    "while waiting for the reply to STARTTLS",
+    "during the TLS handshake",
+    "while waiting for the reply to CAPABILITY after TLS",
+    "while waiting for the reply to LOGOUT"};
+constexpr std::array<std::string_view, 7> kPop3Words{
+    "while connecting",
+    "while waiting for the POP3 greeting",
+    "while waiting for the reply to CAPA",
+    "while waiting for the reply to STLS",
+    "during the TLS handshake",
+    "while waiting for the reply to CAPA after TLS",
+    "while waiting for the reply to QUIT"};
+
+// The verbs of one protocol's dialect (IMAP's get a tag in front).
+struct Verbs {
+  std::string_view capabilities, starttls, starttls_keyword, quit;
+};
+Verbs verbs_of(Protocol protocol) {
+  switch (protocol) {
+    case Protocol::imap: return {"CAPABILITY", "STARTTLS", "STARTTLS", "LOGOUT"};
+    case Protocol::pop3: return {"CAPA", "STLS", "STLS", "QUIT"};
+    case Protocol::smtp:
+    case Protocol::submission: break;
+  }
+  return {"EHLO", "STARTTLS", "STARTTLS", "QUIT"};
+}
+
 ProbeOutcome outcome_of(ReplyError error) {
   switch (error) {
     case ReplyError::line_too_long: return ProbeOutcome::line_too_long;
@@ -81,6 +116,8 @@ class Session {
       : options_(std::move(options)), transport_(transport), deadline_(deadline) {
     result_.address = net::format_endpoint(options_.endpoint);
     result_.server_name = options_.server_name;
+    result_.protocol = options_.protocol;
+    result_.mode = options_.mode;
   }
   ~Session() { deadline_.cancel(); }
   Session(const Session&) = delete;
@@ -95,12 +132,28 @@ class Session {
   void enter(Phase phase);
   void finish(ProbeOutcome outcome, std::string detail);
   void note(char direction, std::string_view bytes);
+  bool smtp_like() const {
+    return options_.protocol == Protocol::smtp || options_.protocol == Protocol::submission;
+  }
+  std::string while_doing() const;
   // The steps of the dialogue, each ending the probe (finish) where it fails.
   asio::awaitable<bool> connect();
+  template <class Parser>
+  asio::awaitable<bool> read_response(Parser& parser);
   asio::awaitable<bool> read_reply();
+  asio::awaitable<bool> read_lines(LineResponseParser::Shape shape, std::string tag = {});
   asio::awaitable<bool> send(std::string_view command);
   asio::awaitable<bool> greet();
+  asio::awaitable<bool> greet_smtp();
+  bool greeting_accepted(std::string_view line);
   asio::awaitable<std::optional<Capabilities>> ehlo();
+  asio::awaitable<std::optional<Capabilities>> capabilities();
+  // IMAP and POP3: one command and its whole response (dialect pieces).
+  asio::awaitable<bool> command(std::string_view verb);
+  bool answer_ok(int smtp_code) const;
+  std::string answer_words() const;
+  void judge_before_tls(const Capabilities& caps);
+  void judge_after_tls();
   asio::awaitable<bool> starttls();
   asio::awaitable<void> quit();
   asio::awaitable<void> implicit_tls_dialogue();
@@ -128,6 +181,10 @@ class Session {
       false;  // handshake-only: the ServerHello arrived, the handshake stops after it
   ReplyParser parser_;
   Reply reply_;
+  LineResponseParser lines_;  // IMAP and POP3
+  std::string tag_;           // IMAP: the tag of the last command
+  int tags_ = 0;
+  bool preauth_ = false;
 };
 
 void Session::stop_after_server_hello(int write_p, int /*version*/, int content_type,
@@ -169,29 +226,27 @@ void Session::note(char direction, std::string_view bytes) {
   result_.transcript.push_back({direction, std::move(text)});
 }
 
-asio::awaitable<bool> Session::read_reply() {
-  parser_.reset();
+std::string Session::while_doing() const {
+  const auto i = static_cast<std::size_t>(result_.phase);
+  if (options_.protocol == Protocol::imap) return std::string(kImapWords[i]);
+  if (options_.protocol == Protocol::pop3) return std::string(kPop3Words[i]);
+  return std::string(info(result_.phase).while_doing);
+}
+
+// Reads until `parser` has one whole response, within the phase deadline and the connection's
+// byte budget; the same bounds for SMTP replies and IMAP/POP3 responses.
+template <class Parser>
+asio::awaitable<bool> Session::read_response(Parser& parser) {
   std::array<char, 4096> buffer{};
   for (;;) {
     if (!pending_.empty()) {
-      const auto progress = parser_.feed(pending_);
+      const auto progress = parser.feed(pending_);
       pending_.erase(0, progress.consumed);
-      if (progress.status == ReplyParser::Status::complete) {
-        reply_ = parser_.reply();
-        result_.last_code = reply_.code;
-        for (std::size_t i = 0; i < reply_.lines.size(); ++i) {
-          const bool last = i + 1 == reply_.lines.size();
-          note('S', std::to_string(reply_.code) + (last ? " " : "-") + reply_.lines[i]);
-        }
-        if (reply_.inconsistent_codes)
-          result_.findings.push_back(FindingId::smtp_inconsistent_reply_codes);
-        if (reply_.bare_lf) result_.findings.push_back(FindingId::smtp_bare_lf_in_reply);
-        co_return true;
-      }
+      if (progress.status == ReplyParser::Status::complete) co_return true;
       if (progress.status == ReplyParser::Status::error) {
-        note('S', parser_.partial_line());
-        finish(outcome_of(parser_.error()), std::string(to_string(parser_.error())) + " " +
-                                                std::string(info(result_.phase).while_doing));
+        note('S', parser.partial_line());
+        finish(outcome_of(parser.error()),
+               std::string(to_string(parser.error())) + " " + while_doing());
         co_return false;
       }
     }
@@ -205,22 +260,44 @@ asio::awaitable<bool> Session::read_reply() {
     result_.bytes_read += n;
     pending_.append(buffer.data(), n);
     if (ec && n == 0) {
-      if (timed_out_ && parser_.has_partial()) {
+      if (timed_out_ && parser.has_partial()) {
         // Part of the reply came, its end did not: a drip (RELIABILITY.md item 5).
-        note('S', parser_.partial_line());
-        finish(ProbeOutcome::reply_deadline, "the reply did not complete in time " +
-                                                 std::string(info(result_.phase).while_doing));
+        note('S', parser.partial_line());
+        finish(ProbeOutcome::reply_deadline, "the reply did not complete in time " + while_doing());
       } else if (timed_out_) {
-        finish(info(result_.phase).on_timeout,
-               "deadline passed " + std::string(info(result_.phase).while_doing));
+        finish(info(result_.phase).on_timeout, "deadline passed " + while_doing());
       } else {
-        finish(ProbeOutcome::connection_lost, "connection closed " +
-                                                  std::string(info(result_.phase).while_doing) +
-                                                  " (" + openssl_reason(ec) + ")");
+        finish(ProbeOutcome::connection_lost,
+               "connection closed " + while_doing() + " (" + openssl_reason(ec) + ")");
       }
       co_return false;
     }
   }
+}
+
+asio::awaitable<bool> Session::read_reply() {
+  parser_.reset();
+  const bool complete = co_await read_response(parser_);
+  if (!complete) co_return false;
+  reply_ = parser_.reply();
+  result_.last_code = reply_.code;
+  for (std::size_t i = 0; i < reply_.lines.size(); ++i) {
+    const bool last = i + 1 == reply_.lines.size();
+    note('S', std::to_string(reply_.code) + (last ? " " : "-") + reply_.lines[i]);
+  }
+  if (reply_.inconsistent_codes)
+    result_.findings.push_back(FindingId::smtp_inconsistent_reply_codes);
+  if (reply_.bare_lf) result_.findings.push_back(FindingId::smtp_bare_lf_in_reply);
+  co_return true;
+}
+
+asio::awaitable<bool> Session::read_lines(LineResponseParser::Shape shape, std::string tag) {
+  lines_.reset(shape, std::move(tag));
+  const bool complete = co_await read_response(lines_);
+  if (!complete) co_return false;
+  for (const auto& line : lines_.lines()) note('S', line);
+  if (lines_.bare_lf()) result_.findings.push_back(FindingId::smtp_bare_lf_in_reply);
+  co_return true;
 }
 
 asio::awaitable<bool> Session::send(std::string_view command) {
@@ -245,8 +322,46 @@ void Session::discard_unsolicited(std::string_view when, FindingId finding) {
   pending_.clear();
 }
 
+// The greeting: SMTP's 220 banner, IMAP's "* OK" (RFC 9051 §7.1), POP3's "+OK" (RFC 1939 §4).
 asio::awaitable<bool> Session::greet() {
   enter(Phase::banner);
+  if (smtp_like()) {
+    const bool greeted = co_await greet_smtp();
+    co_return greeted;
+  }
+  const bool got = co_await read_lines(LineResponseParser::Shape::single);
+  if (!got) co_return false;
+  const std::string& line = lines_.lines().front();
+  result_.banner = text::printable(line);
+  discard_unsolicited("after the greeting", FindingId::smtp_unsolicited_data);
+  if (greeting_accepted(line)) co_return true;
+  if (preauth_) co_await quit();
+  co_return false;
+}
+
+bool Session::greeting_accepted(std::string_view line) {
+  if (options_.protocol == Protocol::pop3) {
+    if (line.starts_with("+OK")) return true;
+    finish(line.starts_with("-ERR") ? ProbeOutcome::rejected : ProbeOutcome::protocol_error,
+           "greeting " + text::printable(line.substr(0, 60)) + " instead of +OK");
+    return false;
+  }
+  const std::string status = imap_status(line);
+  if (status == "OK") return true;
+  if (status == "PREAUTH" && options_.mode == TlsMode::implicit) return true;
+  if (status == "PREAUTH") {  // RFC 3501 §7.1.4: STARTTLS is valid only before authentication
+    preauth_ = true;
+    result_.findings.push_back(FindingId::client_preauth);
+    finish(ProbeOutcome::no_starttls,
+           "PREAUTH greeting: authenticated in plaintext, STARTTLS can no longer be issued");
+    return false;
+  }
+  finish(status == "BYE" ? ProbeOutcome::rejected : ProbeOutcome::protocol_error,
+         "greeting " + text::printable(line.substr(0, 60)) + " instead of * OK");
+  return false;
+}
+
+asio::awaitable<bool> Session::greet_smtp() {
   const bool got_banner = co_await read_reply();
   if (!got_banner) co_return false;
   result_.banner = reply_.lines.empty() ? std::string{} : text::printable(reply_.lines.front());
@@ -286,12 +401,90 @@ asio::awaitable<std::optional<Capabilities>> Session::ehlo() {
   co_return std::nullopt;
 }
 
+// EHLO for SMTP; CAPABILITY (RFC 9051 §6.1.1) or CAPA (RFC 2449 §5) for IMAP and POP3. A refused
+// CAPA/CAPABILITY leaves STARTTLS unknown: no-starttls, like a refused EHLO.
+asio::awaitable<std::optional<Capabilities>> Session::capabilities() {
+  if (smtp_like()) {
+    auto caps = co_await ehlo();
+    co_return caps;
+  }
+  const auto verb = verbs_of(options_.protocol).capabilities;
+  const bool answered = co_await command(verb);
+  if (!answered) co_return std::nullopt;
+  discard_unsolicited("after the capability list", FindingId::smtp_unsolicited_data);
+  if (!answer_ok(0)) {
+    finish(ProbeOutcome::no_starttls, std::string(verb) + " answered " + answer_words() +
+                                          ": capabilities unknown, so no STARTTLS");
+    co_await quit();
+    co_return std::nullopt;
+  }
+  if (options_.protocol == Protocol::imap) co_return imap_capabilities(lines_.lines());
+  co_return pop3_capabilities(lines_.lines());
+}
+
+// Sends one IMAP (tagged) or POP3 command and reads its whole response; SMTP's QUIT/STARTTLS
+// go through here too (one reply).
+asio::awaitable<bool> Session::command(std::string_view verb) {
+  using Shape = LineResponseParser::Shape;
+  if (options_.protocol == Protocol::imap) {
+    tag_ = "a" + std::to_string(++tags_);
+    const bool sent = co_await send(tag_ + " " + std::string(verb));
+    if (!sent) co_return false;
+    const bool read = co_await read_lines(Shape::until_tagged, tag_);
+    co_return read;
+  }
+  const bool sent = co_await send(verb);
+  if (!sent) co_return false;
+  if (smtp_like()) {
+    const bool read = co_await read_reply();
+    co_return read;
+  }
+  const bool read = co_await read_lines(verb == "CAPA" ? Shape::pop3_multiline : Shape::single);
+  co_return read;
+}
+
+// Whether the last answer is positive: SMTP's `smtp_code`, IMAP's tagged OK, POP3's +OK.
+bool Session::answer_ok(int smtp_code) const {
+  if (smtp_like()) return reply_.code == smtp_code;
+  if (lines_.lines().empty()) return false;
+  if (options_.protocol == Protocol::imap) return imap_status(lines_.lines().back(), tag_) == "OK";
+  return lines_.lines().front().starts_with("+OK");
+}
+
+std::string Session::answer_words() const {
+  if (smtp_like()) return std::to_string(reply_.code);
+  if (lines_.lines().empty()) return "nothing";
+  const auto& line =
+      options_.protocol == Protocol::imap ? lines_.lines().back() : lines_.lines().front();
+  return "\"" + text::printable(std::string_view(line).substr(0, 60)) + "\"";
+}
+
+// Before TLS on a STARTTLS port of a mail-access or submission server: a password usable in
+// clear (RFC 8314 §3.3, §4.1), and that implicit TLS is preferred (RFC 8314 §3). Port 25 (smtp)
+// raises neither: `check` verdicts stay as they were.
+void Session::judge_before_tls(const Capabilities& caps) {
+  bool clear = false;
+  switch (options_.protocol) {
+    case Protocol::smtp: return;
+    case Protocol::submission: clear = submission_cleartext_auth(caps); break;
+    case Protocol::imap: clear = imap_cleartext_auth(caps); break;
+    case Protocol::pop3: clear = pop3_cleartext_auth(caps); break;
+  }
+  if (clear) result_.findings.push_back(FindingId::client_cleartext_auth);
+}
+
+void Session::judge_after_tls() {
+  if (options_.protocol == Protocol::smtp || !result_.capabilities || !result_.capabilities_tls)
+    return;
+  if (result_.capabilities->keywords != result_.capabilities_tls->keywords)
+    result_.findings.push_back(FindingId::client_capabilities_changed);
+}
+
 asio::awaitable<void> Session::quit() {
   // Called only after finish(): the outcome is recorded and nothing here can change it. QUIT is
   // a courtesy with a short deadline (RELIABILITY.md item 22).
   enter(Phase::quit);
-  const bool sent = co_await send("QUIT");
-  if (sent) co_await read_reply();
+  co_await command(verbs_of(options_.protocol).quit);
 }
 
 // The TLS handshake (RFC 3207 §4; RFC 8314 §3 for implicit TLS), in steps: set the session up,
@@ -452,12 +645,17 @@ asio::awaitable<void> Session::implicit_tls_dialogue() {
 asio::awaitable<void> Session::starttls_dialogue() {
   const bool greeted = co_await greet();
   if (!greeted) co_return;
+  if (options_.protocol != Protocol::smtp)
+    result_.findings.push_back(FindingId::client_implicit_tls_preferred);
   enter(Phase::ehlo);
-  result_.capabilities = co_await ehlo();
+  result_.capabilities = co_await capabilities();
   if (!result_.capabilities) co_return;
-  result_.starttls_offered = result_.capabilities->has("STARTTLS");
+  judge_before_tls(*result_.capabilities);
+  const auto verbs = verbs_of(options_.protocol);
+  result_.starttls_offered = result_.capabilities->has(verbs.starttls_keyword);
   if (!result_.starttls_offered) {
-    finish(ProbeOutcome::no_starttls, "STARTTLS is not in the EHLO reply");
+    finish(ProbeOutcome::no_starttls, std::string(verbs.starttls_keyword) + " is not in the " +
+                                          std::string(verbs.capabilities) + " reply");
     co_await quit();
     co_return;
   }
@@ -468,20 +666,21 @@ asio::awaitable<void> Session::starttls_dialogue() {
   co_await after_handshake("STARTTLS session completed");
 }
 
-// The STARTTLS command and its 220 (RFC 3207 §4); false when TLS is not to be started.
+// The STARTTLS command and its 220 (RFC 3207 §4), IMAP's tagged OK (RFC 9051 §6.2.1) or POP3's
+// +OK to STLS (RFC 2595 §4); false when TLS is not to be started.
 asio::awaitable<bool> Session::starttls() {
   enter(Phase::starttls);
-  const bool sent = co_await send("STARTTLS");
-  if (!sent) co_return false;
-  const bool replied = co_await read_reply();
+  const auto verb = verbs_of(options_.protocol).starttls;
+  const bool replied = co_await command(verb);
   if (!replied) co_return false;
-  if (reply_.code != 220) {
-    finish(ProbeOutcome::starttls_refused, "STARTTLS answered " + std::to_string(reply_.code));
+  if (!answer_ok(220)) {
+    finish(ProbeOutcome::starttls_refused, std::string(verb) + " answered " + answer_words());
     co_await quit();
     co_return false;
   }
-  // RFC 3207 §4.2 / CVE-2011-0411: nothing sent before the handshake may be trusted or used.
-  discard_unsolicited("after the 220 to STARTTLS (response injection)",
+  // RFC 3207 §4.2, RFC 2595 §3.1 / CVE-2011-0411: nothing sent before the handshake may be
+  // trusted or used.
+  discard_unsolicited("after the go-ahead to " + std::string(verb) + " (response injection)",
                       FindingId::smtp_plaintext_after_starttls);
   co_return true;
 }
@@ -495,8 +694,9 @@ asio::awaitable<void> Session::after_handshake(std::string detail) {
     co_return;
   }
   enter(Phase::ehlo_tls);
-  result_.capabilities_tls = co_await ehlo();
+  result_.capabilities_tls = co_await capabilities();
   if (!result_.capabilities_tls) co_return;
+  judge_after_tls();
   finish(ProbeOutcome::ok, std::move(detail));
   co_await quit();
 }
@@ -505,6 +705,45 @@ asio::awaitable<void> Session::after_handshake(std::string detail) {
 
 std::string_view to_string(Phase phase) {
   return info(phase).name;
+}
+
+namespace {
+struct NamedProtocol {
+  std::string_view name;
+  Protocol protocol;
+  TlsMode mode;
+  unsigned short port;
+};
+constexpr std::array<NamedProtocol, 7> kProtocols{{
+    {"smtp", Protocol::smtp, TlsMode::starttls, 25},
+    {"submission", Protocol::submission, TlsMode::starttls, 587},
+    {"submissions", Protocol::submission, TlsMode::implicit, 465},
+    {"imap", Protocol::imap, TlsMode::starttls, 143},
+    {"imaps", Protocol::imap, TlsMode::implicit, 993},
+    {"pop3", Protocol::pop3, TlsMode::starttls, 110},
+    {"pop3s", Protocol::pop3, TlsMode::implicit, 995},
+}};
+}  // namespace
+
+std::string_view protocol_name(Protocol protocol, TlsMode mode) {
+  for (const auto& p : kProtocols) {
+    if (p.protocol == protocol && p.mode == mode) return p.name;
+  }
+  return "smtp";  // SMTP relay over implicit TLS has no name of its own
+}
+
+std::optional<ProtocolChoice> protocol_from_name(std::string_view name) {
+  for (const auto& p : kProtocols) {
+    if (p.name == name) return ProtocolChoice{p.protocol, p.mode};
+  }
+  return std::nullopt;
+}
+
+ProtocolChoice protocol_for_port(unsigned short port) {
+  for (const auto& p : kProtocols) {
+    if (p.port == port) return {p.protocol, p.mode};
+  }
+  return {Protocol::smtp, TlsMode::starttls};
 }
 
 asio::awaitable<ProbeResult> probe(ProbeOptions options, Transport& transport,

@@ -5,6 +5,9 @@
 // habit 4) and the whole probe has one more, so a 1-byte-per-second drip cannot hold it; every
 // probe ends in exactly one ProbeOutcome. Bytes a server sends after its 220 to STARTTLS are
 // discarded before the handshake and reported (CVE-2011-0411, RELIABILITY.md item 13).
+// The same Session speaks IMAP (RFC 9051/3501: CAPABILITY, STARTTLS, LOGOUT) and POP3 (RFC 1939,
+// RFC 2449 CAPA, RFC 2595 STLS, QUIT) through small per-protocol dialect steps; submission
+// (RFC 6409) is the SMTP dialogue plus the cleartext-auth check (RFC 8314 §3.3).
 #pragma once
 
 #include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
@@ -47,11 +50,27 @@ struct PhaseDeadlines {
 
 enum class TlsMode : std::uint8_t { starttls, implicit };
 
+// Which dialogue: SMTP relay (port 25), message submission (RFC 6409), IMAP or POP3.
+enum class Protocol : std::uint8_t { smtp, submission, imap, pop3 };
+// The CLI/JSON name of a protocol in a TLS mode: "smtp", "submissions", "imaps", "pop3", ...
+// (smtp has no implicit-TLS name of its own: "smtp" in both modes).
+std::string_view protocol_name(Protocol protocol, TlsMode mode);
+struct ProtocolChoice {
+  Protocol protocol;
+  TlsMode mode;
+};
+// The inverse of protocol_name; nullopt for an unknown name.
+std::optional<ProtocolChoice> protocol_from_name(std::string_view name);
+// The protocol a port implies (25 smtp, 587 submission, 465 submissions, 143 imap, 993 imaps,
+// 110 pop3, 995 pop3s, anything else smtp).
+ProtocolChoice protocol_for_port(unsigned short port);
+
 struct ProbeOptions {
   boost::asio::ip::tcp::endpoint endpoint;
   std::string server_name;  // MX name: SNI and certificate name check; empty for none
   std::string helo_name = "intransit.invalid";  // what we say in EHLO (identifies the probe)
   TlsMode mode = TlsMode::starttls;
+  Protocol protocol = Protocol::smtp;
   std::string ca_file;  // empty: system trust store
   tls::TlsOffer offer;
   // Shared across probes when set (a run loads its trust anchors once, a scan builds one
@@ -86,6 +105,8 @@ struct TranscriptLine {
 struct ProbeResult {
   std::string address;  // "127.0.0.1:25", "[::1]:25"
   std::string server_name;
+  Protocol protocol = Protocol::smtp;
+  TlsMode mode = TlsMode::starttls;
   ProbeOutcome outcome = ProbeOutcome::ok;
   Phase phase = Phase::connect;  // where the dialogue ended
   std::string detail;            // human words for the outcome ("while waiting for the 220 banner")
