@@ -150,6 +150,23 @@ nlohmann::json probe_to_json(const smtp::ProbeResult& r, const smtp::SweepResult
   return j;
 }
 
+namespace {
+
+// What "no STARTTLS" costs, in the words of the leg the server serves.
+std::string_view no_starttls_words(smtp::Protocol protocol) {
+  switch (protocol) {
+    case smtp::Protocol::smtp: return "NO STARTTLS: mail to this server travels in plaintext";
+    case smtp::Protocol::submission:
+      return "NO STARTTLS: submitted mail and the password travel in plaintext";
+    case smtp::Protocol::imap:
+    case smtp::Protocol::pop3:
+      return "NO STARTTLS: the mailbox and the password travel in plaintext";
+  }
+  return "NO STARTTLS";
+}
+
+}  // namespace
+
 std::string probe_summary(const smtp::ProbeResult& r) {
   std::string s = r.address;
   if (!r.server_name.empty()) s += " (" + r.server_name + ")";
@@ -163,9 +180,7 @@ std::string probe_summary(const smtp::ProbeResult& r) {
         if (v.name_matches) s += *v.name_matches ? ", name matches" : ", name does NOT match";
       }
       break;
-    case ProbeOutcome::no_starttls:
-      s += "NO STARTTLS: mail to this server travels in plaintext";
-      break;
+    case ProbeOutcome::no_starttls: s += no_starttls_words(r.protocol); break;
     default: s += std::string(to_string(r.outcome)) + ": " + r.detail;
   }
   return s;
