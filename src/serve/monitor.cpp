@@ -103,6 +103,35 @@ asio::awaitable<void> Monitor::loop() {
   }
 }
 
+// The alerts a new result raises. "Could not test" is judged against the check just before; every
+// other change against the last check that did test, so a failed check in between (a restart, a
+// network blip) neither hides a decline (enforced → untested → broken) nor invents a recovery.
+std::vector<Alert> Monitor::alerts_for(const std::string& domain,
+                                       const std::optional<StoredCheck>& previous,
+                                       const nlohmann::json& now_doc, std::int64_t now) {
+  const auto usable = [](const std::optional<StoredCheck>& c) {
+    return c && c->document.is_object();
+  };
+  std::optional<StoredCheck> tested = previous;
+  if (usable(previous) && previous->verdict == "untested") {
+    tested.reset();
+    for (const auto& h : store_.history(domain, 50)) {
+      if (h.verdict == "untested" || h.id == previous->id) continue;
+      tested = store_.check_by_id(h.id);
+      break;
+    }
+  }
+  auto alerts = compare_checks(usable(previous) ? &previous->document : nullptr, now_doc,
+                               options_.cert_days, now, previous ? previous->measured_at : 0);
+  if (!tested || tested->id == (previous ? previous->id : -1)) return alerts;
+  std::erase_if(alerts, [](const Alert& a) { return a.kind != "untested"; });
+  for (auto& a : compare_checks(usable(tested) ? &tested->document : nullptr, now_doc,
+                                options_.cert_days, now, tested->measured_at)) {
+    if (a.kind != "untested") alerts.push_back(std::move(a));
+  }
+  return alerts;
+}
+
 asio::awaitable<void> Monitor::check_one(std::string domain) {
   const auto previous = store_.latest_check(domain);
   const auto id = checker_.start(domain, true);
@@ -113,10 +142,7 @@ asio::awaitable<void> Monitor::check_one(std::string domain) {
   const auto job = co_await checker_.wait(*id, std::chrono::minutes(10));
   if (!job || job->state != JobState::done || !job->result) co_return;
   const auto now = unix_now();
-  const nlohmann::json* before =
-      previous && previous->document.is_object() ? &previous->document : nullptr;
-  for (const Alert& a : compare_checks(before, job->result->document, options_.cert_days, now,
-                                       previous ? previous->measured_at : 0)) {
+  for (const Alert& a : alerts_for(domain, previous, job->result->document, now)) {
     StoredAlert stored{0, a.domain, now, a.kind, a.severity, a.before, a.after, a.why, "pending"};
     const auto last = store_.last_alert_at(domain);
     const bool cooling = last && now - *last < options_.cooldown;

@@ -14,10 +14,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "serve/alert_rules.hpp"
 #include "serve/checker.hpp"
 #include "serve/metrics.hpp"
 #include "serve/store.hpp"
@@ -48,6 +50,9 @@ class Monitor {
  private:
   boost::asio::awaitable<void> loop();
   boost::asio::awaitable<void> check_one(std::string domain);
+  std::vector<Alert> alerts_for(const std::string& domain,
+                                const std::optional<StoredCheck>& previous,
+                                const nlohmann::json& now_doc, std::int64_t now);
   boost::asio::awaitable<std::string> deliver(const nlohmann::json& payload,
                                               const std::string& subject, const std::string& text);
   std::int64_t next_time(std::int64_t now);
