@@ -26,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -129,6 +130,100 @@ class RangeReader {
   MessageCutter cutter_;
 };
 
+// The ordering between the workers: which range each claims next, the message numbers (with a
+// render step they are needed before rendering, so a range is numbered as soon as the ranges
+// before it are traced), and the hand-over to the sink strictly in mailbox order. A traced range
+// is parked; the thread that parks the next range in mailbox order hands it and every parked one
+// after it to the sink, one message at a time, so no thread waits for a slower one to catch up
+// (the two vCPUs of the bench machine differ in speed by up to 1.8x). Workers stay at most
+// kMailboxRangesAhead ranges ahead of the sink: memory is a few ranges' traces whatever the
+// mailbox's size.
+class RangeOrder {
+ public:
+  struct Finished {
+    std::vector<MessageTrace> traces;
+    std::vector<std::string> rendered;  // empty without a render step
+  };
+
+  RangeOrder(std::size_t size, std::size_t range, const std::string& path, bool render,
+             const RenderedSink& sink)
+      : size_(size), range_(range), path_(path), render_(render), sink_(sink) {}
+
+  // The next range to trace, in file order; nullopt when every range is claimed. Waits while
+  // the workers are kMailboxRangesAhead ranges ahead of the sink.
+  std::optional<std::size_t> claim() {
+    std::unique_lock lock(mutex_);
+    turn_.wait(
+        lock, [&] { return past_end() || next_range_ < next_emit_ + limits::kMailboxRangesAhead; });
+    if (past_end()) return std::nullopt;
+    return next_range_++;
+  }
+
+  // Numbers range `index`'s traces (render step only), once the ranges before it are numbered.
+  void number(std::size_t index, std::vector<MessageTrace>& traces) {
+    std::size_t first = 0;
+    {
+      std::unique_lock lock(mutex_);
+      turn_.wait(lock, [&] { return next_count_ == index; });
+      first = numbered_ + 1;
+      numbered_ += traces.size();
+      ++next_count_;
+    }
+    turn_.notify_all();
+    set_sources(traces, first);
+  }
+
+  // Parks range `index`; hands it and the ranges after it to the sink when it is next in order.
+  void park(std::size_t index, Finished range) {
+    std::unique_lock lock(mutex_);
+    finished_.emplace(index, std::move(range));
+    if (!emitting_) emit_ready(lock);
+  }
+
+ private:
+  bool past_end() const { return next_range_ * range_ >= size_; }
+
+  void set_sources(std::vector<MessageTrace>& traces, std::size_t first) const {
+    for (std::size_t i = 0; i < traces.size(); ++i)
+      traces[i].source = path_ + "#" + std::to_string(first + i);
+  }
+
+  // Called with the lock held, by one thread at a time.
+  void emit_ready(std::unique_lock<std::mutex>& lock) {
+    emitting_ = true;
+    while (!finished_.empty() && finished_.begin()->first == next_emit_) {
+      Finished range = std::move(finished_.begin()->second);
+      finished_.erase(finished_.begin());
+      lock.unlock();
+      if (!render_) set_sources(range.traces, emitted_ + 1);
+      emitted_ += range.traces.size();
+      for (std::size_t i = 0; i < range.traces.size(); ++i) {
+        sink_(std::move(range.traces[i]), render_ ? std::move(range.rendered[i]) : std::string{});
+      }
+      range = {};
+      lock.lock();
+      ++next_emit_;
+      turn_.notify_all();
+    }
+    emitting_ = false;
+  }
+
+  const std::size_t size_;
+  const std::size_t range_;
+  const std::string& path_;
+  const bool render_;
+  const RenderedSink& sink_;
+  std::mutex mutex_;
+  std::condition_variable turn_;
+  std::size_t next_range_ = 0;  // the next unclaimed range's index
+  std::size_t next_count_ = 0;  // the next range whose messages are to be numbered (render step)
+  std::size_t numbered_ = 0;    // messages numbered so far (render step only)
+  std::size_t next_emit_ = 0;   // the next range to hand to the sink
+  std::map<std::size_t, Finished> finished_;  // traced ranges waiting for their turn
+  bool emitting_ = false;                     // a thread is handing ranges to the sink
+  std::size_t emitted_ = 0;  // messages handed to the sink: only the emitting thread touches it
+};
+
 }  // namespace
 
 bool read_mbox_file(int fd, std::size_t size, const std::string& path, const TrustOptions& trust,
@@ -139,85 +234,19 @@ bool read_mbox_file(int fd, std::size_t size, const std::string& path, const Tru
   const std::size_t workers =
       reference ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
   std::atomic<bool> shrank = false;
-
-  struct Finished {
-    std::vector<MessageTrace> traces;
-    std::vector<std::string> rendered;  // empty without a render step
-  };
-  std::mutex mutex;
-  std::condition_variable turn;
-  std::size_t next_range = 0;  // the next unclaimed range's index
-  std::size_t next_count =
-      0;                      // the next range whose messages are to be numbered (render step only)
-  std::size_t numbered = 0;   // messages numbered so far (render step only)
-  std::size_t next_emit = 0;  // the next range to hand to the sink
-  std::map<std::size_t, Finished> finished;  // traced ranges waiting for their turn
-  bool emitting = false;                     // a thread is handing ranges to the sink
-  std::size_t emitted = 0;  // messages handed to the sink: only the emitting thread touches it
-  const auto numbers = [&](std::vector<MessageTrace>& traces, std::size_t first) {
-    for (std::size_t i = 0; i < traces.size(); ++i)
-      traces[i].source = path + "#" + std::to_string(first + i);
-  };
-  // Hands the finished ranges to the sink for as long as the next one in mailbox order is there;
-  // called with the lock held, by one thread at a time.
-  const auto emit_ready = [&](std::unique_lock<std::mutex>& lock) {
-    emitting = true;
-    while (!finished.empty() && finished.begin()->first == next_emit) {
-      Finished range = std::move(finished.begin()->second);
-      finished.erase(finished.begin());
-      lock.unlock();
-      if (!render) numbers(range.traces, emitted + 1);
-      emitted += range.traces.size();
-      for (std::size_t i = 0; i < range.traces.size(); ++i) {
-        sink(std::move(range.traces[i]), render ? std::move(range.rendered[i]) : std::string{});
-      }
-      range = {};
-      lock.lock();
-      ++next_emit;
-      turn.notify_all();
-    }
-    emitting = false;
-  };
-  // Each worker traces a range. With a render step it numbers the range's messages as soon as the
-  // ranges before it are traced (not yet emitted) and renders them. Then it parks the range; the
-  // thread that parks the next range in mailbox order hands it and every parked one after it to
-  // the sink, one message at a time, so no thread waits for a slower one to catch up (the two
-  // vCPUs of the bench machine differ in speed by up to 1.8x). Workers stay at most
-  // kMailboxRangesAhead ranges ahead of the sink: memory is a few ranges' traces whatever the
-  // mailbox's size.
+  RangeOrder order(size, g.range, path, static_cast<bool>(render), sink);
+  // Each worker traces the ranges it claims; with a render step it numbers and renders them.
   const auto work = [&] {
     RangeReader reader(fd, size, g, trust, reference, shrank);
-    for (;;) {
-      std::size_t index = 0;
-      {
-        std::unique_lock lock(mutex);
-        turn.wait(lock, [&] {
-          return next_range * g.range >= size ||
-                 next_range < next_emit + limits::kMailboxRangesAhead;
-        });
-        if (next_range * g.range >= size) return;
-        index = next_range++;
-      }
-      const std::size_t begin = index * g.range;
-      const std::size_t end = std::min(begin + g.range, size);
-      Finished range{reader.trace(begin, end), {}};
+    while (const std::optional<std::size_t> index = order.claim()) {
+      const std::size_t begin = *index * g.range;
+      RangeOrder::Finished range{reader.trace(begin, std::min(begin + g.range, size)), {}};
       if (render) {
-        std::size_t first = 0;
-        {
-          std::unique_lock lock(mutex);
-          turn.wait(lock, [&] { return next_count == index; });
-          first = numbered + 1;
-          numbered += range.traces.size();
-          ++next_count;
-        }
-        turn.notify_all();
-        numbers(range.traces, first);
+        order.number(*index, range.traces);
         range.rendered.reserve(range.traces.size());
         for (const auto& t : range.traces) range.rendered.push_back(render(t));
       }
-      std::unique_lock lock(mutex);
-      finished.emplace(index, std::move(range));
-      if (!emitting) emit_ready(lock);
+      order.park(*index, std::move(range));
     }
   };
   std::vector<std::thread> threads;
