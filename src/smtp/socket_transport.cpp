@@ -3,7 +3,6 @@
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/stream.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -62,41 +61,11 @@ class SocketTransport final : public Transport {
   bool secure_ = false;
 };
 
-class SteadyDeadline final : public DeadlineSource {
- public:
-  explicit SteadyDeadline(const asio::any_io_executor& ex) : timer_(ex) {}
-
-  Clock::time_point now() const override { return Clock::now(); }
-
-  void arm(Clock::time_point when, std::function<void()> expired) override {
-    timer_.expires_at(when);
-    timer_.async_wait([this, gen = ++generation_,
-                       expired = std::move(expired)](const boost::system::error_code& ec) {
-      if (ec) return;  // re-armed or cancelled; `this` may be gone, touch nothing
-      if (gen != generation_) return;
-      expired();
-    });
-  }
-
-  void cancel() override {
-    ++generation_;
-    timer_.cancel();
-  }
-
- private:
-  asio::steady_timer timer_;
-  unsigned generation_ = 0;
-};
-
 }  // namespace
 
 std::unique_ptr<Transport> make_socket_transport(const asio::any_io_executor& executor,
                                                  asio::ssl::context& tls) {
   return std::make_unique<SocketTransport>(executor, tls);
-}
-
-std::unique_ptr<DeadlineSource> make_steady_deadline(const asio::any_io_executor& executor) {
-  return std::make_unique<SteadyDeadline>(executor);
 }
 
 }  // namespace intransit::smtp

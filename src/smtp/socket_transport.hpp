@@ -13,6 +13,6 @@ namespace intransit::smtp {
 
 std::unique_ptr<Transport> make_socket_transport(const boost::asio::any_io_executor& executor,
                                                  boost::asio::ssl::context& tls);
-std::unique_ptr<DeadlineSource> make_steady_deadline(const boost::asio::any_io_executor& executor);
+using intransit::make_steady_deadline;  // core/deadline_source.hpp
 
 }  // namespace intransit::smtp

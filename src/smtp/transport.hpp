@@ -20,6 +20,8 @@
 #include <span>
 #include <string_view>
 
+#include "core/deadline_source.hpp"
+
 namespace intransit::smtp {
 
 class Transport {
@@ -41,14 +43,7 @@ class Transport {
   virtual void close() = 0;
 };
 
-class DeadlineSource {
- public:
-  using Clock = std::chrono::steady_clock;
-  virtual ~DeadlineSource() = default;
-  virtual Clock::time_point now() const = 0;
-  // `expired` runs once at `when`, unless arm() or cancel() comes first.
-  virtual void arm(Clock::time_point when, std::function<void()> expired) = 0;
-  virtual void cancel() = 0;
-};
+// The time and the watchdog (core/deadline_source.hpp), shared with the sink's server session.
+using intransit::DeadlineSource;
 
 }  // namespace intransit::smtp

@@ -285,6 +285,15 @@ def emfile(tmp):
     store = os.path.join(tmp, "emfile.db")
     proc, ports = start_sink(store, ["no-starttls"], nofile=40)
     port = ports["no-starttls"]
+    # One session that ends in EOF before the descriptors run out: UBSan's first type check of
+    # Asio's error category (on that first EOF) opens /proc/self/maps, which it cannot do at the
+    # limit, and would then report a false "invalid vptr" and end the sink (the ASan build only).
+    warm = Client(port, timeout=10)
+    warm.cmd("QUIT")
+    warm.sock.close()
+    early = socket.create_connection(("127.0.0.1", port), timeout=3)
+    early.close()
+    time.sleep(0.7)
     held = []
     for _ in range(40):  # more than the limit: some of these reach the sink, the rest wait
         s = socket.create_connection(("127.0.0.1", port), timeout=3)

@@ -97,6 +97,17 @@ asio::awaitable<std::size_t> ScriptedPeer::read_some(std::span<char> into,
     time_out(ec);
     co_return 0;
   }
+  co_return take_ready(into);
+}
+
+bool ScriptedPeer::sends_next() const {
+  const PeerStep* step = front();
+  return step != nullptr && step->kind == Kind::send && !closed_;
+}
+
+std::size_t ScriptedPeer::take_ready(std::span<char> into) {
+  if (!sends_next()) return 0;
+  const PeerStep* step = front();
   const std::size_t n = std::min(into.size(), step->text.size() - sent_);
   std::memcpy(into.data(), step->text.data() + sent_, n);
   sent_ += n;
@@ -104,7 +115,7 @@ asio::awaitable<std::size_t> ScriptedPeer::read_some(std::span<char> into,
     sent_ = 0;
     ++next_;
   }
-  co_return n;
+  return n;
 }
 
 asio::awaitable<void> ScriptedPeer::write(std::string_view bytes, boost::system::error_code& ec) {

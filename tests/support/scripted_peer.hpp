@@ -71,6 +71,11 @@ class ScriptedPeer final : public smtp::Transport {
   boost::asio::awaitable<void> handshake(boost::system::error_code& ec) override;
   void close() override { closed_ = true; }
 
+  // For a server under test (scripted_client.hpp): whether the script's next step is bytes the
+  // peer sends, and those bytes taken at once without a wait (0 when the next step is not a send).
+  bool sends_next() const;
+  std::size_t take_ready(std::span<char> into);
+
  private:
   bool fails_now(boost::system::error_code& ec);  // counts the operation
   const PeerStep* front() const;
