@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""paint.py PAGE — opens PAGE in headless chromium and prints its first contentful paint and load
-time (issue 17: under 3 s for a 100,000-domain page). A minimal copy of the DevTools-over-a-pipe
-driver in tests/integration/report_browser.py. Host names resolve to nothing in the browser: no
+"""paint.py PAGE — opens PAGE in headless chromium and prints its first contentful paint as soon as
+it is recorded (issue 17: under 3 s for a 100,000-domain page), then its load event. A minimal
+copy of the DevTools-over-a-pipe driver in tests/integration/report_browser.py. Host names resolve to nothing in the browser: no
 packet leaves the machine."""
 import fcntl
 import json
@@ -54,11 +54,17 @@ target = send("Target.createTarget", {"url": "about:blank"})["targetId"]
 session = send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
 started = time.time()
 send("Page.navigate", {"url": "file://" + page}, session)
-expr = ("new Promise(r=>{const f=()=>{const e=performance.getEntriesByName('first-contentful-paint')[0];"
-        "if(e&&document.readyState==='complete')r([e.startTime,performance.timing.loadEventEnd-performance.timing.navigationStart]);"
-        "else setTimeout(f,50)};f()})")
-res = send("Runtime.evaluate", {"expression": expr, "awaitPromise": True, "returnByValue": True}, session)
-fcp, load = res["result"]["value"]
-print(f"chromium: first contentful paint {fcp:.0f} ms, load event {load:.0f} ms (wall {time.time() - started:.1f} s)")
+# First contentful paint as soon as the browser records it (the page is still being parsed and
+# laid out then: a 100,000-row table reaches its load event much later), then the load event.
+fcp_expr = ("new Promise(r=>{const f=()=>{const e=performance.getEntriesByName('first-contentful-paint')[0];"
+            "if(e)r(e.startTime);else setTimeout(f,20)};f()})")
+fcp = send("Runtime.evaluate", {"expression": fcp_expr, "awaitPromise": True, "returnByValue": True},
+           session)["result"]["value"]
+print(f"chromium: first contentful paint {fcp:.0f} ms (wall {time.time() - started:.1f} s)", flush=True)
+load_expr = ("new Promise(r=>{const f=()=>{if(document.readyState==='complete')"
+             "r(performance.timing.loadEventEnd-performance.timing.navigationStart);else setTimeout(f,50)};f()})")
+load = send("Runtime.evaluate", {"expression": load_expr, "awaitPromise": True, "returnByValue": True},
+            session)["result"]["value"]
+print(f"chromium: load event {load:.0f} ms (wall {time.time() - started:.1f} s)", flush=True)
 send("Browser.close")
 proc.wait(timeout=30)

@@ -1,5 +1,6 @@
 // log_source.cpp — see log_source.hpp. zlib's gzread reads gzip members and, transparently,
-// uncompressed files, so every input goes through one code path.
+// uncompressed files; `read_input` reads a plain regular file with read(2) instead (one copy
+// less), through the same splitters.
 #include "logs/log_source.hpp"
 
 #include <fcntl.h>
@@ -204,15 +205,58 @@ std::vector<std::string> order_inputs(const std::vector<std::string>& paths,
   return out;
 }
 
-bool read_input(const std::string& path, LogParser& parser, const EmitDelivery& emit,
-                std::string& error) {
-  auto f = open_input(path, error);
-  if (!f) return false;
-  // The first bytes say which form this is: `journalctl -o export` entries, or lines (syslog
-  // text, Exim's main log, `journalctl -o json`).
-  std::string head(4096, '\0');
-  const int n = gzread(f.get(), head.data(), static_cast<unsigned>(head.size()));
-  head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+namespace {
+
+// A regular file that does not start with the gzip magic (1f 8b) is read with read(2): zlib's
+// transparent mode copies every byte of a plain log once more (6 % of `outbound`'s CPU).
+int open_plain_file(const std::string& path) {
+  if (path == "-") return -1;
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st {};
+  unsigned char magic[2] = {0, 0};
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+      (pread(fd, magic, 2, 0) != 2 || magic[0] != 0x1f || magic[1] != 0x8b))
+    return fd;
+  close(fd);
+  return -1;  // gzip, a pipe, a directory or unreadable: zlib's path says what it is
+}
+
+// read(2) until `buf` is full or the end; -1 on an error.
+long read_full(int fd, char* buf, std::size_t size) {
+  std::size_t got = 0;
+  while (got < size) {
+    const ssize_t n = read(fd, buf + got, size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return -1;
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  return static_cast<long>(got);
+}
+
+template <typename Splitter>
+bool pump_fd(int fd, Splitter& splitter, const std::string& path, std::string& error) {
+  std::string buf(kChunk, '\0');
+  for (;;) {
+    const ssize_t n = read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = path + ": " + std::strerror(errno);
+      splitter.finish();
+      return false;
+    }
+    if (n == 0) break;
+    splitter.push(buf.data(), static_cast<std::size_t>(n));
+  }
+  splitter.finish();
+  return true;
+}
+
+// The first bytes say which form this is: `journalctl -o export` entries, or lines (syslog
+// text, Exim's main log, `journalctl -o json`). `pump` reads the rest into the splitter.
+template <typename Pump>
+bool split_input(std::string_view head, LogParser& parser, const EmitDelivery& emit, Pump&& pump) {
   if (looks_like_journal_export(head)) {
     JournalExportReader reader(
         [&](const JournalEntry& e) {
@@ -220,12 +264,37 @@ bool read_input(const std::string& path, LogParser& parser, const EmitDelivery& 
         },
         [&] { parser.note_cut_line(); });
     reader.push(head.data(), head.size());
-    return pump(f.get(), reader, path, error);
+    return pump(reader);
   }
   LineSplitter splitter([&](std::string_view line) { feed_any(line, parser, emit); },
                         [&] { parser.note_cut_line(); });
   splitter.push(head.data(), head.size());
-  return pump(f.get(), splitter, path, error);
+  return pump(splitter);
+}
+
+}  // namespace
+
+bool read_input(const std::string& path, LogParser& parser, const EmitDelivery& emit,
+                std::string& error) {
+  std::string head(4096, '\0');
+  if (const int fd = open_plain_file(path); fd >= 0) {
+    const long n = read_full(fd, head.data(), head.size());
+    if (n < 0) {
+      error = path + ": " + std::strerror(errno);
+      close(fd);
+      return false;
+    }
+    head.resize(static_cast<std::size_t>(n));
+    const bool ok =
+        split_input(head, parser, emit, [&](auto& s) { return pump_fd(fd, s, path, error); });
+    close(fd);
+    return ok;
+  }
+  auto f = open_input(path, error);
+  if (!f) return false;
+  const int n = gzread(f.get(), head.data(), static_cast<unsigned>(head.size()));
+  head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return split_input(head, parser, emit, [&](auto& s) { return pump(f.get(), s, path, error); });
 }
 
 bool follow_input(const std::string& path, LogParser& parser, const EmitDelivery& emit,

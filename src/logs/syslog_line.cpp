@@ -174,12 +174,22 @@ std::optional<SyslogLine> parse_syslog(std::string_view line, const TimeContext&
 }
 
 std::string format_time(std::int64_t epoch, std::int32_t micros) {
-  const std::time_t t = epoch;
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[40];
-  std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out(buf, n);
+  // The seconds part of the last stamp formatted on this thread: a log's deliveries come many to
+  // a second, and gmtime_r + strftime per delivery were 3 % of `outbound --format json`.
+  thread_local std::int64_t last_epoch = 0;
+  thread_local std::string last_text;
+  if (last_text.empty() || epoch != last_epoch) {
+    const std::time_t t = epoch;
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[40];
+    const std::size_t n = std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    last_text.assign(buf, n);
+    last_epoch = epoch;
+  }
+  std::string out;
+  out.reserve(last_text.size() + 8);
+  out = last_text;
   if (micros != 0) {
     char frac[16];
     std::snprintf(frac, sizeof frac, ".%06d", static_cast<int>(micros));

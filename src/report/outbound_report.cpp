@@ -3,6 +3,7 @@
 
 #include <cstdio>
 
+#include "core/swar.hpp"
 #include "core/text.hpp"
 #include "logs/syslog_line.hpp"
 
@@ -258,7 +259,32 @@ namespace {
 
 // A JSON string of printable(s): printable() leaves no control bytes and valid UTF-8, so only
 // the quote and the backslash need escaping (RFC 8259 §7).
+// True when `s` is printable ASCII without '"' or '\\': then text::printable(s) is `s` and
+// nothing needs a JSON escape, so the string is appended whole after one pass over it, eight
+// bytes at a time (most log text; the per-byte loop below was a tenth of `outbound`'s CPU).
+bool is_plain_json(std::string_view s) {
+  const char* p = s.data();
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    const std::uint64_t x = swar::load(p + i);
+    if ((swar::below(x, 0x20) | (x & swar::kHigh) | swar::equal(x, 0x7f) | swar::equal(x, '\\') |
+         swar::equal(x, '"')) != 0)
+      return false;
+  }
+  for (; i < s.size(); ++i) {
+    const auto b = static_cast<std::uint8_t>(p[i]);
+    if (b < 0x20 || b >= 0x7f || b == '\\' || b == '"') return false;
+  }
+  return true;
+}
+
 void append_json_string(std::string& out, std::string_view raw) {
+  if (is_plain_json(raw)) {
+    out += '"';
+    out.append(raw);
+    out += '"';
+    return;
+  }
   std::string escaped;
   const std::string_view s = text::is_plain_printable(raw) ? raw : (escaped = text::printable(raw));
   out += '"';

@@ -6,7 +6,7 @@ namespace intransit::report::html {
 void Collection::add(Document&& doc, const std::string& file) {
   switch (doc.kind) {
     case Kind::check:
-      domains.push_back(domain_row(doc.json));
+      domains.push_back(doc.row ? std::move(*doc.row) : domain_row(doc.json));
       if (first_check.is_null()) first_check = std::move(doc.json);
       break;
     case Kind::scan_header: scans.push_back({file, std::move(doc.json), nullptr}); break;
@@ -24,7 +24,8 @@ void Collection::add(Document&& doc, const std::string& file) {
 
 void Collection::read(const std::string& path) {
   files.push_back(path);
-  read_documents(path, [&](Document&& doc) { add(std::move(doc), path); });
+  read_documents(
+      path, [&](Document&& doc) { add(std::move(doc), path); }, true);
 }
 
 }  // namespace intransit::report::html

@@ -7,7 +7,10 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <memory>
 #include <optional>
+
+#include "report/html/fast_row.hpp"
 
 namespace intransit::report::html {
 namespace {
@@ -65,8 +68,11 @@ Document classify(json doc, const std::string& name, std::size_t line) {
 // kMaxDocumentBytes however long the input (a pipe from /dev/zero included, item 54).
 class DocumentStream {
  public:
-  DocumentStream(const std::string& name, const std::function<void(Document&&)>& on_document)
-      : name_(name), on_document_(on_document) {}
+  DocumentStream(const std::string& name, const std::function<void(Document&&)>& on_document,
+                 bool check_rows)
+      : name_(name),
+        on_document_(on_document),
+        fast_(check_rows ? std::make_unique<FastRowReader>() : nullptr) {}
 
   void feed(std::string_view chunk) {
     pending_.append(chunk);
@@ -95,6 +101,13 @@ class DocumentStream {
   bool take_line(std::string_view text) {
     ++line_;
     if (text.find_first_not_of(" \t\r") == std::string_view::npos) return true;
+    if (fast_ && seen_check_) {
+      if (auto row = fast_->check_row(text)) {
+        ++documents_;
+        on_document_(Document{Kind::check, nullptr, line_, std::move(row)});
+        return true;
+      }
+    }
     std::string error;
     std::size_t byte = 0;
     auto doc = parse_value(text, error, byte);
@@ -105,7 +118,9 @@ class DocumentStream {
     }
     if (!doc) fail(name_, line_, "invalid JSON: " + error);
     ++documents_;
-    on_document_(classify(std::move(*doc), name_, line_));
+    auto document = classify(std::move(*doc), name_, line_);
+    seen_check_ = seen_check_ || document.kind == Kind::check;
+    on_document_(std::move(document));
     return true;
   }
 
@@ -135,25 +150,28 @@ class DocumentStream {
   std::size_t documents_ = 0;
   bool whole_ = false;
   std::size_t whole_line_ = 0;
+  std::unique_ptr<FastRowReader> fast_;  // null unless check_rows
+  bool seen_check_ = false;              // the first check document still comes whole
 };
 
 }  // namespace
 
 void parse_documents(std::string_view content, const std::string& name,
-                     const std::function<void(Document&&)>& on_document) {
-  DocumentStream stream(name, on_document);
+                     const std::function<void(Document&&)>& on_document, bool check_rows) {
+  DocumentStream stream(name, on_document, check_rows);
   stream.feed(content);
   stream.finish();
 }
 
-void read_documents(const std::string& path, const std::function<void(Document&&)>& on_document) {
+void read_documents(const std::string& path, const std::function<void(Document&&)>& on_document,
+                    bool check_rows) {
   std::ifstream file;
   if (path != "-") {
     file.open(path, std::ios::binary);
     if (!file) throw InputError(path + ": cannot open for reading");
   }
   std::istream& in = path == "-" ? std::cin : file;
-  DocumentStream stream(path, on_document);
+  DocumentStream stream(path, on_document, check_rows);
   std::string buf(1 << 20, '\0');
   while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
     stream.feed(std::string_view(buf.data(), static_cast<std::size_t>(in.gcount())));

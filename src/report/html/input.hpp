@@ -6,10 +6,13 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
 #include <nlohmann/json.hpp>
+
+#include "report/html/domain_row.hpp"
 
 namespace intransit::report::html {
 
@@ -26,15 +29,20 @@ class InputError : public std::runtime_error {
 
 struct Document {
   Kind kind;
-  nlohmann::json json;
-  std::size_t line;  // 1-based line where the document starts
+  nlohmann::json json;                          // null when `row` is set
+  std::size_t line;                             // 1-based line where the document starts
+  std::optional<DomainRow> row = std::nullopt;  // see `check_rows` below
 };
 
 // Parses `content` (the bytes of a file called `name`) and calls `on_document` for each
 // document in order. Throws InputError on invalid JSON, an unknown or missing schema, or a limit.
+// With `check_rows`, every check document of JSON Lines input after the first comes as its
+// DomainRow only (read by FastRowReader, json null) where that reader takes the line; the first
+// one, and any line it declines, come whole as without it.
 void parse_documents(std::string_view content, const std::string& name,
-                     const std::function<void(Document&&)>& on_document);
+                     const std::function<void(Document&&)>& on_document, bool check_rows = false);
 // Reads the file at `path` ("-" for standard input) and parses it as above.
-void read_documents(const std::string& path, const std::function<void(Document&&)>& on_document);
+void read_documents(const std::string& path, const std::function<void(Document&&)>& on_document,
+                    bool check_rows = false);
 
 }  // namespace intransit::report::html

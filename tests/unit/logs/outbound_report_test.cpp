@@ -1,9 +1,13 @@
 // outbound_report_test.cpp — the fast JSON Lines writer of `outbound` deliveries gives the same
 // record as the nlohmann tree (report/outbound_report.hpp), hostile bytes included
 // (RELIABILITY.md item 51: a log line that is not UTF-8 still gives valid JSON); the number
-// format of the text summary.
+// format of the text summary; the per-second stamp cache.
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
+#include "logs/syslog_line.hpp"
 #include "report/outbound_report.hpp"
 
 namespace intransit::report {
@@ -40,6 +44,37 @@ TEST(OutboundReport, FastJsonLineEqualsTheTree) {
   const auto line = delivery_to_json_line(d);
   EXPECT_EQ(nlohmann::json::parse(line), delivery_to_json(d));
   EXPECT_EQ(line.find('\n'), std::string::npos);
+}
+
+// Every byte at every offset of an eight-byte word and in the tail, in each field the fast
+// JSON path writes: same record as the tree (which escapes through text::printable).
+TEST(OutboundReport, FastJsonLineEqualsTheTreeForEveryByte) {
+  for (int b = 0; b < 256; ++b) {
+    for (std::size_t at : {0u, 3u, 7u, 8u, 12u}) {
+      std::string s(13, 'a');
+      s[at] = static_cast<char>(b);
+      auto d = sample();
+      d.host = s;
+      d.recipient_domain = s.substr(0, at + 1);
+      d.lines = {s, s + "\"\\"};
+      const auto line = delivery_to_json_line(d);
+      const auto parsed = nlohmann::json::parse(line, nullptr, false);
+      ASSERT_FALSE(parsed.is_discarded()) << b << " at " << at;
+      EXPECT_EQ(parsed, delivery_to_json(d)) << b << " at " << at;
+    }
+  }
+  // Stamps in the same second and across seconds, with and without microseconds.
+  auto d = sample();
+  const std::vector<std::pair<std::int64_t, int>> stamps{
+      {1764676800, 0}, {1764676800, 5}, {1764676801, 0}, {1764676800, 0}, {0, 999999}};
+  for (const auto& [t, us] : stamps) {
+    d.time = t;
+    d.micros = us;
+    EXPECT_EQ(nlohmann::json::parse(delivery_to_json_line(d)), delivery_to_json(d));
+  }
+  EXPECT_EQ(logs::format_time(1764676800, 0), "2025-12-02T12:00:00Z");
+  EXPECT_EQ(logs::format_time(1764676800, 5), "2025-12-02T12:00:00.000005Z");
+  EXPECT_EQ(logs::format_time(1764676801, 0), "2025-12-02T12:00:01Z");
 }
 
 TEST(OutboundReport, Thousands) {
