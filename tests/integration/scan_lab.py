@@ -7,9 +7,12 @@ all:    every domain of lab/domains.tsv in one scan: each verdict equals the exp
         in the lab Postfix instances' own logs ("connect from") during the scan, per address
         (Exim logs no connection without mail by default), and in the footer's
         probes.connections for every address.
-population: lab/population adds 2,000 domains over the lab's MX hosts (ten kinds, known
+population: lab/population adds 2,000 domains over the lab's MX hosts (eleven kinds, known
         verdicts); one scan gives each its expected verdict with ONE connection per unique MX
         address (Postfix logs and footer), every other use answered from the shared probe.
+        Tarpit isolation: with only 16 domains at work at once, the tarpit MX's domains (greeting
+        one byte every 3 s) end untested (tarpit), and every other domain's line comes before
+        the first of theirs: they waited parked, not in the others' way.
 resume: a scan stopped by SIGTERM writes a valid file with "complete": false and exits 4;
         --resume then completes it: every domain exactly once, verdicts as expected."""
 import glob
@@ -144,7 +147,8 @@ elif case == "population":
     before = count_connections(logs)
     out = os.path.join(tmp, "population.jsonl")
     started = time.monotonic()
-    r = subprocess.run(scan(out), capture_output=True, text=True, timeout=900, env=run_env)
+    r = subprocess.run(scan(out, "--dns-concurrency", "16"), capture_output=True, text=True, timeout=900,
+                       env=run_env)
     took = time.monotonic() - started
     time.sleep(1)
     after = count_connections(logs)
@@ -160,6 +164,12 @@ elif case == "population":
         wanted = sum(1 for k in keys if k[0] == addr)
         seen = after[addr] - before[addr]
         check(seen == wanted, f"{addr}: {seen} connection(s) in the MTA's log, {wanted} unique probe(s) of it")
+    tarpit = [i for i, d in enumerate(body) if any(mx["host"].startswith("mx-tarpit.") for mx in d.get("mx", []))]
+    others = [i for i, d in enumerate(body) if i not in set(tarpit)]
+    check(len(tarpit) == len(body) // 11 and all(body[i].get("untested_reason") == "tarpit" for i in tarpit),
+          f"{len(tarpit)} tarpit domains, all untested (tarpit)")
+    check(tarpit and others and max(others) < min(tarpit),
+          "every other domain finished before the first tarpit domain (a tarpit does not slow the rest)")
     print(f"     {len(body)} domains in {took:.1f} s ({len(body) / took:.0f}/s); {uses} address uses, "
           f"{len(keys)} connections")
 
