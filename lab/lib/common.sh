@@ -21,6 +21,8 @@ ADDR_OPENSMTPD=127.0.1.8    # OpenSMTPD, no TLS (see opensmtpd.sh): real OpenSMT
 ADDR_UNREACHABLE=127.0.1.99 # MX address with nothing listening (RST: connection refused)
 ADDR_BLACKHOLE=127.0.1.98   # MX address whose SYNs are dropped by nftables (connect timeout)
 ADDR_NGINX=127.0.2.1        # MTA-STS policy hosts (HTTPS, SNI)
+ADDR_TARPIT=127.0.8.1       # a tarpit MX for lab/population: greets one byte every 3 s (tarpit.py)
+ADDR_BUSY=127.0.8.2         # a rate-limiting MX for lab/population: 421 to every connection (tarpit.py busy)
 # A "remote" sender for trace tests: TEST-NET-1 (RFC 5737), bound to lo inside the lab
 # namespace only, so that Received headers show a non-loopback client.
 ADDR_SENDER=192.0.2.25
@@ -114,7 +116,7 @@ lab_pidfiles() {
   local s=$1
   printf '%s\n' "$s/dns/run/knot.pid" "$s/unbound/unbound.pid" "$s/nginx/nginx.pid" \
     "$s/exim/exim.pid" "$s/mta-sts/daemon.pid" "$s/opensmtpd/smtpd.pid" "$s"/postfix/*/queue/pid/master.pid \
-    "$s"/dovecot/*/run/master.pid "$s/dovecot/preauth/listener.pid"
+    "$s"/dovecot/*/run/master.pid "$s/dovecot/preauth/listener.pid" "$s/tarpit/tarpit.pid" "$s/tarpit/busy.pid"
 }
 
 # lab_stop_pidfile PIDFILE NAME — TERM, wait, then KILL, only the process the file names.

@@ -36,14 +36,59 @@ Engine::Engine(EngineOptions options, std::unique_ptr<dns::Resolver> resolver, A
     : options_(std::move(options)),
       resolver_(std::move(resolver)),
       audit_options_(std::move(audit)),
-      audit_slot_freed_(executor) {
+      executor_(executor),
+      network_checked_(executor) {
   audit_options_.resolver = resolver_.get();
   if (options_.probe_cache_entries > 0) {
     probe_cache_ = std::make_unique<ProbeCache>(executor, options_.probe_cache_entries);
+    probe_cache_->on_wait(
+        [this] {
+          ++parked_;
+          free_slot();
+          if (on_park_) on_park_();
+        },
+        [this] {
+          --parked_;
+          ++audits_in_flight_;  // back to work at once: it only has its verdict left to draw
+        });
   }
   audit_options_.cache = probe_cache_.get();
   audit_options_.gate = options_.gate.get();
-  audit_slot_freed_.expires_at(asio::steady_timer::time_point::max());
+  network_checked_.expires_at(asio::steady_timer::time_point::max());
+}
+
+struct Engine::SlotWaiter {
+  explicit SlotWaiter(const asio::any_io_executor& ex) : woken(ex) {
+    woken.expires_at(asio::steady_timer::time_point::max());
+  }
+  asio::steady_timer woken;
+  bool granted = false;
+};
+
+asio::awaitable<void> Engine::take_slot() {
+  if (slot_line_.empty() &&
+      audits_in_flight_ < std::max<std::size_t>(options_.max_audits_in_flight, 1)) {
+    ++audits_in_flight_;
+    co_return;
+  }
+  SlotWaiter me(executor_);
+  slot_line_.push_back(&me);
+  while (!me.granted) {  // free_slot() hands the slot over: the count is already ours
+    boost::system::error_code ec;
+    co_await me.woken.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+void Engine::free_slot() {
+  if (slot_line_.empty() ||
+      audits_in_flight_ > std::max<std::size_t>(options_.max_audits_in_flight, 1)) {
+    if (audits_in_flight_ > 0) --audits_in_flight_;
+    return;
+  }
+  SlotWaiter* next = slot_line_.front();
+  slot_line_.pop_front();
+  next->granted = true;
+  next->woken.cancel();
 }
 
 Engine::~Engine() = default;
@@ -51,15 +96,14 @@ Engine::~Engine() = default;
 asio::awaitable<void> Engine::check_network_once() {
   while (network_ == Network::checking) {  // another audit asked first: wait for its answer
     boost::system::error_code ec;
-    co_await audit_slot_freed_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_await network_checked_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
   if (network_ != Network::unchecked) co_return;
   network_ = Network::checking;
   auto problem = co_await network_problem(*resolver_);
   network_ = problem ? Network::silent : Network::answers;
   if (problem) network_problem_ = std::move(*problem);
-  audit_slot_freed_.cancel();
-  audit_slot_freed_.expires_at(asio::steady_timer::time_point::max());
+  network_checked_.cancel();
 }
 
 asio::awaitable<DomainReport> Engine::audit(std::string domain) {
@@ -70,18 +114,15 @@ asio::awaitable<DomainReport> Engine::audit(std::string domain) {
     offline.assessment = assess(offline.facts);
     co_return offline;
   }
-  // A counting gate on the one event-loop thread: wait while the engine is full, woken (by a
-  // cancelled timer) each time an audit ends.
-  while (audits_in_flight_ >= std::max<std::size_t>(options_.max_audits_in_flight, 1)) {
-    boost::system::error_code ec;
-    co_await audit_slot_freed_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  }
-  ++audits_in_flight_;
+  co_await take_slot();  // a counting gate on the one event-loop thread, first come first served
   DomainReport report;
-  co_await audit_domain(std::move(domain), audit_options_, report.facts);
-  --audits_in_flight_;
-  audit_slot_freed_.cancel();
-  audit_slot_freed_.expires_at(asio::steady_timer::time_point::max());
+  try {
+    co_await audit_domain(std::move(domain), audit_options_, report.facts);
+  } catch (...) {
+    free_slot();
+    throw;
+  }
+  free_slot();
   report.assessment = assess(report.facts);
   co_return report;
 }

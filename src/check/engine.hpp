@@ -13,6 +13,8 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <functional>
+#include <list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -83,6 +85,10 @@ class Engine {
   const EngineOptions& options() const { return options_; }
   // The shared probes, when probe_cache_entries is not 0 (for counting connections).
   const ProbeCache* probe_cache() const { return probe_cache_.get(); }
+  // Audits now waiting for a shared probe without holding a slot, and a call each time one more
+  // does (a scan then starts another domain in its place).
+  std::size_t parked() const { return parked_; }
+  void on_park(std::function<void()> call) { on_park_ = std::move(call); }
 
  private:
   Engine(EngineOptions options, std::unique_ptr<dns::Resolver> resolver, AuditOptions audit,
@@ -94,9 +100,19 @@ class Engine {
   std::unique_ptr<ProbeCache> probe_cache_;
   boost::asio::awaitable<void> check_network_once();
 
+  // Audit slots: at most max_audits_in_flight audits at work; the others wait in line, and a
+  // freed slot goes to the first in line (no herd of waiters woken for one slot). An audit
+  // waiting for a shared probe another audit runs (a slow server's) gives its slot up meanwhile
+  // and takes it back, over the limit if need be, when the probe ends: `parked_` of them.
+  struct SlotWaiter;
+  boost::asio::awaitable<void> take_slot();
+  void free_slot();
   std::size_t audits_in_flight_ = 0;
-  boost::asio::steady_timer
-      audit_slot_freed_;  // cancelled whenever an audit ends or the network check does
+  std::size_t parked_ = 0;
+  std::function<void()> on_park_;
+  std::list<SlotWaiter*> slot_line_;
+  boost::asio::any_io_executor executor_;
+  boost::asio::steady_timer network_checked_;  // cancelled when the network check ends
   enum class Network : std::uint8_t {
     unchecked,
     checking,

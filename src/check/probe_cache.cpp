@@ -78,10 +78,13 @@ asio::awaitable<std::shared_ptr<const ProbeReport>> ProbeCache::get(std::string 
   if (const auto running = in_flight_.find(key); running != in_flight_.end()) {
     const std::shared_ptr<InFlight> wait = running->second;  // outlives its map entry
     ++shared_;
+    const bool park = !wait->report && parked_ && unparked_;
+    if (park) parked_();
     while (!wait->report) {
       boost::system::error_code ec;
       co_await wait->woken.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+    if (park) unparked_();
     co_return wait->report;
   }
   auto mine = std::make_shared<InFlight>(executor_);
@@ -115,20 +118,31 @@ asio::awaitable<ProbeReport> run_probe(smtp::ProbeOptions options, bool sweep, P
       co_return ProbeReport{not_permitted_probe(options.endpoint, options.server_name, *range), {}};
     }
   }
-  if (gate != nullptr) {
-    const bool allowed = co_await gate->acquire(ip);
-    if (!allowed) co_return ProbeReport{excluded_probe(options.endpoint, options.server_name), {}};
-  }
-  const auto deadline =
-      std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
+  const int retries = gate != nullptr ? std::max(gate->rate_limit_retries(), 0) : 0;
   ProbeReport report;
-  report.result = co_await smtp::probe(options);
-  if (sweep && report.result.outcome == ProbeOutcome::ok && report.result.tls) {
-    options.tlsa.clear();
-    report.sweep.emplace();
-    co_await smtp::sweep(std::move(options), *report.sweep, deadline);
+  for (int attempt = 0;; ++attempt) {
+    if (gate != nullptr) {
+      const bool allowed = co_await gate->acquire(ip);  // waits out the prefix's back-off
+      if (!allowed) {
+        if (attempt == 0) {
+          co_return ProbeReport{excluded_probe(options.endpoint, options.server_name), {}};
+        }
+        break;  // no retry after all: the last answer stands
+      }
+    }
+    const auto deadline =
+        std::chrono::steady_clock::now() + options.deadlines.total;  // sweep included
+    report = ProbeReport{};
+    report.result = co_await smtp::probe(options);
+    if (sweep && report.result.outcome == ProbeOutcome::ok && report.result.tls) {
+      smtp::ProbeOptions sweep_options = options;
+      sweep_options.tlsa.clear();
+      report.sweep.emplace();
+      co_await smtp::sweep(std::move(sweep_options), *report.sweep, deadline);
+    }
+    if (gate != nullptr) gate->release(ip, report.result.outcome);
+    if (report.result.outcome != ProbeOutcome::rate_limited || attempt >= retries) break;
   }
-  if (gate != nullptr) gate->release(ip);
   co_return report;
 }
 

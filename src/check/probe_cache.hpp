@@ -36,12 +36,16 @@ struct ProbeReport {
 
 // Asked before every SMTP connection the engine opens. acquire() waits until the connection may
 // start and says whether it may start at all (false: the address is excluded, nothing is sent);
-// every acquire() that returned true is followed by exactly one release() for the same address.
+// every acquire() that returned true is followed by exactly one release() for the same address,
+// with the probe's outcome (a scan backs off a prefix that answers 421 or refuses connections).
+// A probe answered rate-limited (421/4xx) is made again, through acquire(), at most
+// rate_limit_retries() times; the last answer is the one reported.
 class ProbeGate {
  public:
   virtual ~ProbeGate() = default;
   virtual boost::asio::awaitable<bool> acquire(boost::asio::ip::address address) = 0;
-  virtual void release(boost::asio::ip::address address) = 0;
+  virtual void release(boost::asio::ip::address address, ProbeOutcome outcome) = 0;
+  virtual int rate_limit_retries() const { return 0; }
 };
 
 // What a probe of an excluded address reports: no connection was made.
@@ -67,6 +71,14 @@ class ProbeCache {
   // The key of a probe: everything that can change its result within one engine.
   static std::string key(const smtp::ProbeOptions& options, bool sweep);
 
+  // Called when a request starts waiting for a probe another request runs, and when it stops:
+  // the engine gives the waiter's audit slot to the next domain meanwhile, so the domains of
+  // one slow server (a tarpit) do not hold the slots the other domains need.
+  void on_wait(std::function<void()> parked, std::function<void()> unparked) {
+    parked_ = std::move(parked);
+    unparked_ = std::move(unparked);
+  }
+
   std::size_t probes_run() const { return probes_run_; }  // run() calls: connections made
   std::size_t shared() const { return shared_; }          // answers from cache or in flight
   std::size_t size() const { return lru_.size(); }
@@ -83,6 +95,8 @@ class ProbeCache {
   std::unordered_map<std::string, std::shared_ptr<InFlight>> in_flight_;
   std::size_t probes_run_ = 0;
   std::size_t shared_ = 0;
+  std::function<void()> parked_;
+  std::function<void()> unparked_;
 };
 
 // One probe (and its sweep, with `sweep`, sharing its deadline), let through `gate` when given.

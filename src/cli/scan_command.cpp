@@ -115,7 +115,9 @@ int run_scan(const ScanArgs& args) {
   config.resume = args.resume;
   config.exclude = args.exclude;
   config.contact = args.contact;
-  config.politeness = {args.per_address, args.rate, args.max_connections};
+  config.politeness.per_address = args.per_address;
+  config.politeness.rate = args.rate;
+  config.politeness.max_connections = args.max_connections;
   config.concurrency = args.dns_concurrency;
   config.progress = !args.quiet && isatty(STDERR_FILENO) != 0;
   check::EngineOptions engine = engine_options(args.engine);

@@ -251,3 +251,31 @@ inline constexpr int kDirectoryDepth = 8;
 inline constexpr std::size_t kFilesPerInput = 1'000'000;
 
 }  // namespace intransit::limits::tlsrpt
+
+namespace intransit::limits {
+
+// scan's back-off (issue 16 "Polite"): after a 421/4xx or a connection error from a /24 (IPv4)
+// or /48 (IPv6), new connections to that prefix wait; the pause doubles with each such answer
+// in a row, from kScanBackoffFirst up to kScanBackoffCap, and is jittered (half to all of it) so
+// that the waiting connections do not all return at one instant. An address answered 421 is
+// tried again at most kScanRateLimitRetries times after its pause, then reported rate-limited:
+// about 1.5-3 s and 3-6 s of patience, enough for a server that was briefly busy, without
+// holding a domain's audit for minutes on a server that is limiting us on purpose.
+inline constexpr std::chrono::milliseconds kScanBackoffFirst{1'500};
+inline constexpr std::chrono::milliseconds kScanBackoffCap{120'000};
+inline constexpr int kScanRateLimitRetries = 2;
+// Prefixes remembered at once; a prefix whose pause ended longer than the cap ago is forgotten
+// first (it starts over at kScanBackoffFirst), so the memory does not grow with the population.
+inline constexpr std::size_t kScanBackoffPrefixes = 65'536;
+
+}  // namespace intransit::limits
+
+namespace intransit::limits {
+
+// Domains a scan keeps parked, beyond --dns-concurrency, while they wait for a shared probe of
+// a slow server (a tarpit greets one byte every few seconds, for up to the banner deadline):
+// the other domains go on meanwhile. A parked domain holds its DNS facts, a few KB: 4096 of
+// them are ~10-20 MB. Past that, further domains of the slow server wait for a slot as before.
+inline constexpr std::size_t kScanParkedDomains = 4096;
+
+}  // namespace intransit::limits

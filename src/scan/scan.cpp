@@ -12,6 +12,7 @@
 
 #include <filesystem>
 
+#include "core/limits.hpp"
 #include "report/check_report.hpp"
 #include "scan/input.hpp"
 #include "scan/progress.hpp"
@@ -32,9 +33,10 @@ struct Run {
   std::unordered_set<std::uint64_t> done;  // domains already in the file (--resume)
   Tally tally;
   std::size_t in_flight = 0;
-  std::size_t workers = 0;
-  bool stopping = false;     // a signal: take no new domain
-  bool interrupted = false;  // stopped before the input's end
+  std::size_t workers = 0;      // running now: `concurrency`, plus one per parked domain
+  std::size_t concurrency = 1;  // domains at work at once (--dns-concurrency)
+  bool stopping = false;        // a signal: take no new domain
+  bool interrupted = false;     // stopped before the input's end
   bool write_failed = false;
   asio::signal_set* signals = nullptr;
   asio::steady_timer* ticker = nullptr;
@@ -64,6 +66,8 @@ asio::awaitable<void> audit_one(Run& run, std::string domain) {
 
 asio::awaitable<void> worker(Run& run) {
   while (!run.stopping) {
+    // A parked domain came back: the extra worker that took its place retires.
+    if (run.workers > run.concurrency + run.engine->parked()) break;
     auto domain = run.input->next();
     if (!domain) break;
     if (run.done.count(fnv1a64(*domain)) > 0) continue;  // --resume: already there
@@ -162,7 +166,8 @@ ScanResult run_scan(const ScanConfig& config, check::EngineOptions engine_option
   asio::io_context io;
   engine_options.max_audits_in_flight = std::max<std::size_t>(config.concurrency, 1);
   engine_options.probe_cache_entries = std::max<std::size_t>(config.probe_cache_entries, 1);
-  engine_options.gate = std::make_shared<PoliteGate>(io.get_executor(), config.politeness, exclude);
+  const auto gate = std::make_shared<PoliteGate>(io.get_executor(), config.politeness, exclude);
+  engine_options.gate = gate;
   auto engine = check::Engine::create(io.get_executor(), engine_options, result.error);
   if (!engine) return fail(result.error);
   LineWriter writer;
@@ -181,10 +186,19 @@ ScanResult run_scan(const ScanConfig& config, check::EngineOptions engine_option
     on_signal(run, progress_out, ec, n);
   });
   const auto begun = Clock::now();
-  run.workers = std::max<std::size_t>(config.concurrency, 1);
+  run.concurrency = std::max<std::size_t>(config.concurrency, 1);
+  run.workers = run.concurrency;
   for (std::size_t i = 0, n = run.workers; i < n; ++i) {
     asio::co_spawn(io, worker(run), asio::detached);
   }
+  // A domain waiting for a slow server's shared probe gives its audit slot up (Engine::parked):
+  // another worker takes it, up to kScanParkedDomains more, so a tarpit does not stall the rest.
+  engine->on_park([&run, &io] {
+    if (!run.stopping && run.workers < run.concurrency + limits::kScanParkedDomains) {
+      ++run.workers;
+      asio::co_spawn(io, worker(run), asio::detached);
+    }
+  });
   ProgressLine line(progress_out, input->stats().in_shard, run.done.size());
   asio::co_spawn(io, ticker(run, line, config.progress), asio::detached);
   io.run();
@@ -197,6 +211,7 @@ ScanResult run_scan(const ScanConfig& config, check::EngineOptions engine_option
   result.connections = cache != nullptr ? cache->probes_run() : 0;
   footer["probes"] = {{"connections", result.connections},
                       {"shared", cache != nullptr ? cache->shared() : 0}};
+  footer["backoff"] = {{"pauses", gate->backoff_pauses()}, {"waits", gate->backoff_waits()}};
   if (!run.write_failed && !writer.write(footer)) run.write_failed = true;
   result.tally = run.tally;
   if (run.write_failed) {

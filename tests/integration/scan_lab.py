@@ -7,9 +7,15 @@ all:    every domain of lab/domains.tsv in one scan: each verdict equals the exp
         in the lab Postfix instances' own logs ("connect from") during the scan, per address
         (Exim logs no connection without mail by default), and in the footer's
         probes.connections for every address.
-population: lab/population adds 2,000 domains over the lab's MX hosts (ten kinds, known
+population: lab/population adds 2,000 domains over the lab's MX hosts (twelve kinds, known
         verdicts); one scan gives each its expected verdict with ONE connection per unique MX
         address (Postfix logs and footer), every other use answered from the shared probe.
+        Tarpit isolation: with only 16 domains at work at once, the tarpit MX's domains (greeting
+        one byte every 3 s) end untested (tarpit), and every other domain's line comes before
+        the first of theirs: they waited parked, not in the others' way.
+        Back-off: the busy MX (421 to every connection) is connected to exactly 3 times (its
+        own log: the first try and two more after the prefix's pause), its domains end untested
+        (rate-limited), and the footer counts the pauses.
 resume: a scan stopped by SIGTERM writes a valid file with "complete": false and exits 4;
         --resume then completes it: every domain exactly once, verdicts as expected."""
 import glob
@@ -142,9 +148,12 @@ elif case == "population":
         f.write("".join(d + "\n" for d in expected))
     logs = mta_logs()
     before = count_connections(logs)
+    busy_log = os.path.join(state, "tarpit", "busy.log")
+    busy_before = sum(1 for line in open(busy_log) if line.startswith("connect from"))
     out = os.path.join(tmp, "population.jsonl")
     started = time.monotonic()
-    r = subprocess.run(scan(out), capture_output=True, text=True, timeout=900, env=run_env)
+    r = subprocess.run(scan(out, "--dns-concurrency", "16"), capture_output=True, text=True, timeout=900,
+                       env=run_env)
     took = time.monotonic() - started
     time.sleep(1)
     after = count_connections(logs)
@@ -160,6 +169,18 @@ elif case == "population":
         wanted = sum(1 for k in keys if k[0] == addr)
         seen = after[addr] - before[addr]
         check(seen == wanted, f"{addr}: {seen} connection(s) in the MTA's log, {wanted} unique probe(s) of it")
+    tarpit = [i for i, d in enumerate(body) if any(mx["host"].startswith("mx-tarpit.") for mx in d.get("mx", []))]
+    others = [i for i, d in enumerate(body) if i not in set(tarpit)]
+    check(len(tarpit) > 0 and all(body[i].get("untested_reason") == "tarpit" for i in tarpit),
+          f"{len(tarpit)} tarpit domains, all untested (tarpit)")
+    check(tarpit and others and max(others) < min(tarpit),
+          "every other domain finished before the first tarpit domain (a tarpit does not slow the rest)")
+    busy = [d for d in body if any(mx["host"].startswith("mx-busy.") for mx in d.get("mx", []))]
+    busy_seen = sum(1 for line in open(busy_log) if line.startswith("connect from")) - busy_before
+    check(busy and all(d.get("untested_reason") == "rate-limited" for d in busy),
+          f"{len(busy)} domains of the 421 MX, all untested (rate-limited)")
+    check(busy_seen == 3, f"the 421 MX saw {busy_seen} connection(s) during the scan: 1 + 2 retries after pauses")
+    check(footer["backoff"]["pauses"] >= 3, f"footer: backoff {footer['backoff']}")
     print(f"     {len(body)} domains in {took:.1f} s ({len(body) / took:.0f}/s); {uses} address uses, "
           f"{len(keys)} connections")
 

@@ -20,7 +20,7 @@ class CountingGate : public ProbeGate {
     ++asked;
     co_return false;
   }
-  void release(asio::ip::address) override {}
+  void release(asio::ip::address, ProbeOutcome) override {}
   int asked = 0;
 };
 

@@ -1,6 +1,7 @@
 // probe_cache_test.cpp — the engine's shared per-address probes (check/probe_cache.hpp): one
 // run per key however many domains ask at once, separate runs for keys that differ in what
-// changes a result (server name, DANE inputs), bounded memory, and the gate's exclusions.
+// changes a result (server name, DANE inputs), bounded memory, the gate's exclusions, and a
+// 421 tried again through the gate as often as it allows (against a loopback fake server).
 #include "check/probe_cache.hpp"
 
 #include <gtest/gtest.h>
@@ -8,9 +9,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <vector>
 
 namespace intransit::check {
 namespace {
@@ -92,7 +98,7 @@ class RefuseAll : public ProbeGate {
     ++asked;
     co_return false;
   }
-  void release(asio::ip::address) override { ++released; }
+  void release(asio::ip::address, ProbeOutcome) override { ++released; }
   int asked = 0;
   int released = 0;
 };
@@ -116,6 +122,56 @@ TEST(ProbeCache, AnExcludedAddressIsNeverContacted) {
   EXPECT_NE(report.result.detail.find("exclude"), std::string::npos);
   EXPECT_EQ(report.result.address, "192.0.2.7:25");
   EXPECT_TRUE(report.result.transcript.empty());
+}
+
+// Lets everything through, records each connection's outcome, allows two retries after a 421.
+class RecordingGate : public ProbeGate {
+ public:
+  asio::awaitable<bool> acquire(asio::ip::address) override {
+    ++asked;
+    co_return true;
+  }
+  void release(asio::ip::address, ProbeOutcome outcome) override { outcomes.push_back(outcome); }
+  int rate_limit_retries() const override { return 2; }
+  int asked = 0;
+  std::vector<ProbeOutcome> outcomes;
+};
+
+// A fake server that greets every connection with 421 and hangs up; counts them.
+asio::awaitable<void> busy_server(asio::ip::tcp::acceptor& acceptor, int* accepted) {
+  for (;;) {
+    boost::system::error_code ec;
+    auto socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    ++*accepted;
+    static const std::string kBusy = "421 4.7.0 busy, try later\r\n";
+    co_await asio::async_write(socket, asio::buffer(kBusy),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+asio::awaitable<void> probe_then_close(smtp::ProbeOptions o, ProbeGate* gate, ProbeReport* out,
+                                       asio::ip::tcp::acceptor* acceptor) {
+  *out = co_await run_probe(std::move(o), false, gate);
+  acceptor->close();
+}
+
+TEST(ProbeCache, A421IsTriedAgainAsOftenAsTheGateAllowsThenReported) {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  int accepted = 0;
+  RecordingGate gate;
+  smtp::ProbeOptions o;
+  o.endpoint = acceptor.local_endpoint();
+  o.server_name = "mx.example";
+  ProbeReport report;
+  asio::co_spawn(io, busy_server(acceptor, &accepted), asio::detached);
+  asio::co_spawn(io, probe_then_close(o, &gate, &report, &acceptor), asio::detached);
+  io.run();
+  EXPECT_EQ(gate.asked, 3);  // the first try and two more, each through the gate
+  EXPECT_EQ(accepted, 3);
+  EXPECT_EQ(gate.outcomes, std::vector<ProbeOutcome>(3, ProbeOutcome::rate_limited));
+  EXPECT_EQ(report.result.outcome, ProbeOutcome::rate_limited);
 }
 
 }  // namespace
