@@ -144,6 +144,15 @@ asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint,
                                options_.allow_private);
 }
 
+asio::awaitable<PolicyFetch> Engine::fetch_policy(std::string domain, AddressFamily family) {
+  FetchOptions fetch;
+  fetch.trust = audit_options_.trust;
+  fetch.port = audit_options_.https_port;
+  fetch.allow_private = audit_options_.allow_private;
+  fetch.family = family;
+  co_return co_await fetch_sts_policy(*resolver_, std::move(domain), fetch);
+}
+
 asio::awaitable<HostAddresses> Engine::addresses(std::string host) {
   co_return co_await lookup_addresses(*resolver_, std::move(host));
 }

@@ -79,6 +79,11 @@ class Engine {
                                             smtp::TlsMode mode = smtp::TlsMode::starttls,
                                             smtp::Protocol protocol = smtp::Protocol::smtp);
 
+  // The MTA-STS policy of `domain` fetched as an MTA fetches it (policy_fetch.hpp: no redirect,
+  // PKIX-valid certificate, one deadline), from the policy host's addresses of `family` only.
+  boost::asio::awaitable<PolicyFetch> fetch_policy(std::string domain,
+                                                   AddressFamily family = AddressFamily::any);
+
   // A host's addresses through the validating resolver (the same answers an audit would use).
   boost::asio::awaitable<HostAddresses> addresses(std::string host);
 

@@ -154,13 +154,34 @@ asio::awaitable<void> exchange(beast::ssl_stream<beast::tcp_stream>& stream,
 
 }  // namespace
 
+std::string_view to_string(AddressFamily family) {
+  switch (family) {
+    case AddressFamily::ipv4: return "IPv4";
+    case AddressFamily::ipv6: return "IPv6";
+    case AddressFamily::any: break;
+  }
+  return "any";
+}
+
 asio::awaitable<PolicyFetch> fetch_sts_policy(dns::Resolver& resolver, std::string domain,
                                               FetchOptions options) {
   const auto started = Clock::now();
   const std::string host = "mta-sts." + domain;
   PolicyFetch f;
   f.url = "https://" + host + "/.well-known/mta-sts.txt";
-  const HostAddresses addresses = co_await lookup_addresses(resolver, host);
+  HostAddresses addresses = co_await lookup_addresses(resolver, host);
+  const std::size_t all_families = addresses.ips.size();
+  if (options.family != AddressFamily::any) {
+    std::erase_if(addresses.ips, [&](const std::string& ip) {
+      return asio::ip::make_address(ip).is_v6() != (options.family == AddressFamily::ipv6);
+    });
+  }
+  if (addresses.ips.empty() && all_families > 0) {
+    settle(f, FetchStatus::no_address,
+           host + " has no " + std::string(to_string(options.family)) + " address");
+    f.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
+    co_return f;
+  }
   if (addresses.ips.empty()) {
     if (!addresses.conclusive()) {
       const auto& bad = addresses.a.conclusive() ? addresses.aaaa : addresses.a;

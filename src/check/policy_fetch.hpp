@@ -52,8 +52,14 @@ struct PolicyFetch {
   std::chrono::milliseconds elapsed{0};
 };
 
+// Which of the policy host's addresses a fetch may use. An MTA uses whichever it has; `tlsrpt
+// --verify` fetches once per family, because a reporter may only have reached one of them.
+enum class AddressFamily : std::uint8_t { any, ipv4, ipv6 };
+std::string_view to_string(AddressFamily family);
+
 struct FetchOptions {
   std::shared_ptr<const tls::TrustStore> trust;
+  AddressFamily family = AddressFamily::any;
   unsigned short port = 443;
   std::chrono::milliseconds deadline = limits::kMtaStsFetchDeadline;
   // false: a special-purpose address (check/address_policy.hpp) is skipped, not connected to.

@@ -2,6 +2,10 @@
 // read; the output comes after the whole run, the summary first.
 #include "cli/tlsrpt_command.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+
 #include <iostream>
 #include <memory>
 #include <stdexcept>
@@ -10,6 +14,7 @@
 #include "tlsrpt/ingest.hpp"
 #include "tlsrpt/render.hpp"
 #include "tlsrpt/summary.hpp"
+#include "tlsrpt/verify.hpp"
 
 namespace intransit::cli {
 
@@ -26,6 +31,10 @@ CLI::App* add_tlsrpt_command(CLI::App& app, TlsrptArgs& args) {
                   "and the quarantine (created if missing)");
   cmd->add_option("--format", args.format, "text (for people) or json (intransit.tlsrpt/1)")
       ->check(CLI::IsMember({"text", "json"}));
+  cmd->add_flag("--verify", args.verify,
+                "re-test now what the reports say failed: fetch the MTA-STS policy as an MTA "
+                "does (IPv4 and IPv6), probe the MX named in failure-details, check its TLSA set");
+  add_engine_options(*cmd, args.engine, "--verify: ");
   cmd->footer(
       "A report that cannot be read (not JSON, gzip past 16 MiB decompressed, nested deeper than "
       "64, "
@@ -36,9 +45,43 @@ CLI::App* add_tlsrpt_command(CLI::App& app, TlsrptArgs& args) {
       "usage error,\n"
       "3 a report was quarantined, an input could not be read or held no report, or the store "
       "cannot be written.\n"
-      "Example: intransit tlsrpt --store tlsrpt.db ~/Maildir/.TLS-RPT");
+      "With --verify: 0 no failure reproduces now, 1 some failure still reproduces, 4 none does "
+      "but some re-test could not run (3 as above).\n"
+      "Example: intransit tlsrpt --store tlsrpt.db ~/Maildir/.TLS-RPT\n"
+      "Example: intransit tlsrpt --verify google-report.json.gz");
   return cmd;
 }
+
+namespace {
+
+boost::asio::awaitable<void> verify_into(check::Engine& engine, std::vector<tlsrpt::Target> targets,
+                                         tlsrpt::VerifyResults& out) {
+  auto results = co_await tlsrpt::verify(engine, std::move(targets));
+  out = std::move(results);
+}
+
+// Re-tests the failures of the reports read; false with `error` when the engine cannot start.
+bool run_verify(const TlsrptArgs& args, const tlsrpt::Run& run, tlsrpt::VerifyResults& out,
+                std::string& error) {
+  boost::asio::io_context io;
+  const auto engine = check::Engine::create(io.get_executor(), engine_options(args.engine), error);
+  if (!engine) return false;
+  auto targets = tlsrpt::retest_targets(run.reports);
+  boost::asio::co_spawn(io, verify_into(*engine, std::move(targets), out), boost::asio::detached);
+  io.run();
+  return true;
+}
+
+int verify_exit(const tlsrpt::VerifyResults& v) {
+  bool untested = false;
+  for (const auto& r : v.verdicts) {
+    if (r.state == tlsrpt::RetestState::still_failing) return kTlsrptFailures;
+    untested = untested || r.state == tlsrpt::RetestState::could_not_test;
+  }
+  return untested || v.skipped > 0 ? kTlsrptUntested : kTlsrptNoFailure;
+}
+
+}  // namespace
 
 int run_tlsrpt(const TlsrptArgs& args) {
   std::unique_ptr<tlsrpt::ReportStore> store;
@@ -51,10 +94,20 @@ int run_tlsrpt(const TlsrptArgs& args) {
     return kTlsrptInputError;
   }
   const auto summary = tlsrpt::summarize(run.reports);
+  tlsrpt::VerifyResults verified;
+  if (args.verify) {
+    std::string error;
+    if (!run_verify(args, run, verified, error)) {
+      std::cerr << "intransit tlsrpt: " << error << "\n";
+      return 2;
+    }
+  }
+  const tlsrpt::VerifyResults* verify = args.verify ? &verified : nullptr;
   if (args.format == "json") {
-    std::cout << report::json_text(tlsrpt::run_to_json(run, summary, args.store), 2) << "\n";
+    std::cout << report::json_text(tlsrpt::run_to_json(run, summary, args.store, verify), 2)
+              << "\n";
   } else {
-    tlsrpt::write_run_text(std::cout, run, summary, args.store);
+    tlsrpt::write_run_text(std::cout, run, summary, args.store, verify);
   }
   std::cout.flush();
   for (const auto& p : run.stats.problems) std::cerr << "intransit tlsrpt: " << p << "\n";
@@ -62,6 +115,7 @@ int run_tlsrpt(const TlsrptArgs& args) {
     std::cerr << "intransit tlsrpt: quarantined " << q.source << ": " << q.reason << "\n";
   if (run.reports.empty() || !run.quarantined.empty() || !run.stats.problems.empty())
     return kTlsrptInputError;
+  if (verify != nullptr) return verify_exit(*verify);
   for (const auto& d : summary) {
     if (d.failed > 0) return kTlsrptFailures;
   }

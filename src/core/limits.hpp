@@ -249,6 +249,13 @@ inline constexpr std::size_t kUnknownNamesListed = 8;
 // Directory levels followed below an INPUT directory, and files read from one input.
 inline constexpr int kDirectoryDepth = 8;
 inline constexpr std::size_t kFilesPerInput = 1'000'000;
+// `--verify`: (domain, result-type, MX) re-tests per run, and distinct domains audited. A real
+// mailbox has a handful of failing MX per domain; a report from a stranger may name 10 000
+// invented MX hosts, and each re-test is a connection we open, so the rest is counted, not run.
+inline constexpr std::size_t kVerifyTargets = 256;
+inline constexpr std::size_t kVerifyDomains = 64;
+// Addresses probed for a receiving MX that is no longer among the domain's MX hosts.
+inline constexpr std::size_t kVerifyAddressesPerHost = 2;
 
 }  // namespace intransit::limits::tlsrpt
 

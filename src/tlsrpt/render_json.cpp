@@ -93,10 +93,27 @@ json domain_json(const DomainDay& d) {
           {"disagreements", dis}};
 }
 
+json verify_json(const VerifyResults& v) {
+  json results = json::array();
+  for (const auto& r : v.verdicts) {
+    results.push_back({{"policy_domain", r.target.domain},
+                       {"result_type", r.target.result_word},
+                       {"receiving_mx_hostname", r.target.mx},
+                       {"receiving_ip", r.target.ip},
+                       {"failed_sessions", r.target.failed_sessions},
+                       {"reporters", r.target.reporters},
+                       {"retest", to_string(r.retest)},
+                       {"state", to_string(r.state)},
+                       {"now", r.now},
+                       {"checks", r.checks}});
+  }
+  return {{"results", results}, {"skipped", v.skipped}};
+}
+
 }  // namespace
 
 json run_to_json(const Run& run, const std::vector<DomainDay>& summary,
-                 const std::string& store_path) {
+                 const std::string& store_path, const VerifyResults* verify) {
   json domains = json::array(), reports = json::array(), quarantined = json::array();
   for (const auto& d : summary) domains.push_back(domain_json(d));
   for (const auto& r : run.reports) reports.push_back(report_json(r));
@@ -118,7 +135,8 @@ json run_to_json(const Run& run, const std::vector<DomainDay>& summary,
           {"reports", reports},
           {"quarantined", quarantined},
           {"problems", run.stats.problems},
-          {"not_checked", kNotChecked}};
+          {"verify", verify != nullptr ? verify_json(*verify) : json(nullptr)},
+          {"not_checked", verify != nullptr ? kNotCheckedVerified : kNotChecked}};
 }
 
 }  // namespace intransit::tlsrpt

@@ -1,10 +1,12 @@
 // render_text.cpp — the text report (render.hpp): one line of counts, then per policy domain and
 // day the sessions, a table per reporter and per MX, each result type with what it means, its
 // likely causes and the remedy (result_types.hpp), and the reporters that disagree side by side;
-// then the reports with their tolerances, the quarantine, and what was not checked.
+// then the reports with their tolerances, the quarantine, the --verify re-tests, and what was
+// not checked.
 #include <algorithm>
 #include <cstdio>
 
+#include "core/text.hpp"
 #include "tlsrpt/datetime.hpp"
 #include "tlsrpt/render.hpp"
 
@@ -13,8 +15,15 @@ namespace intransit::tlsrpt {
 const std::vector<std::string> kNotChecked = {
     "successful sessions are counted per policy, not per MX (RFC 8460 §4.4): an MX's own "
     "successes are not known",
-    "what failed is not re-tested now (no --verify yet): run `intransit check DOMAIN` for "
+    "what failed is not re-tested now: add --verify (or run `intransit check DOMAIN`) for "
     "today's state",
+    "reports are not authenticated: anyone can send one (RFC 8460 §7)"};
+
+const std::vector<std::string> kNotCheckedVerified = {
+    "successful sessions are counted per policy, not per MX (RFC 8460 §4.4): an MX's own "
+    "successes are not known",
+    "--verify re-tests from this machine's network: a failure only the reporter's path sees "
+    "(a middlebox stripping STARTTLS, its resolver) may not reproduce here",
     "reports are not authenticated: anyone can send one (RFC 8460 §7)"};
 
 namespace {
@@ -110,10 +119,35 @@ void write_reports(std::ostream& out, const Run& run) {
   }
 }
 
+std::string verdict_words(const Verdict& v) {
+  switch (v.state) {
+    case RetestState::still_failing: return "still failing: " + v.now;
+    case RetestState::no_longer_reproduces: return "no longer reproduces: " + v.now;
+    case RetestState::could_not_test: break;
+  }
+  return "could not test: " + v.now;
+}
+
+void write_verify(std::ostream& out, const VerifyResults& v) {
+  out << "\nRe-tested now (--verify):\n";
+  if (v.verdicts.empty()) out << "  no failure was reported: nothing to re-test\n";
+  for (const auto& r : v.verdicts) {
+    const auto& t = r.target;
+    out << "  " << text::printable(t.domain) << "  " << text::printable(t.result_word);
+    if (!t.mx.empty()) out << "  MX " << text::printable(t.mx);
+    if (!t.ip.empty()) out << "  " << text::printable(t.ip);
+    out << "  (" << num(t.failed_sessions) << " session(s) reported)\n    "
+        << text::printable(verdict_words(r)) << "\n";
+    for (const auto& c : r.checks) out << "      - " << text::printable(c) << "\n";
+  }
+  if (v.skipped > 0)
+    out << "  " << v.skipped << " more failure(s) not re-tested: over the limit of one run\n";
+}
+
 }  // namespace
 
 void write_run_text(std::ostream& out, const Run& run, const std::vector<DomainDay>& summary,
-                    const std::string& store_path) {
+                    const std::string& store_path, const VerifyResults* verify) {
   out << "TLS-RPT: " << run.reports.size() << " report(s) read (" << run.count(Status::new_report)
       << " new, " << run.count(Status::known) << " already known, " << run.count(Status::duplicate)
       << " repeated), " << run.quarantined.size() << " quarantined";
@@ -127,8 +161,10 @@ void write_run_text(std::ostream& out, const Run& run, const std::vector<DomainD
     for (const auto& q : run.quarantined) out << "  " << q.source << ": " << q.reason << "\n";
   }
   for (const auto& p : run.stats.problems) out << "\nproblem: " << p << "\n";
+  if (verify != nullptr) write_verify(out, *verify);
   out << "\nNot checked:\n";
-  for (const auto& n : kNotChecked) out << "  - " << n << "\n";
+  for (const auto& n : verify != nullptr ? kNotCheckedVerified : kNotChecked)
+    out << "  - " << n << "\n";
 }
 
 }  // namespace intransit::tlsrpt
