@@ -30,6 +30,8 @@ std::string_view to_string(RrType type) {
     case RrType::txt: return "TXT";
     case RrType::aaaa: return "AAAA";
     case RrType::tlsa: return "TLSA";
+    case RrType::smimea: return "SMIMEA";
+    case RrType::openpgpkey: return "OPENPGPKEY";
   }
   return "?";
 }
