@@ -20,6 +20,7 @@
 #include "check/addresses.hpp"
 #include "check/audit.hpp"
 #include "check/domain_facts.hpp"
+#include "check/keys_audit.hpp"
 #include "check/probe_cache.hpp"
 #include "check/verdict.hpp"
 #include "dns/resolver.hpp"
@@ -76,6 +77,11 @@ class Engine {
                                             std::string server_name,
                                             smtp::TlsMode mode = smtp::TlsMode::starttls,
                                             smtp::Protocol protocol = smtp::Protocol::smtp);
+
+  // `keys ADDRESS` (issue 21): how a sender would find a key for `address` (WKD, OPENPGPKEY,
+  // SMIMEA) and whether it could encrypt with it; lookups through the validating resolver, the
+  // WKD fetch with the run's trust anchors on https_port.
+  boost::asio::awaitable<AddressKeys> keys(std::string address);
 
   // A host's addresses through the validating resolver (the same answers an audit would use).
   boost::asio::awaitable<HostAddresses> addresses(std::string host);
