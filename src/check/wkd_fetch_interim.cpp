@@ -80,8 +80,12 @@ asio::awaitable<WkdResponse> fetch_wkd_interim(dns::Resolver& resolver, std::str
                                                WkdFetchOptions options) {
   const HostAddresses addresses = co_await lookup_addresses(resolver, host);
   if (addresses.ips.empty()) {
-    co_return failed(host +
-                     (addresses.conclusive() ? " has no address" : ": address lookup failed"));
+    // A host that certainly has no address publishes nothing (the direct method's domain may
+    // be mail-only); only a failed lookup leaves the answer unknown.
+    if (addresses.conclusive()) {
+      co_return WkdResponse{SourceStatus::absent, 0, "", host + " has no address"};
+    }
+    co_return failed(host + ": address lookup failed");
   }
   tls::TlsOffer offer;
   offer.min_version = TLS1_2_VERSION;

@@ -9,6 +9,7 @@ Peer: GnuPG reads the same key material. dirmngr verifies WKD certificates again
 store only (no option points it at the lab CA without changing the system), so the WKD bytes are
 fetched with curl --cacert (the lab CA) and the OPENPGPKEY bytes with dig through the lab's
 unbound, and `gpg --show-keys` must name the fingerprint intransit found."""
+import base64
 import json
 import os
 import subprocess
@@ -61,7 +62,10 @@ for address, (verdict, finding) in EXPECTED.items():
 check(by_address.get("alice@keys.test", {}).get("wkd", {}).get("method") == "advanced", "alice: advanced WKD method")
 check(by_address.get("gina@keys-direct.test", {}).get("wkd", {}).get("method") == "direct", "gina: direct WKD method")
 
-# The exit codes of one address each: ready 0, could not test 3.
+# The exit codes of one address each: ready 0, could not test 3. (Found while writing this test:
+# `keys dana@keys.test` alone loses the OPENPGPKEY answer (621 bytes with its RRSIG) in the
+# engine's libunbound resolver, even with --dns-timeout 40, while the same lookup among ten
+# addresses and dig through unbound both get it: a resolver bug this check keeps visible.)
 for address, code in (("dana@keys.test", 0), ("ivan@bogus.test", 3)):
     r = subprocess.run(ns + [intransit, "keys", *args, address], capture_output=True, text=True, timeout=120)
     check(r.returncode == code, f"keys {address}: exit {code} (got {r.returncode})")
@@ -96,11 +100,13 @@ for address in ("alice@keys.test", "gina@keys-direct.test"):
 # OPENPGPKEY: the record bytes through the lab's validating unbound, read by gpg.
 doc = by_address.get("dana@keys.test", {})
 owner = doc.get("openpgpkey", {}).get("owner", "")
-r = subprocess.run(ns + ["dig", "+short", f"@{env['INTRANSIT_LAB_RESOLVER']}", owner, "TYPE61"],
+r = subprocess.run(ns + ["dig", "+short", f"@{env['INTRANSIT_LAB_RESOLVER']}", owner, "OPENPGPKEY"],
                    capture_output=True, text=True, timeout=60)
-hexdata = "".join(r.stdout.split()[2:]) if r.stdout.startswith("\\#") else ""
 mine = [k["fingerprint"] for k in doc.get("openpgpkey", {}).get("keys", [])]
-peer = gpg_fingerprints(bytes.fromhex(hexdata)) if hexdata else []
+try:  # dig 9.18 prints OPENPGPKEY in its presentation form: base64 (RFC 7929 §2.3)
+    peer = gpg_fingerprints(base64.b64decode("".join(r.stdout.split()))) if r.stdout.strip() else []
+except ValueError:
+    peer = []
 check(mine and peer == mine, f"dana: gpg reads the OPENPGPKEY record as {peer}, intransit {mine}")
 with open(os.path.join(keys_dir, "dana@keys.test.fpr")) as f:
     check(mine == [f.read().strip()], "dana: the fingerprint lab/up generated")
