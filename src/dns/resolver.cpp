@@ -218,6 +218,10 @@ class UnboundResolver final : public Resolver {
       boost::system::error_code ec;
       co_await self->fd_.async_wait(asio::posix::stream_descriptor::wait_read,
                                     asio::redirect_error(asio::use_awaitable, ec));
+      // A cancel from a lookup that ended as the last one may arrive after the next lookup
+      // began (it found this pump still running and started none): the loop's condition decides,
+      // else that lookup's answer would wait on a descriptor nobody watches until its deadline.
+      if (ec == asio::error::operation_aborted) continue;
       if (ec) break;
       ub_process(self->ctx_);
     }

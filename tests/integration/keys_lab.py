@@ -62,10 +62,9 @@ for address, (verdict, finding) in EXPECTED.items():
 check(by_address.get("alice@keys.test", {}).get("wkd", {}).get("method") == "advanced", "alice: advanced WKD method")
 check(by_address.get("gina@keys-direct.test", {}).get("wkd", {}).get("method") == "direct", "gina: direct WKD method")
 
-# The exit codes of one address each: ready 0, could not test 3. (Found while writing this test:
-# `keys dana@keys.test` alone loses the OPENPGPKEY answer (621 bytes with its RRSIG) in the
-# engine's libunbound resolver, even with --dns-timeout 40, while the same lookup among ten
-# addresses and dig through unbound both get it: a resolver bug this check keeps visible.)
+# The exit codes of one address each: ready 0, could not test 3. (`keys dana@keys.test` alone
+# found a lost-wakeup race in dns/resolver.cpp's pump: a lookup begun right after the last one
+# ended waited on a descriptor nobody watched; this check keeps it fixed.)
 for address, code in (("dana@keys.test", 0), ("ivan@bogus.test", 3)):
     r = subprocess.run(ns + [intransit, "keys", *args, address], capture_output=True, text=True, timeout=120)
     check(r.returncode == code, f"keys {address}: exit {code} (got {r.returncode})")
