@@ -94,6 +94,7 @@ dns_zone_body() {
       echo "plainauth A $ADDR_IMAP_PLAINAUTH"; echo "preauth A $ADDR_IMAP_PREAUTH"
       echo "submit A $ADDR_SUBMISSION" ;;
     ssrf-*.test) dns_ssrf_zone_body "$z" ;;
+    keys*.test) keys_zone_body "$z" ;;  # issue 21: lab/lib/keys.sh
     *) echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN" ;;
   esac
 }

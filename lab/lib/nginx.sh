@@ -43,6 +43,7 @@ nginx_start() {
     }"
   done
   chmod -R a+rX "$n/www"
+  ! declare -F keys_nginx_servers >/dev/null || servers+=$(keys_nginx_servers)  # issue 21: keys.sh
   cat >"$n/nginx.conf" <<CONF
 # intransit lab nginx: MTA-STS policy hosts
 worker_processes 1;

@@ -4,6 +4,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "check/wkd_fetch_interim.hpp"
 #include "tls/client_context.hpp"
 #include "tls/trust_store.hpp"
 
@@ -125,6 +126,20 @@ asio::awaitable<DomainReport> Engine::audit(std::string domain) {
   free_slot();
   report.assessment = assess(report.facts);
   co_return report;
+}
+
+asio::awaitable<AddressKeys> Engine::keys(std::string address) {
+  WkdFetchOptions fetch;
+  fetch.trust = audit_options_.trust;
+  fetch.port = options_.https_port;
+  fetch.allow_private = options_.allow_private;
+  dns::Resolver& resolver = *resolver_;
+  // Not a coroutine itself: it hands back fetch_wkd_interim's, whose parameters are copies.
+  WkdGet get = [&resolver, fetch](std::string host, std::string target, std::size_t max_body) {
+    return fetch_wkd_interim(resolver, std::move(host), std::move(target), max_body, fetch);
+  };
+  AddressKeys result = co_await audit_keys(*resolver_, std::move(get), std::move(address));
+  co_return result;
 }
 
 asio::awaitable<ProbeReport> Engine::probe(asio::ip::tcp::endpoint endpoint,

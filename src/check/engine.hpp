@@ -22,6 +22,7 @@
 #include "check/addresses.hpp"
 #include "check/audit.hpp"
 #include "check/domain_facts.hpp"
+#include "check/keys_audit.hpp"
 #include "check/probe_cache.hpp"
 #include "check/verdict.hpp"
 #include "dns/resolver.hpp"
@@ -83,6 +84,11 @@ class Engine {
   // PKIX-valid certificate, one deadline), from the policy host's addresses of `family` only.
   boost::asio::awaitable<PolicyFetch> fetch_policy(std::string domain,
                                                    AddressFamily family = AddressFamily::any);
+
+  // `keys ADDRESS` (issue 21): how a sender would find a key for `address` (WKD, OPENPGPKEY,
+  // SMIMEA) and whether it could encrypt with it; lookups through the validating resolver, the
+  // WKD fetch with the run's trust anchors on https_port.
+  boost::asio::awaitable<AddressKeys> keys(std::string address);
 
   // A host's addresses through the validating resolver (the same answers an audit would use).
   boost::asio::awaitable<HostAddresses> addresses(std::string host);

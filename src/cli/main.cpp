@@ -9,6 +9,7 @@
 
 #include "cli/check_command.hpp"
 #include "cli/completion.hpp"
+#include "cli/keys_command.hpp"
 #include "cli/outbound_command.hpp"
 #include "cli/probe_command.hpp"
 #include "cli/report_command.hpp"
@@ -54,6 +55,8 @@ int run(int argc, char** argv) {
   auto* serve = intransit::cli::add_serve_command(app, serve_args);
   intransit::cli::ReportArgs report_args;
   auto* report = intransit::cli::add_report_command(app, report_args);
+  intransit::cli::KeysArgs keys_args;
+  auto* keys = intransit::cli::add_keys_command(app, keys_args);
   if (const auto unknown = intransit::cli::unknown_command_word(app, argc, argv)) {
     std::cerr << "intransit: " << *unknown << "\n";
     return kExitUsage;
@@ -90,6 +93,7 @@ int run(int argc, char** argv) {
   if (scan.scan->parsed()) return intransit::cli::run_scan(scan_args);
   if (report->parsed()) return intransit::cli::run_report(report_args);
   if (serve->parsed()) return intransit::cli::run_serve(serve_args);
+  if (keys->parsed()) return intransit::cli::run_keys(keys_args);
   return kExitUsage;
 }
 

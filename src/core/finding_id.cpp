@@ -195,6 +195,41 @@ constexpr std::array kCatalogue{
     Row{FindingId::tlsrpt_invalid, "tlsrpt.invalid", Severity::low, kDomain, "RFC 8460 §3",
         "Fix the _smtp._tls TXT record: exactly one v=TLSRPTv1 record with mailto: or https: rua "
         "URIs."},
+    // Explicit encryption (`keys`, issue 21)
+    Row{FindingId::keys_lookup_failed, "keys.lookup-failed", Severity::high, kDomain,
+        "RFC 4035 §4.3",
+        "A key lookup (WKD over HTTPS, OPENPGPKEY or SMIMEA in DNS) did not complete: whether "
+        "the address has a key is unknown. Check the nameservers and the openpgpkey host."},
+    Row{FindingId::keys_unsigned_dns, "keys.unsigned-dns", Severity::medium, kDomain, "RFC 7929 §5",
+        "The key record is in an unsigned zone: anyone on the path can replace it. Sign the "
+        "zone with DNSSEC."},
+    Row{FindingId::keys_unparsable, "keys.unparsable", Severity::high, kDomain, "RFC 4880 §11.1",
+        "The published key data is not a readable key: publish the binary transferable public "
+        "key (gpg --export ADDRESS), not armored text or an HTML page."},
+    Row{FindingId::keys_expired, "keys.expired", Severity::high, kDomain, "RFC 4880 §5.2.3.6",
+        "The published key has expired: extend its expiry (gpg --quick-set-expire) and publish "
+        "it again."},
+    Row{FindingId::keys_revoked, "keys.revoked", Severity::high, kDomain, "RFC 4880 §5.2.1",
+        "The published key is revoked: publish the key that replaced it, or remove the record."},
+    Row{FindingId::keys_no_encryption_subkey, "keys.no-encryption-subkey", Severity::high, kDomain,
+        "RFC 4880 §5.2.3.21",
+        "No valid key in the published key may encrypt: add an encryption subkey (gpg "
+        "--quick-add-key FPR cv25519 encr) and publish it again."},
+    Row{FindingId::keys_uid_mismatch, "keys.uid-mismatch", Severity::high, kDomain, "RFC 7929 §5",
+        "The published key has no valid user ID with this address: add one (gpg --quick-add-uid) "
+        "or publish the right key under this address."},
+    Row{FindingId::keys_smimea_unusable, "keys.smimea-unusable", Severity::medium, kDomain,
+        "RFC 8162 §3",
+        "The SMIMEA record gives no certificate a sender can encrypt to: publish usage 3, "
+        "selector 0, matching 0 with a current certificate naming the address and allowing "
+        "key encipherment or agreement."},
+    Row{FindingId::keys_wkd_wildcard, "keys.wkd-wildcard", Severity::medium, kDomain, "",
+        "openpgpkey.DOMAIN resolves only through a wildcard record, so senders use the advanced "
+        "WKD method there and never try the direct one: serve WKD on that host or exclude it "
+        "from the wildcard."},
+    Row{FindingId::keys_wkd_policy_missing, "keys.wkd-policy-missing", Severity::low, kDomain, "",
+        "The Web Key Directory has no policy file: publish an (empty) file named policy next to "
+        "hu/; clients may take a missing one as no WKD."},
 };
 
 constexpr bool in_enum_order() {
@@ -204,7 +239,7 @@ constexpr bool in_enum_order() {
   return true;
 }
 static_assert(in_enum_order(), "kCatalogue rows must follow FindingId's order, one row per id");
-static_assert(kCatalogue.size() == static_cast<std::size_t>(FindingId::tlsrpt_invalid) + 1,
+static_assert(kCatalogue.size() == static_cast<std::size_t>(FindingId::keys_wkd_policy_missing) + 1,
               "every FindingId needs a catalogue row");
 
 constexpr bool texts_unique() {

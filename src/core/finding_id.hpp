@@ -78,6 +78,17 @@ enum class FindingId : std::uint8_t {
   tlsrpt_missing,
   tlsrpt_lookup_failed,
   tlsrpt_invalid,
+  // Explicit encryption: `keys ADDRESS` (issue 21), scope "domain" (the address's domain)
+  keys_lookup_failed,
+  keys_unsigned_dns,
+  keys_unparsable,
+  keys_expired,
+  keys_revoked,
+  keys_no_encryption_subkey,
+  keys_uid_mismatch,
+  keys_smimea_unusable,
+  keys_wkd_wildcard,
+  keys_wkd_policy_missing,
 };
 
 // What a finding's scope names: the domain ("domain"), one MX host ("mx:<host>") or one

@@ -286,3 +286,25 @@ namespace intransit::limits {
 inline constexpr std::size_t kScanParkedDomains = 4096;
 
 }  // namespace intransit::limits
+
+// Explicit encryption (`keys`, issue 21): OpenPGP keys from WKD and OPENPGPKEY, S/MIME
+// certificates from SMIMEA, all from strangers.
+namespace intransit::limits {
+
+// One OpenPGP key (WKD body or OPENPGPKEY record data): GnuPG's dirmngr refuses WKD answers
+// above 256 KiB (MAX_WKD_RESULT_LENGTH); a key with a few subkeys and signatures is < 20 KiB.
+// The same cap bounds what RNP is asked to parse.
+inline constexpr std::size_t kOpenPgpKeyBytes = 256 * 1024;
+// One S/MIME certificate from SMIMEA (DER): RFC 8162 certificates are end-entity ones, a few
+// KiB; 64 KiB is the most one DNS record can hold anyway.
+inline constexpr std::size_t kSmimeCertBytes = 64 * 1024;
+// User IDs and subkeys looked at per key: real keys have a handful; a key with thousands is
+// hostile (certificate flooding) and the rest is counted, not inspected.
+inline constexpr std::size_t kOpenPgpUserIds = 64;
+inline constexpr std::size_t kOpenPgpSubkeys = 64;
+// Bytes of a WKD `policy` file read (draft-koch-openpgp-webkey-service §4.5: a few lines).
+inline constexpr std::size_t kWkdPolicyBytes = 16 * 1024;
+// An e-mail address given to `keys` (RFC 5321 §4.5.3.1: 64 octets local part, 255 domain).
+inline constexpr std::size_t kAddressBytes = 64 + 1 + 255;
+
+}  // namespace intransit::limits

@@ -6,6 +6,8 @@
 #include <array>
 #include <cstdio>
 
+#include "core/limits.hpp"
+
 namespace intransit::dns {
 namespace {
 
@@ -136,6 +138,25 @@ std::optional<Tlsa> decode_tlsa(Bytes rdata, std::string& error) {
   t.matching = rdata[2];
   t.data.assign(rdata.begin() + 3, rdata.end());
   return t;
+}
+
+std::optional<Tlsa> decode_smimea(Bytes rdata, std::string& error) {
+  auto t = decode_tlsa(rdata, error);
+  if (!t) error = "SMIMEA record shorter than 4 octets";
+  return t;
+}
+
+std::optional<std::vector<std::uint8_t>> decode_openpgpkey(Bytes rdata, std::string& error) {
+  error.clear();
+  if (rdata.empty()) {
+    error = "OPENPGPKEY record is empty";
+    return std::nullopt;
+  }
+  if (rdata.size() > limits::kOpenPgpKeyBytes) {
+    error = "OPENPGPKEY record larger than " + std::to_string(limits::kOpenPgpKeyBytes) + " octets";
+    return std::nullopt;
+  }
+  return std::vector<std::uint8_t>(rdata.begin(), rdata.end());
 }
 
 std::string Tlsa::to_string() const {

@@ -30,6 +30,8 @@ std::string_view to_string(RrType type) {
     case RrType::txt: return "TXT";
     case RrType::aaaa: return "AAAA";
     case RrType::tlsa: return "TLSA";
+    case RrType::smimea: return "SMIMEA";
+    case RrType::openpgpkey: return "OPENPGPKEY";
   }
   return "?";
 }
@@ -216,6 +218,10 @@ class UnboundResolver final : public Resolver {
       boost::system::error_code ec;
       co_await self->fd_.async_wait(asio::posix::stream_descriptor::wait_read,
                                     asio::redirect_error(asio::use_awaitable, ec));
+      // A cancel from a lookup that ended as the last one may arrive after the next lookup
+      // began (it found this pump still running and started none): the loop's condition decides,
+      // else that lookup's answer would wait on a descriptor nobody watches until its deadline.
+      if (ec == asio::error::operation_aborted) continue;
       if (ec) break;
       ub_process(self->ctx_);
     }

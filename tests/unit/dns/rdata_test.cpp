@@ -113,5 +113,27 @@ TEST(Rdata, TlsaPresentationForm) {
   EXPECT_FALSE(decode_tlsa(bytes({3, 1, 1}), error));
 }
 
+TEST(Rdata, SmimeaHasTlsaWireForm) {
+  const auto rd = bytes({3, 0, 1, 0xab, 0xcd});
+  std::string error;
+  const auto s = decode_smimea(rd, error);
+  ASSERT_TRUE(s) << error;
+  EXPECT_EQ(s->to_string(), "3 0 1 abcd");
+  EXPECT_FALSE(decode_smimea(bytes({3, 0, 1}), error));
+  EXPECT_NE(error.find("SMIMEA"), std::string::npos);
+}
+
+TEST(Rdata, OpenpgpkeyIsTheKeyBoundedAndNonEmpty) {
+  std::string error;
+  const auto k = decode_openpgpkey(bytes({0x99, 0x00, 0x01}), error);
+  ASSERT_TRUE(k) << error;
+  EXPECT_EQ(k->size(), 3U);
+  EXPECT_FALSE(decode_openpgpkey({}, error));
+  EXPECT_FALSE(error.empty());
+  const std::vector<std::uint8_t> huge(300 * 1024, 1);
+  EXPECT_FALSE(decode_openpgpkey(huge, error));
+  EXPECT_NE(error.find("larger"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace intransit::dns
