@@ -23,7 +23,15 @@
 namespace intransit::dns {
 
 // RR types `check` asks for (RFC 1035, RFC 3596, RFC 6698).
-enum class RrType : std::uint16_t { a = 1, ns = 2, mx = 15, txt = 16, aaaa = 28, tlsa = 52 };
+enum class RrType : std::uint16_t {
+  a = 1,
+  ns = 2,
+  mx = 15,
+  txt = 16,
+  aaaa = 28,
+  srv = 33,
+  tlsa = 52
+};
 std::string_view to_string(RrType type);
 
 enum class Status : std::uint8_t {
