@@ -107,4 +107,17 @@ asio::awaitable<HostAddresses> Engine::addresses(std::string host) {
   co_return co_await lookup_addresses(*resolver_, std::move(host));
 }
 
+asio::awaitable<dns::Answer> Engine::lookup(std::string name, dns::RrType type) {
+  dns::Answer answer = co_await resolver_->lookup(std::move(name), type);
+  co_return answer;
+}
+
+asio::awaitable<HttpsFetch> Engine::fetch(HttpsRequest request) {
+  request.trust = audit_options_.trust;
+  request.allow_private = options_.allow_private;
+  if (request.tls) request.port = options_.https_port;
+  HttpsFetch fetched = co_await https_get(*resolver_, std::move(request));
+  co_return fetched;
+}
+
 }  // namespace intransit::check
