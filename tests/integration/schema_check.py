@@ -26,6 +26,7 @@ FILES = {
     "intransit.tlsrpt/1": "tlsrpt.schema.json",
     "intransit.scan/1": "scan.schema.json",
     "intransit.alert/1": "alert.schema.json",
+    "intransit.client/1": "client.schema.json",
 }
 
 _validators = {}
