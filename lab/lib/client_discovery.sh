@@ -62,6 +62,7 @@ client_discovery_nginx() {
     "$n/www/http/mail"
   client_discovery_xml incoming:imap:imaps.client.test:993:SSL \
     incoming:imap:imap.client.test:143:STARTTLS incoming:pop3:imaps.client.test:995:SSL \
+    incoming:pop3:imap.client.test:110:STARTTLS \
     outgoing:smtp:submit.client.test:465:SSL outgoing:smtp:submit.client.test:587:STARTTLS \
     >"$n/www/disco/mail/config-v1.1.xml"
   client_discovery_xml incoming:imap:imaps.client.test:993:SSL \
