@@ -167,7 +167,7 @@ std::string probe_cell(const check::ClientProbe& p) {
 
 void write_servers(std::ostream& out, const check::ClientReport& r) {
   if (r.servers.empty()) return;
-  out << "\n  " << std::left << std::setw(40) << "server" << std::setw(34) << "found by"
+  out << "\n  " << std::left << std::setw(41) << "server" << std::setw(34) << "found by"
       << std::setw(22) << "address"
       << "result\n";
   for (const auto& sa : r.servers) {
@@ -176,12 +176,12 @@ void write_servers(std::ostream& out, const check::ClientReport& r) {
                              (s.plaintext ? "(plain)" : "") + " " + s.host + ":" +
                              std::to_string(s.port);
     if (sa.probes.empty()) {
-      out << "  " << std::setw(40) << name << std::setw(34) << origins_cell(s) << std::setw(22)
-          << "-" << check::to_string(sa.verdict) << ": " << sa.why << "\n";
+      out << "  " << std::setw(40) << name << " " << std::setw(34) << origins_cell(s)
+          << std::setw(22) << "-" << check::to_string(sa.verdict) << ": " << sa.why << "\n";
       continue;
     }
     for (std::size_t i = 0; i < sa.probes.size(); ++i) {
-      out << "  " << std::setw(40) << (i == 0 ? name : "") << std::setw(34)
+      out << "  " << std::setw(40) << (i == 0 ? name : "") << " " << std::setw(34)
           << (i == 0 ? origins_cell(s) : "") << std::setw(22) << sa.probes[i].report.result.address
           << probe_cell(sa.probes[i]) << "\n";
     }
