@@ -33,6 +33,9 @@ ADDR_IMAP_IMPLICIT=127.0.5.2   # imaps.client.test: IMAPS 993 + POP3S 995 only
 ADDR_IMAP_PLAINAUTH=127.0.5.3  # plainauth.client.test: 143/110, passwords allowed before TLS
 ADDR_IMAP_PREAUTH=127.0.5.4    # preauth.client.test: IMAP 143 greeting * PREAUTH
 ADDR_SUBMISSION=127.0.5.5      # submit.client.test: Postfix 587 (STARTTLS, AUTH after TLS) + 465
+# Mail-client discovery (issue 21, client_discovery.sh): the autoconfig web server (an nginx).
+ADDR_DISCO_HTTPS=127.0.5.10    # autoconfig.disco.test, disco-nopop.test: HTTPS 443 (80: 404)
+ADDR_DISCO_HTTP=127.0.5.11     # autoconfig.disco-http.test: plain http 80 only
 # lab_nth_addr PREFIX NAME LIST... — PREFIX.N where NAME is the Nth item of LIST (from 1).
 lab_nth_addr() {
   local prefix=$1 name=$2 i=0 item
@@ -60,7 +63,8 @@ ADDR_SWAKS_SENDER=127.0.4.10
 LAB_ADDRESSES=("$ADDR_KNOT" "$ADDR_UNBOUND" "$ADDR_PF_PLAIN" "$ADDR_PF_MODERN" "$ADDR_PF_LEGACY"
   "$ADDR_PF_SELFSIGNED" "$ADDR_PF_EXPIRED" "$ADDR_PF_WRONGNAME" "$ADDR_EXIM" "$ADDR_NGINX" "$ADDR_SENDER"
   "$ADDR_STRIP" "$ADDR_SWAKS_SENDER" "$ADDR_MTASTS_RESOLVER" "$ADDR_OPENSMTPD"
-  "$ADDR_IMAP_STARTTLS" "$ADDR_IMAP_IMPLICIT" "$ADDR_IMAP_PLAINAUTH" "$ADDR_IMAP_PREAUTH" "$ADDR_SUBMISSION")
+  "$ADDR_IMAP_STARTTLS" "$ADDR_IMAP_IMPLICIT" "$ADDR_IMAP_PLAINAUTH" "$ADDR_IMAP_PREAUTH" "$ADDR_SUBMISSION"
+  "$ADDR_DISCO_HTTPS" "$ADDR_DISCO_HTTP")
 # Postfix insists that inet_interfaces names an address on an interface: every sender and sink
 # address goes on lo (any 127/8 address is local anyway, but Postfix checks the list).
 for _l in "${SENDER_LEVELS[@]}"; do LAB_ADDRESSES+=("$(sender_addr "$_l")"); done

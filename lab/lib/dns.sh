@@ -19,7 +19,9 @@ DNS_CHILD_ZONES=(plain.test opportunistic.test selfsigned.test expired.test wron
 DNS_CHILD_ZONES+=(ssrf-private.test ssrf-cgnat.test ssrf-mapped.test ssrf-sts.test)
 # issue 21: the mail *client* servers (IMAP, POP3, submission; dovecot.sh); not in lab/domains.tsv.
 DNS_CHILD_ZONES+=(client.test)
-DNS_UNSIGNED_ZONES=" dane-unsigned.test "
+# issue 21: mail-client discovery (SRV, autoconfig; client_discovery.sh); disco-foreign unsigned.
+DNS_CHILD_ZONES+=(disco.test disco-http.test disco-foreign.test disco-nopop.test)
+DNS_UNSIGNED_ZONES=" dane-unsigned.test disco-foreign.test "
 MTASTS_POLICY_ID=20261128T000000
 
 dns_signed() { [[ "$DNS_UNSIGNED_ZONES" != *" $1 "* ]]; }
@@ -95,6 +97,7 @@ dns_zone_body() {
       echo "submit A $ADDR_SUBMISSION" ;;
     ssrf-*.test) dns_ssrf_zone_body "$z" ;;
     keys*.test) keys_zone_body "$z" ;;  # issue 21: lab/lib/keys.sh
+    disco*.test) client_discovery_zone_body "$z" ;;
     *) echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN" ;;
   esac
 }

@@ -4,7 +4,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "check/wkd_fetch_interim.hpp"
+#include "check/wkd_get.hpp"
 #include "tls/client_context.hpp"
 #include "tls/trust_store.hpp"
 
@@ -129,14 +129,14 @@ asio::awaitable<DomainReport> Engine::audit(std::string domain) {
 }
 
 asio::awaitable<AddressKeys> Engine::keys(std::string address) {
-  WkdFetchOptions fetch;
-  fetch.trust = audit_options_.trust;
-  fetch.port = options_.https_port;
-  fetch.allow_private = options_.allow_private;
+  HttpsRequest base;
+  base.trust = audit_options_.trust;
+  base.port = options_.https_port;
+  base.allow_private = options_.allow_private;
   dns::Resolver& resolver = *resolver_;
-  // Not a coroutine itself: it hands back fetch_wkd_interim's, whose parameters are copies.
-  WkdGet get = [&resolver, fetch](std::string host, std::string target, std::size_t max_body) {
-    return fetch_wkd_interim(resolver, std::move(host), std::move(target), max_body, fetch);
+  // Not a coroutine itself: it hands back wkd_get's, whose parameters are copies.
+  WkdGet get = [&resolver, base](std::string host, std::string target, std::size_t max_body) {
+    return wkd_get(resolver, std::move(host), std::move(target), max_body, base);
   };
   AddressKeys result = co_await audit_keys(*resolver_, std::move(get), std::move(address));
   co_return result;
@@ -170,6 +170,19 @@ asio::awaitable<PolicyFetch> Engine::fetch_policy(std::string domain, AddressFam
 
 asio::awaitable<HostAddresses> Engine::addresses(std::string host) {
   co_return co_await lookup_addresses(*resolver_, std::move(host));
+}
+
+asio::awaitable<dns::Answer> Engine::lookup(std::string name, dns::RrType type) {
+  dns::Answer answer = co_await resolver_->lookup(std::move(name), type);
+  co_return answer;
+}
+
+asio::awaitable<HttpsFetch> Engine::fetch(HttpsRequest request) {
+  request.trust = audit_options_.trust;
+  request.allow_private = options_.allow_private;
+  if (request.tls) request.port = options_.https_port;
+  HttpsFetch fetched = co_await https_get(*resolver_, std::move(request));
+  co_return fetched;
 }
 
 }  // namespace intransit::check

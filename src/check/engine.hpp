@@ -23,6 +23,7 @@
 #include "check/audit.hpp"
 #include "check/domain_facts.hpp"
 #include "check/keys_audit.hpp"
+#include "check/https_get.hpp"
 #include "check/probe_cache.hpp"
 #include "check/verdict.hpp"
 #include "dns/resolver.hpp"
@@ -92,6 +93,13 @@ class Engine {
 
   // A host's addresses through the validating resolver (the same answers an audit would use).
   boost::asio::awaitable<HostAddresses> addresses(std::string host);
+
+  // One lookup through the validating resolver (SRV for `client`, say).
+  boost::asio::awaitable<dns::Answer> lookup(std::string name, dns::RrType type);
+
+  // One bounded GET (check/https_get.hpp) with the engine's trust anchors, HTTPS port and
+  // special-purpose address rule filled in.
+  boost::asio::awaitable<HttpsFetch> fetch(HttpsRequest request);
 
   const EngineOptions& options() const { return options_; }
   // The shared probes, when probe_cache_entries is not 0 (for counting connections).

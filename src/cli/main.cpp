@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/check_command.hpp"
+#include "cli/client_command.hpp"
 #include "cli/completion.hpp"
 #include "cli/keys_command.hpp"
 #include "cli/outbound_command.hpp"
@@ -37,6 +38,8 @@ int run(int argc, char** argv) {
   auto* probe = intransit::cli::add_probe_command(app, probe_args);
   intransit::cli::CheckArgs check_args;
   auto* check = intransit::cli::add_check_command(app, check_args);
+  intransit::cli::ClientArgs client_args;
+  auto* client = intransit::cli::add_client_command(app, client_args);
   intransit::cli::TraceArgs trace_args;
   auto* trace = intransit::cli::add_trace_command(app, trace_args);
   intransit::cli::SinkArgs sink_args;
@@ -79,6 +82,7 @@ int run(int argc, char** argv) {
   }
   if (probe->parsed()) return intransit::cli::run_probe(probe_args);
   if (check->parsed()) return intransit::cli::run_check(check_args);
+  if (client->parsed()) return intransit::cli::run_client(client_args);
   if (trace->parsed()) return intransit::cli::run_trace(trace_args);
   if (sink.report->parsed()) return intransit::cli::run_sink_report(sink_args);
   if (sink.sink->parsed()) return intransit::cli::run_sink(sink_args);

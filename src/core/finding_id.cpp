@@ -121,6 +121,32 @@ constexpr std::array kCatalogue{
         kIp, "RFC 8314 §3",
         "Offer implicit TLS (IMAP 993, POP3 995, submission 465) and have clients use it in "
         "preference to STARTTLS."},
+    Row{FindingId::client_srv_insecure, "client.srv-insecure", Severity::medium, kDomain,
+        "RFC 6186 §6",
+        "Sign the zone with DNSSEC: an unsigned SRV answer can be forged, and a client may then "
+        "only accept certificates for the domain itself (RFC 7817 §3)."},
+    Row{FindingId::client_srv_lookup_failed, "client.srv-lookup-failed", Severity::medium, kDomain,
+        "RFC 4035 §5.5",
+        "An SRV lookup failed (SERVFAIL, timeout or DNSSEC bogus): check the nameservers and the "
+        "zone's signatures."},
+    Row{FindingId::client_autoconfig_http, "client.autoconfig-http", Severity::high, kDomain,
+        "RFC 8314 §5.1",
+        "The autoconfig file is served over plain http, where anyone on the path can rewrite the "
+        "servers a client is told to use: serve it over HTTPS only (redirect http to nothing)."},
+    Row{FindingId::client_autoconfig_fetch, "client.autoconfig-fetch", Severity::low, kDomain, "",
+        "The HTTPS autoconfig file could not be used (certificate, redirect, media type, size or "
+        "XML): serve config-v1.1.xml with 200, text/xml, a valid certificate and no redirect."},
+    Row{FindingId::client_socket_plain, "client.socket-plain", Severity::high, kDomain,
+        "RFC 8314 §3",
+        "The autoconfig file tells clients to connect without TLS (socketType plain): list only "
+        "SSL (implicit TLS) or STARTTLS servers."},
+    Row{FindingId::client_cert_name, "client.cert-name", Severity::high, kIp, "RFC 7817 §3",
+        "The certificate names neither the mail domain nor the server host: issue one that "
+        "carries the domain or the host name clients are given."},
+    Row{FindingId::client_srv_foreign_unauthenticated, "client.srv-foreign-unauthenticated",
+        Severity::high, kIp, "RFC 7817 §3",
+        "The certificate names only the SRV target, which comes from an unsigned SRV answer: "
+        "add the mail domain to the certificate or sign the zone with DNSSEC (RFC 6186 §6)."},
     // DANE
     Row{FindingId::dane_tlsa_mismatch, "dane.tlsa-mismatch", Severity::critical, kIp,
         "RFC 7672 §2.2",

@@ -52,6 +52,14 @@ enum class FindingId : std::uint8_t {
   client_preauth,
   client_capabilities_changed,
   client_implicit_tls_preferred,
+  // Mail-client discovery (SRV, autoconfig) and RFC 7817 names (from `client`, never `check`)
+  client_srv_insecure,
+  client_srv_lookup_failed,
+  client_autoconfig_http,
+  client_autoconfig_fetch,
+  client_socket_plain,
+  client_cert_name,
+  client_srv_foreign_unauthenticated,
   // DANE
   dane_tlsa_mismatch,
   dane_starttls_missing,

@@ -85,6 +85,19 @@ inline constexpr std::size_t kMtaStsPolicyBytes = 64 * 1024;
 // mx lines in one policy (derived): real policies list a handful; 10k lines is an attack.
 inline constexpr std::size_t kMtaStsMxLines = 1000;
 
+// --- Mail-client autoconfig (issue 21; Thunderbird's config-v1.1.xml) ---
+
+// The document: real ones are 1-5 KB (Thunderbird's ISPDB entries); 64 KiB as for MTA-STS.
+inline constexpr std::size_t kAutoconfigBytes = 64 * 1024;
+// Element nesting: the format is 4 deep; 16 leaves room for extensions, not for a depth bomb.
+inline constexpr std::size_t kAutoconfigDepth = 16;
+// One text field (hostname ≤ 253, port ≤ 5, words): longer is not a value a client would use.
+inline constexpr std::size_t kAutoconfigFieldBytes = 512;
+// Servers kept per document: providers list a handful; the rest are ignored, with a note.
+inline constexpr std::size_t kAutoconfigServers = 32;
+// The whole fetch of one autoconfig URL (DNS included in the lookup deadline): as MTA-STS.
+inline constexpr std::chrono::milliseconds kAutoconfigFetchDeadline{20'000};
+
 }  // namespace intransit::limits
 
 namespace intransit::limits {

@@ -81,6 +81,27 @@ std::optional<Mx> decode_mx(Bytes rdata, std::string& error) {
   return mx;
 }
 
+std::optional<Srv> decode_srv(Bytes rdata, std::string& error) {
+  error.clear();
+  if (rdata.size() < 7) {  // three 16-bit fields and at least the root name
+    error = "SRV record shorter than 7 octets";
+    return std::nullopt;
+  }
+  Srv srv;
+  srv.priority = static_cast<std::uint16_t>(rdata[0] << 8 | rdata[1]);
+  srv.weight = static_cast<std::uint16_t>(rdata[2] << 8 | rdata[3]);
+  srv.port = static_cast<std::uint16_t>(rdata[4] << 8 | rdata[5]);
+  std::size_t offset = 6;
+  auto target = decode_name(rdata, offset, error);
+  if (!target) return std::nullopt;
+  if (offset != rdata.size()) {
+    error = "bytes after the SRV target name";
+    return std::nullopt;
+  }
+  srv.target = std::move(*target);
+  return srv;
+}
+
 std::optional<std::string> decode_txt(Bytes rdata, std::string& error) {
   error.clear();
   if (rdata.empty()) {

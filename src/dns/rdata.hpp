@@ -1,9 +1,10 @@
 // rdata.hpp — pure decoders for the DNS record data `check` reads, as libunbound hands it over
 // (uncompressed wire form, RFC 3597 §4): domain names (RFC 1035 §3.1), MX (§3.3.9, and the
 // null MX of RFC 7505), TXT (§3.3.14: a sequence of <character-string>s), A (§3.4.1), AAAA
-// (RFC 3596 §2.2), TLSA (RFC 6698 §2.1), SMIMEA (RFC 8162 §2, TLSA's wire form) and OPENPGPKEY
-// (RFC 7929 §2: the transferable public key itself). Every decoder checks lengths before reading
-// and reports malformed data as nullopt with a reason; nothing here does I/O.
+// (RFC 3596 §2.2), TLSA (RFC 6698 §2.1), SMIMEA (RFC 8162 §2, TLSA's wire form), OPENPGPKEY
+// (RFC 7929 §2: the transferable public key itself) and SRV (RFC 2782). Every decoder checks
+// lengths before reading and reports malformed data as nullopt with a reason; nothing here does
+// I/O.
 #pragma once
 
 #include <cstdint>
@@ -49,5 +50,14 @@ std::optional<Tlsa> decode_smimea(Bytes rdata, std::string& error);
 // OPENPGPKEY: the binary transferable public key (RFC 4880 §11.1), at most
 // limits::kOpenPgpKeyBytes; empty or larger data is refused.
 std::optional<std::vector<std::uint8_t>> decode_openpgpkey(Bytes rdata, std::string& error);
+// SRV (RFC 2782): priority, weight, port, target. A target of "." means the service is
+// decidedly not available at this domain (RFC 2782, RFC 6186 §3.4).
+struct Srv {
+  std::uint16_t priority = 0;
+  std::uint16_t weight = 0;
+  std::uint16_t port = 0;
+  std::string target;
+};
+std::optional<Srv> decode_srv(Bytes rdata, std::string& error);
 
 }  // namespace intransit::dns

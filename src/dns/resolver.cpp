@@ -29,6 +29,7 @@ std::string_view to_string(RrType type) {
     case RrType::mx: return "MX";
     case RrType::txt: return "TXT";
     case RrType::aaaa: return "AAAA";
+    case RrType::srv: return "SRV";
     case RrType::tlsa: return "TLSA";
     case RrType::smimea: return "SMIMEA";
     case RrType::openpgpkey: return "OPENPGPKEY";

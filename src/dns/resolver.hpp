@@ -30,6 +30,7 @@ enum class RrType : std::uint16_t {
   mx = 15,
   txt = 16,
   aaaa = 28,
+  srv = 33,
   tlsa = 52,
   smimea = 53,
   openpgpkey = 61

@@ -1,7 +1,7 @@
 // fuzz_dns_rdata.cpp — fuzz target for the DNS record-data decoders (dns/rdata.hpp). The first
 // byte picks the type, the rest is the record data. Properties: a decoded name is at most 255
 // octets as text-with-escapes can grow (≤ 4 × 255), contains no raw bytes outside
-// [a-z0-9._-\\], and MX decoding consumes the record exactly; a refusal always says why.
+// [a-z0-9._-\\], and MX and SRV decoding consume the record exactly; a refusal always says why.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const intransit::dns::Bytes rd(data + 1, size - 1);
   std::string error;
-  switch (data[0] % 5) {
+  switch (data[0] % 6) {
     case 0:
       if (const auto mx = intransit::dns::decode_mx(rd, error)) {
         check_name(mx->host);
@@ -48,6 +48,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case 3:
       if (!intransit::dns::decode_a(rd, error)) FUZZ_CHECK(!error.empty());
+      break;
+    case 5:
+      if (const auto srv = intransit::dns::decode_srv(rd, error)) {
+        check_name(srv->target);
+        FUZZ_CHECK(rd.size() >= 7);
+      } else {
+        FUZZ_CHECK(!error.empty());
+      }
       break;
     default: {
       std::size_t offset = 0;

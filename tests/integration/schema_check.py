@@ -27,6 +27,7 @@ FILES = {
     "intransit.scan/1": "scan.schema.json",
     "intransit.alert/1": "alert.schema.json",
     "intransit.keys/1": "keys.schema.json",
+    "intransit.client/1": "client.schema.json",
 }
 
 _validators = {}
