@@ -98,23 +98,6 @@ std::optional<std::string> hostname_for(std::string hostname, const std::string&
   return normalise_domain(hostname);
 }
 
-// RFC 3986 §2.3: everything but the unreserved characters is percent-encoded.
-std::string query_escape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : s) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 asio::awaitable<void> lookup_srv(Engine& engine, std::string domain, SrvService service,
                                  SrvLookup& out, WaitGroup& group) {
   out.service = service;
@@ -218,7 +201,7 @@ asio::awaitable<Discovery> discover_client_servers(Engine& engine, std::string d
     asio::co_spawn(ex, lookup_srv(engine, domain, kSrvServices[i], d.srv[i], group),
                    asio::detached);
   }
-  const std::string query = address.empty() ? "" : "?emailaddress=" + query_escape(address);
+  const std::string query = address.empty() ? "" : "?emailaddress=" + text::percent_encode(address);
   asio::co_spawn(
       ex,
       fetch_autoconfig(

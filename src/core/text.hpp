@@ -44,6 +44,10 @@ inline bool equals_lower(std::string_view s, std::string_view lower) {
   }
   return true;
 }
+// RFC 3986 §2.1, §2.3: every byte but the unreserved characters (ALPHA DIGIT - . _ ~) as %XX,
+// upper-case hex: a query value or a path segment (WKD's ?l=, autoconfig's ?emailaddress=,
+// serve's links).
+std::string percent_encode(std::string_view s);
 // "example.org." -> "example.org" (one trailing dot, the DNS root label).
 std::string_view strip_trailing_dot(std::string_view s);
 

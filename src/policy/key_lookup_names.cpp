@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/limits.hpp"
+#include "core/text.hpp"
 
 namespace intransit::policy {
 namespace {
@@ -107,21 +108,7 @@ std::string wkd_hash(std::string_view local) {
 }
 
 std::string wkd_local_parameter(std::string_view local) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : local) {
-    const auto u = static_cast<unsigned char>(c);
-    const bool unreserved = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-                            (u >= '0' && u <= '9') || u == '-' || u == '.' || u == '_' || u == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4U];
-      out += kHex[u & 15U];
-    }
-  }
-  return out;
+  return text::percent_encode(local);  // the draft's §3.1: percent-escaped local part
 }
 
 std::string wkd_advanced_host(const MailAddress& address) {
