@@ -163,6 +163,7 @@ policy:
     manual: on
 template:
   - id: default
+    global-module: mod-stats  # query counters (knotc stats): bench/scan counts DNS queries
     storage: "$d/zones"
     zonefile-sync: -1
     zonefile-load: difference-no-serial

@@ -51,7 +51,9 @@ pid $n/nginx.pid;
 error_log $n/logs/error.log;
 events { worker_connections 256; }
 http {
-    access_log $n/logs/access.log;
+    # The Host (SNI name's policy host) on every line: lab.scan.all counts fetches per policy host.
+    log_format lab '\$host "\$request" \$status';
+    access_log $n/logs/access.log lab;
     client_body_temp_path $n/tmp/body;
     proxy_temp_path $n/tmp/proxy;
     fastcgi_temp_path $n/tmp/fastcgi;

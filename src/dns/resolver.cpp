@@ -12,7 +12,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <fstream>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <sstream>
@@ -62,6 +64,9 @@ std::string_view to_string(Security security) {
 namespace {
 
 constexpr int kRcodeServfail = 2;
+// Validating contexts one process runs at most (each a libunbound thread with its own cache):
+// past the cores of any machine a scan runs on, more only multiply the cache memory.
+constexpr unsigned kMaxContexts = 16;
 constexpr int kClassIn = 1;
 
 bool is_loopback(const std::string& ip) {
@@ -238,6 +243,37 @@ class UnboundResolver final : public Resolver {
   std::size_t lookups_ = 0;
 };
 
+// Several contexts behind one Resolver: a lookup goes to the context its name hashes to, so
+// each context's cache holds its own share of the names (the zones' keys are learnt by each).
+class PooledResolver final : public Resolver {
+ public:
+  explicit PooledResolver(std::vector<std::unique_ptr<Resolver>> contexts)
+      : contexts_(std::move(contexts)) {}
+
+  asio::awaitable<Answer> lookup(std::string name, RrType type) override {
+    Answer answer = co_await pick(name).lookup(std::move(name), type);
+    co_return answer;
+  }
+
+  asio::awaitable<Answer> lookup_within(std::string name, RrType type,
+                                        std::chrono::milliseconds deadline) override {
+    Answer answer = co_await pick(name).lookup_within(std::move(name), type, deadline);
+    co_return answer;
+  }
+
+  std::size_t lookups() const override {
+    std::size_t n = 0;
+    for (const auto& c : contexts_) n += c->lookups();
+    return n;
+  }
+
+ private:
+  Resolver& pick(const std::string& name) {
+    return *contexts_[std::hash<std::string>{}(text::lower(name)) % contexts_.size()];
+  }
+  std::vector<std::unique_ptr<Resolver>> contexts_;
+};
+
 // True when `path` holds at least one record of one of `types` (zone-file syntax, ";" comments):
 // an empty or garbage file is a usage error, not a silent fallback. libunbound would replace
 // root hints without an NS record by the real root servers' addresses (issue 14 item 12).
@@ -266,8 +302,10 @@ bool set(ub_ctx* ctx, const char* option, const std::string& value, std::string&
 
 }  // namespace
 
-std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex,
-                                           const ResolverOptions& options, std::string& error) {
+namespace {
+
+std::unique_ptr<Resolver> create_context(const asio::any_io_executor& ex,
+                                         const ResolverOptions& options, std::string& error) {
   ub_ctx* ctx = ub_ctx_create();
   if (ctx == nullptr) {
     error = "libunbound could not create a context";
@@ -295,6 +333,7 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex,
   // refuses to query by default.
   const bool local = !options.root_hints.empty() || is_loopback(options.forward);
   if (local && !set(ctx, "do-not-query-localhost:", "no", error)) return nullptr;
+  if (!options.qname_minimisation && !set(ctx, "qname-minimisation:", "no", error)) return nullptr;
   if (!options.forward.empty()) {
     err = ub_ctx_set_fwd(ctx, options.forward.c_str());
     if (err != 0) {
@@ -336,6 +375,20 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex,
   }
   if (!resolver->open_fd(error)) return nullptr;
   return resolver;
+}
+
+}  // namespace
+
+std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex,
+                                           const ResolverOptions& options, std::string& error) {
+  if (options.contexts <= 1) return create_context(ex, options, error);
+  std::vector<std::unique_ptr<Resolver>> contexts;
+  for (unsigned i = 0; i < std::min(options.contexts, kMaxContexts); ++i) {
+    auto context = create_context(ex, options, error);
+    if (context == nullptr) return nullptr;
+    contexts.push_back(std::move(context));
+  }
+  return std::make_unique<PooledResolver>(std::move(contexts));
 }
 
 }  // namespace intransit::dns

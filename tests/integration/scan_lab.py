@@ -102,6 +102,8 @@ if case == "all":
     logs = mta_logs()
     check(len(logs) >= 6, f"found the lab MTAs' logs ({sorted(logs)})")
     before = count_connections(logs)
+    policy_log = os.path.join(state, "nginx", "logs", "access.log")
+    policy_log_start = os.path.getsize(policy_log)
     out = os.path.join(tmp, "scan.jsonl")
     started = time.monotonic()
     r = subprocess.run(scan(out), capture_output=True, text=True, timeout=600, env=run_env)
@@ -127,6 +129,21 @@ if case == "all":
         wanted = sum(1 for k in keys if k[0] == addr)
         seen = after[addr] - before[addr]
         check(seen == wanted, f"{addr}: {seen} connection(s) in the MTA's log during the scan, {wanted} unique probe(s) of it")
+    # MTA-STS: one policy fetch per policy host per scan, counted in nginx's own log (its lines
+    # start with the Host; lab/lib/nginx.sh). A fetch that reached HTTP (any status) is logged;
+    # one refused in TLS (the self-signed host) is not.
+    with open(policy_log, "rb") as f:
+        f.seek(policy_log_start)
+        fetched = [l.decode(errors="replace").split(" ", 1)[0] for l in f
+                   if b'"GET /.well-known/mta-sts.txt ' in l]
+    per_host = {h: fetched.count(h) for h in set(fetched)}
+    reached_http = {"ok", "not-found", "redirect", "http-status", "content-type", "content-coding", "too-large"}
+    wanted_hosts = {"mta-sts." + d["domain"] for d in body
+                    if ((d.get("mta_sts") or {}).get("fetch") or {}).get("status") in reached_http}
+    check(wanted_hosts and all(n == 1 for n in per_host.values()),
+          f"each MTA-STS policy host fetched exactly once during the scan ({per_host})")
+    check(set(per_host) == wanted_hosts,
+          f"the policy hosts nginx served are those whose fetch reached HTTP ({sorted(wanted_hosts)})")
     shared_addrs = {k[0] for k in keys}
     uses = sum(len(mx["addresses"]) for d in body for mx in d.get("mx", []))
     print(f"     {len(body)} domains in {took:.1f} s; {uses} address uses, {len(keys)} probes, "
