@@ -8,7 +8,10 @@ docs/schema/keys.schema.json; the exit code.
 Peer: GnuPG reads the same key material. dirmngr verifies WKD certificates against the system
 store only (no option points it at the lab CA without changing the system), so the WKD bytes are
 fetched with curl --cacert (the lab CA) and the OPENPGPKEY bytes with dig through the lab's
-unbound, and `gpg --show-keys` must name the fingerprint intransit found."""
+unbound, and `gpg --show-keys` must name the fingerprint intransit found.
+
+`check DOMAIN --address LOCAL` (issue 21): the keys verdict of LOCAL@DOMAIN beside the domain's
+verdict, the same objects `keys` emits, the check verdict and exit code unchanged."""
 import base64
 import json
 import os
@@ -109,4 +112,48 @@ except ValueError:
 check(mine and peer == mine, f"dana: gpg reads the OPENPGPKEY record as {peer}, intransit {mine}")
 with open(os.path.join(keys_dir, "dana@keys.test.fpr")) as f:
     check(mine == [f.read().strip()], "dana: the fingerprint lab/up generated")
+
+
+# The primary fingerprints of the OpenPGP keys intransit found for an address (WKD, OPENPGPKEY).
+def intransit_openpgp(doc):
+    fprs = set()
+    key = (doc.get("wkd") or {}).get("key")
+    if key and key.get("fingerprint"):
+        fprs.add(key["fingerprint"])
+    fprs.update(k["fingerprint"] for k in (doc.get("openpgpkey") or {}).get("keys", []) if k.get("fingerprint"))
+    return fprs
+
+
+# `check DOMAIN --address LOCAL`: the keys verdict beside the domain's, through the same engine.
+def check_run(*extra):
+    return subprocess.run(ns + [intransit, "check", "keys.test", *args, *extra],
+                          capture_output=True, text=True, timeout=300)
+
+
+plain = check_run("--format", "json")
+with_keys = check_run("--format", "json", "--address", "alice", "--address", "nobody")
+try:
+    base, doc = json.loads(plain.stdout), json.loads(with_keys.stdout)
+except json.JSONDecodeError:
+    base, doc = {}, {}
+try:
+    schema_check.validate(doc)
+    check(True, "check --address: valid intransit.check/1 (keys member validated by keys.schema.json)")
+except schema_check.SchemaError as e:
+    check(False, f"check --address: valid intransit.check/1 ({e})")
+keys_member = doc.get("keys", [])
+check([k.get("address") for k in keys_member] == ["alice@keys.test", "nobody@keys.test"], "check --address: one keys object per local part, in order")
+check([k.get("verdict") for k in keys_member] == ["ready-webpki", "none"], f"check --address: alice ready-webpki, nobody none ({[k.get('verdict') for k in keys_member]})")
+check(keys_member[:1] and intransit_openpgp(keys_member[0]) == intransit_openpgp(by_address.get("alice@keys.test", {})),
+      "check --address alice: the same key as `keys alice@keys.test`")
+check("keys" not in base, "check without --address: no keys member")
+check(doc.get("verdict") == base.get("verdict") and with_keys.returncode == plain.returncode,
+      f"check --address: verdict and exit code unchanged ({doc.get('verdict')}/{with_keys.returncode} vs {base.get('verdict')}/{plain.returncode})")
+text = check_run("--address", "alice", "--address", "nobody").stdout
+section = text.find("Explicit encryption")
+check(section > text.find("DNSSEC      MX answer") >= 0, "check --address text: an Explicit encryption section after the transport part")
+check("alice@keys.test: ready (authenticated by WebPKI)" in text[section:], "check --address text: alice ready (authenticated by WebPKI)")
+check("nobody@keys.test: none" in text[section:], "check --address text: nobody none")
+bad = check_run("--address", "alice@keys.test")
+check(bad.returncode == 2 and "local part" in bad.stderr, f"check --address with an @: usage error, exit 2 ({bad.returncode})")
 sys.exit(exit_status())
