@@ -5,10 +5,13 @@ and the direct WKD method, ready unauthenticated, key found but unusable, none, 
 the wildcard pitfall and the missing policy file; each JSON document valid against
 docs/schema/keys.schema.json; the exit code.
 
-Peer: GnuPG reads the same key material. dirmngr verifies WKD certificates against the system
-store only (no option points it at the lab CA without changing the system), so the WKD bytes are
-fetched with curl --cacert (the lab CA) and the OPENPGPKEY bytes with dig through the lab's
-unbound, and `gpg --show-keys` must name the fingerprint intransit found.
+Peers: GnuPG finds the same keys itself — `gpg --auto-key-locate clear,wkd,dane
+--locate-external-keys` with a throw-away GNUPGHOME, run in the lab namespace (whose
+/etc/resolv.conf names the lab's unbound) inside a private mount namespace (`unshare -m`) where
+the lab CA alone is bind-mounted over /etc/ssl/certs/ca-certificates.crt, the file dirmngr
+trusts for WKD over HTTPS; the host's trust store is never touched. And GnuPG reads the same key
+material: the WKD bytes fetched with curl --cacert (the lab CA) and the OPENPGPKEY bytes with dig
+through the lab's unbound, `gpg --show-keys` naming the fingerprint intransit found.
 
 `check DOMAIN --address LOCAL` (issue 21): the keys verdict of LOCAL@DOMAIN beside the domain's
 verdict, the same objects `keys` emits, the check verdict and exit code unchanged."""
@@ -123,6 +126,48 @@ def intransit_openpgp(doc):
     fprs.update(k["fingerprint"] for k in (doc.get("openpgpkey") or {}).get("keys", []) if k.get("fingerprint"))
     return fprs
 
+
+# gpg finds the keys itself (WKD over HTTPS, then OPENPGPKEY), trusting the lab CA only inside a
+# private mount namespace: the same primary keys as intransit's, per address, and none where
+# intransit found no OpenPGP key (erin has only SMIMEA, which gpg does not look up).
+def gpg_locate(addresses):
+    """address -> (primary fingerprint, validity, capabilities) of what gpg located for it."""
+    with tempfile.TemporaryDirectory(prefix="keys-gpg-") as home:
+        os.chmod(home, 0o700)
+        bundle = os.path.join(home, "lab-ca.crt")
+        with open(env["INTRANSIT_CA_FILE"], "rb") as src, open(bundle, "wb") as dst:
+            dst.write(src.read())
+        script = ('mount --bind "$1" /etc/ssl/certs/ca-certificates.crt || exit 99; home=$2; shift 2; '
+                  'gpg --homedir "$home" --batch --no-tty --auto-key-locate clear,wkd,dane '
+                  '--locate-external-keys "$@" >/dev/null 2>&1; '
+                  'gpg --homedir "$home" --batch --with-colons --list-keys; '
+                  'gpgconf --homedir "$home" --kill all')
+        r = subprocess.run(ns + ["unshare", "-m", "sh", "-c", script, "sh", bundle, home, *addresses],
+                           capture_output=True, text=True, timeout=180)
+    found, current = {}, None
+    for line in r.stdout.splitlines():
+        f = line.split(":")
+        if f[0] == "pub":
+            current = {"validity": f[1], "caps": f[11], "fpr": None}
+        elif f[0] == "fpr" and current is not None and current["fpr"] is None:
+            current["fpr"] = f[9]
+        elif f[0] == "uid" and current is not None:
+            uid = f[9]
+            if uid.startswith("<") and uid.endswith(">"):
+                found[uid[1:-1]] = current
+    return r.returncode, found
+
+
+peer_addresses = list(EXPECTED)
+rc, located = gpg_locate(peer_addresses)
+check(rc != 99, "gpg peer: the lab CA bind-mounted in a private mount namespace")
+for address in peer_addresses:
+    mine = intransit_openpgp(by_address.get(address, {}))
+    theirs = {located[address]["fpr"]} if address in located else set()
+    check(mine == theirs, f"gpg --locate-external-keys {address}: {sorted(theirs) or 'nothing'}, intransit {sorted(mine) or 'nothing'}")
+check(located.get("carol@keys.test", {}).get("validity") == "e", "gpg: carol's key is expired, as intransit says")
+check("E" not in located.get("bob@keys.test", {}).get("caps", "E"), "gpg: bob's key cannot encrypt, as intransit says")
+check("E" in located.get("alice@keys.test", {}).get("caps", ""), "gpg: alice's key can encrypt")
 
 # `check DOMAIN --address LOCAL`: the keys verdict beside the domain's, through the same engine.
 def check_run(*extra):
