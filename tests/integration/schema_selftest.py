@@ -42,7 +42,7 @@ CERT = {"subject": "CN=mx.example.test", "issuer": "CN=Lab CA", "dns_names": ["m
         "self_signed": False}
 CAPS = {"server_name": "mx.example.test", "keywords": {"STARTTLS": [], "SIZE": ["10240000"]}, "malformed": [],
         "starttls": True, "requiretls": False}
-PROBE = {"schema": "intransit.probe/1", "address": "127.0.1.2:25", "server_name": "mx.example.test", "outcome": "ok",
+PROBE = {"schema": "intransit.probe/1", "address": "127.0.1.2:25", "protocol": "smtp", "server_name": "mx.example.test", "outcome": "ok",
          "phase": "quit", "detail": "TLS established", "banner": "220 mx.example.test ESMTP", "starttls": True,
          "capabilities": CAPS, "capabilities_tls": dict(CAPS, starttls=False),
          "tls": {"version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384", "group": "X25519", "key_exchange_bits": 253,
@@ -183,6 +183,10 @@ INVALID = {
     "check: keys member verdict 'maybe' (keys.schema.json applies)": (with_keys, setitem(["keys", 1, "verdict"], "maybe")),
     "check: keys member object without `summary`": (with_keys, delitem(["keys", 0, "summary"])),
     "probe: no `outcome`": (PROBE, delitem(["outcome"])),
+    "probe: no `protocol` (always written)": (PROBE, delitem(["protocol"])),
+    "probe: protocol 'lmtp' (not a dialogue intransit speaks)": (PROBE, setitem(["protocol"], "lmtp")),
+    "check: address without `protocol`": (CHECK, delitem(addr + ["protocol"])),
+    "check: MX address spoken to as imap": (CHECK, setitem(addr + ["protocol"], "imap")),
     "probe: findings as strings (objects everywhere)": (PROBE, setitem(["findings"], ["tls.obsolete-version"])),
     "probe: no `dane` (null when DANE does not apply, never absent)": (PROBE, delitem(["dane"])),
     "probe: tls_version-like `tls` string instead of object": (PROBE, setitem(["tls"], "TLSv1.3")),
