@@ -115,7 +115,8 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
                   "also look up the keys of LOCAL@DOMAIN (WKD, OPENPGPKEY, SMIMEA; as `keys` "
                   "does) and report them beside the verdict, which they do not change; "
                   "repeatable")
-      ->type_name("LOCAL");
+      ->type_name("LOCAL")
+      ->allow_extra_args(false);  // one value each: `--address alice example.org` keeps the domain
   add_engine_options(*cmd, args.engine);
   cmd->add_flag("--sweep", args.sweep,
                 "also sweep every TLS version and suite of every MX address");

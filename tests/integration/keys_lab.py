@@ -199,6 +199,15 @@ section = text.find("Explicit encryption")
 check(section > text.find("DNSSEC      MX answer") >= 0, "check --address text: an Explicit encryption section after the transport part")
 check("alice@keys.test: ready (authenticated by WebPKI)" in text[section:], "check --address text: alice ready (authenticated by WebPKI)")
 check("nobody@keys.test: none" in text[section:], "check --address text: nobody none")
+# One value per --address: a domain after it stays a domain.
+before = subprocess.run(ns + [intransit, "check", "--address", "alice", "keys.test", *args, "--format", "json"],
+                        capture_output=True, text=True, timeout=300)
+try:
+    doc = json.loads(before.stdout)
+except json.JSONDecodeError:
+    doc = {}
+check(doc.get("domain") == "keys.test" and [k.get("address") for k in doc.get("keys", [])] == ["alice@keys.test"],
+      f"check --address alice keys.test: the domain is not taken for a second local part ({before.stderr.strip()[:80]})")
 bad = check_run("--address", "alice@keys.test")
 check(bad.returncode == 2 and "local part" in bad.stderr, f"check --address with an @: usage error, exit 2 ({bad.returncode})")
 sys.exit(exit_status())
