@@ -107,7 +107,16 @@ asio::awaitable<void> Engine::check_network_once() {
   network_checked_.cancel();
 }
 
-asio::awaitable<DomainReport> Engine::audit(std::string domain) {
+asio::awaitable<DomainReport> Engine::audit(std::string domain, std::vector<std::string> locals) {
+  DomainReport report = co_await audit_only(std::move(domain));
+  for (const auto& local : locals) {
+    AddressKeys found = co_await keys(local + "@" + report.facts.domain);
+    report.keys.push_back(std::move(found));
+  }
+  co_return report;
+}
+
+asio::awaitable<DomainReport> Engine::audit_only(std::string domain) {
   co_await check_network_once();
   if (network_ == Network::silent) {
     DomainReport offline;

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "check/addresses.hpp"
 #include "check/audit.hpp"
@@ -51,10 +52,13 @@ struct EngineOptions {
   bool allow_private = true;
 };
 
-// One domain's audit: the facts and the verdict drawn from them (DESIGN.md §3).
+// One domain's audit: the facts and the verdict drawn from them (DESIGN.md §3), and, when asked
+// (`check --address LOCAL`), the keys of LOCAL@domain: reported beside the verdict, never part of
+// it (explicit encryption does not change how the hops protect the message).
 struct DomainReport {
   DomainFacts facts;
   Assessment assessment;
+  std::vector<AddressKeys> keys;  // one per local part asked for, in that order
 };
 
 class Engine {
@@ -70,8 +74,9 @@ class Engine {
   // Audits `domain` (normalised: lower case, no trailing dot). At most max_audits_in_flight run
   // at once; the others wait here. Before the first, one quick lookup checks that any nameserver
   // answers this machine (RELIABILITY.md item 58); if none does, every audit is `no-network` at
-  // once.
-  boost::asio::awaitable<DomainReport> audit(std::string domain);
+  // once. Then, outside the audit's slot, keys() of each `locals` part at `domain`, in order.
+  boost::asio::awaitable<DomainReport> audit(std::string domain,
+                                             std::vector<std::string> locals = {});
 
   // Probes one address, reached by `server_name` (SNI and the certificate name check; empty for
   // none). `mode` is STARTTLS or implicit TLS, `protocol` the dialogue (SMTP unless `probe
@@ -118,6 +123,7 @@ class Engine {
   AuditOptions audit_options_;
   std::unique_ptr<ProbeCache> probe_cache_;
   boost::asio::awaitable<void> check_network_once();
+  boost::asio::awaitable<DomainReport> audit_only(std::string domain);  // audit() without keys
 
   // Audit slots: at most max_audits_in_flight audits at work; the others wait in line, and a
   // freed slot goes to the first in line (no herd of waiters woken for one slot). An audit

@@ -15,6 +15,7 @@
 #include "check/verdict.hpp"
 #include "cli/engine_args.hpp"
 #include "cli/usage.hpp"
+#include "core/text.hpp"
 #include "report/check_report.hpp"
 #include "report/json_text.hpp"
 #include "report/nagios_output.hpp"
@@ -41,8 +42,8 @@ int rank(check::Verdict v) {
 
 // A coroutine's parameters live in its frame (a lambda's captures would not): hence a function.
 asio::awaitable<void> audit_into(check::Engine& engine, std::string domain,
-                                 check::DomainReport& slot) {
-  slot = co_await engine.audit(std::move(domain));
+                                 std::vector<std::string> locals, check::DomainReport& slot) {
+  slot = co_await engine.audit(std::move(domain), std::move(locals));
 }
 
 int required_rank(const std::string& level) {
@@ -110,6 +111,12 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
                   "with --format nagios: CRITICAL when an MX certificate expires within DAYS "
                   "(default 7)")
       ->check(CLI::Range(0, 3650));
+  cmd->add_option("--address", args.locals,
+                  "also look up the keys of LOCAL@DOMAIN (WKD, OPENPGPKEY, SMIMEA; as `keys` "
+                  "does) and report them beside the verdict, which they do not change; "
+                  "repeatable")
+      ->type_name("LOCAL")
+      ->allow_extra_args(false);  // one value each: `--address alice example.org` keeps the domain
   add_engine_options(*cmd, args.engine);
   cmd->add_flag("--sweep", args.sweep,
                 "also sweep every TLS version and suite of every MX address");
@@ -123,6 +130,7 @@ CLI::App* add_check_command(CLI::App& app, CheckArgs& args) {
       "3 some domain could not be tested (and none is below).\n"
       "With --format nagios, the plugin's: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n"
       "Example: intransit check example.org --require enforced\n"
+      "         intransit check example.org --address alice --address bob\n"
       "         intransit check example.org --format nagios --require opportunistic --cert-warn "
       "30");
   return cmd;
@@ -144,6 +152,18 @@ int run_check(const CheckArgs& args) {
     }
     domains.push_back(*normalised);
   }
+  for (const auto& local : args.locals) {
+    if (local.empty() || local.find('@') != std::string::npos) {
+      std::cerr << "intransit check: --address takes a local part (alice, not alice@"
+                << (domains.empty() ? "example.org" : domains.front()) << "), got '"
+                << text::printable(local) << "'\n";
+      return usage_exit(args);
+    }
+  }
+  if (!args.locals.empty() && (args.format == "nagios" || args.format == "prometheus")) {
+    std::cerr << "intransit check: --address needs --format text or json\n";
+    return usage_exit(args);
+  }
   check::EngineOptions options = engine_options(args.engine);
   options.sweep = args.sweep;
   options.allow_private = !args.no_private;
@@ -156,7 +176,7 @@ int run_check(const CheckArgs& args) {
   }
   std::vector<check::DomainReport> reports(domains.size());
   for (std::size_t i = 0; i < domains.size(); ++i) {
-    asio::co_spawn(io, audit_into(*engine, domains[i], reports[i]), asio::detached);
+    asio::co_spawn(io, audit_into(*engine, domains[i], args.locals, reports[i]), asio::detached);
   }
   if (args.format == "text" && isatty(STDERR_FILENO) != 0) {
     std::cerr << "checking " << domains.size() << " domain(s)"
@@ -182,11 +202,11 @@ int run_check(const CheckArgs& args) {
       below = true;
     }
     if (args.format == "json") {
-      const auto j = report::check_to_json(facts, assessment);
+      const auto j = report::check_to_json(facts, assessment, reports[i].keys);
       std::cout << report::json_text(j, reports.size() == 1 ? 2 : -1) << "\n";
     } else {
       if (i > 0) std::cout << "\n";
-      report::write_check_text(std::cout, facts, assessment, style);
+      report::write_check_text(std::cout, facts, assessment, style, reports[i].keys);
     }
   }
   if (below) return kCheckBelow;

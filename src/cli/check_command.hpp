@@ -13,6 +13,7 @@ namespace intransit::cli {
 
 struct CheckArgs {
   std::vector<std::string> domains;
+  std::vector<std::string> locals;  // --address LOCAL: keys of LOCAL@DOMAIN beside the verdict
   std::string format = "text";
   std::string require = "none";
   EngineArgs engine;  // resolver, trust, EHLO name, deadlines

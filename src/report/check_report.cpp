@@ -4,6 +4,7 @@
 #include <iomanip>
 #include <sstream>
 
+#include "report/keys_report.hpp"
 #include "report/probe_report.hpp"
 
 namespace intransit::report {
@@ -120,6 +121,16 @@ json check_to_json(const check::DomainFacts& f, const check::Assessment& a) {
           {"elapsed_ms", f.elapsed.count()}};
 }
 
+json check_to_json(const check::DomainFacts& f, const check::Assessment& a,
+                   std::span<const check::AddressKeys> keys) {
+  json doc = check_to_json(f, a);
+  if (keys.empty()) return doc;
+  json member = json::array();
+  for (const auto& k : keys) member.push_back(keys_to_json(k));
+  doc["keys"] = std::move(member);
+  return doc;
+}
+
 namespace {
 
 const char* colour_of(check::Verdict v) {
@@ -158,7 +169,7 @@ std::string address_cell(const smtp::ProbeResult& p) {
 }  // namespace
 
 void write_check_text(std::ostream& out, const check::DomainFacts& f, const check::Assessment& a,
-                      const TextStyle& style) {
+                      const TextStyle& style, std::span<const check::AddressKeys> keys) {
   const std::string on = style.colour ? colour_of(a.verdict) : "";
   const std::string off = style.colour ? "\033[0m" : "";
   std::string verdict(check::to_string(a.verdict));
@@ -237,6 +248,7 @@ void write_check_text(std::ostream& out, const check::DomainFacts& f, const chec
     }
   }
   if (hidden > 0) out << "\n  (" << hidden << " informational finding(s); -v shows them)\n";
+  if (!keys.empty()) write_keys_section(out, keys, style.verbose);
   // Each address in depth with -v, and with --sweep (its versions and suites are what was
   // asked for): the sweep goes to the probe printer with its address (issue 14 item 15).
   for (const auto& mx : f.mx) {

@@ -1,6 +1,8 @@
 // keys_report.cpp — see keys_report.hpp.
 #include "report/keys_report.hpp"
 
+#include <sstream>
+
 #include "core/text.hpp"
 #include "report/probe_report.hpp"
 
@@ -102,6 +104,44 @@ void write_keys_text(std::ostream& out, const check::AddressKeys& k, bool verbos
     out << "  [" << to_string(f.severity) << "] " << to_string(f.id) << ": "
         << text::printable(f.evidence) << "\n";
     if (verbose) out << "      remedy: " << f.remedy() << "\n";
+  }
+}
+
+std::string_view keys_meaning(check::KeysVerdict verdict) {
+  switch (verdict) {
+    case check::KeysVerdict::ready_dnssec:
+      return "a sender can find a usable key and encrypt end to end; DNSSEC vouches that the key "
+             "was published by the domain";
+    case check::KeysVerdict::ready_webpki:
+      return "a sender can find a usable key and encrypt end to end; the key server's WebPKI "
+             "certificate vouches for where it came from";
+    case check::KeysVerdict::ready_unauthenticated:
+      return "a sender can encrypt end to end, but nothing vouches for the key: an attacker on "
+             "the path could substitute their own";
+    case check::KeysVerdict::unusable:
+      return "keys are published, but a sender cannot encrypt with any of them";
+    case check::KeysVerdict::none:
+      return "no published key: only the transport (above) protects the content";
+    case check::KeysVerdict::untested:
+      return "could not find out: a lookup failed (never taken as no key)";
+  }
+  return "";
+}
+
+void write_keys_section(std::ostream& out, std::span<const check::AddressKeys> keys, bool verbose) {
+  out << "\nExplicit encryption (end to end, whatever each hop does; not part of the verdict "
+         "above):\n";
+  for (const auto& k : keys) {
+    std::ostringstream details;
+    write_keys_text(details, k, verbose);
+    std::istringstream lines(details.str());
+    std::string line;
+    bool first = true;
+    while (std::getline(lines, line)) {
+      out << "  " << line << "\n";
+      if (first) out << "    " << keys_meaning(k.verdict) << "\n";
+      first = false;
+    }
   }
 }
 

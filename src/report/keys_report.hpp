@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <ostream>
+#include <span>
+#include <string_view>
 
 #include "check/keys_verdict.hpp"
 
@@ -17,5 +19,12 @@ inline constexpr const char* kKeysSchema = "intransit.keys/1";
 
 nlohmann::json keys_to_json(const check::AddressKeys& keys);
 void write_keys_text(std::ostream& out, const check::AddressKeys& keys, bool verbose);
+
+// What a verdict means for a sender, in plain words ("no published key: ...").
+std::string_view keys_meaning(check::KeysVerdict verdict);
+
+// `check DOMAIN --address LOCAL`: the "Explicit encryption" section after the transport part,
+// each address's verdict and meaning first, then write_keys_text's details indented.
+void write_keys_section(std::ostream& out, std::span<const check::AddressKeys> keys, bool verbose);
 
 }  // namespace intransit::report

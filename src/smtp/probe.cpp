@@ -160,6 +160,7 @@ class Session {
   asio::awaitable<void> starttls_dialogue();
   asio::awaitable<void> after_handshake(std::string detail);
   void discard_unsolicited(std::string_view when, FindingId finding);
+  asio::awaitable<void> read_arrived();
   // The TLS handshake and its steps (RFC 3207 §4, RFC 7672 for DANE).
   asio::awaitable<bool> handshake();
   int prepare_tls(SSL* ssl, std::string& dane_error);
@@ -320,6 +321,24 @@ void Session::discard_unsolicited(std::string_view when, FindingId finding) {
        std::to_string(pending_.size()) + " unsolicited bytes " + std::string(when) + " discarded");
   result_.findings.push_back(finding);
   pending_.clear();
+}
+
+// Bytes that have already arrived (the transport can hand them over without a wait), added to
+// pending_ within the connection's byte budget. Called where an honest server has sent nothing,
+// so that injected bytes in a TCP segment of their own are seen too (the NO STARTTLS classes,
+// Poddebniak et al., USENIX Security 2021 §4): only when they are here in time, never assumed.
+asio::awaitable<void> Session::read_arrived() {
+  std::array<char, 4096> buffer{};
+  for (std::size_t ready = transport_.available();
+       ready > 0 && result_.bytes_read < limits::kProbeReadBytes; ready = transport_.available()) {
+    const std::size_t room =
+        std::min({buffer.size(), ready, limits::kProbeReadBytes - result_.bytes_read});
+    boost::system::error_code ec;
+    const std::size_t n = co_await transport_.read_some(std::span(buffer.data(), room), ec);
+    result_.bytes_read += n;
+    pending_.append(buffer.data(), n);
+    if (ec || n == 0) break;
+  }
 }
 
 // The greeting: SMTP's 220 banner, IMAP's "* OK" (RFC 9051 §7.1), POP3's "+OK" (RFC 1939 §4).
@@ -671,6 +690,13 @@ asio::awaitable<void> Session::starttls_dialogue() {
 asio::awaitable<bool> Session::starttls() {
   enter(Phase::starttls);
   const auto verb = verbs_of(options_.protocol).starttls;
+  // A reply already here before the command is sent would be taken for its answer: a response
+  // injected ahead of the command (NO STARTTLS, response injection), dropped and reported.
+  co_await read_arrived();
+  discard_unsolicited("before " + std::string(verb) +
+                          " was sent (a response injected ahead of "
+                          "the command)",
+                      FindingId::smtp_unsolicited_data);
   const bool replied = co_await command(verb);
   if (!replied) co_return false;
   if (!answer_ok(220)) {
@@ -679,7 +705,8 @@ asio::awaitable<bool> Session::starttls() {
     co_return false;
   }
   // RFC 3207 §4.2, RFC 2595 §3.1 / CVE-2011-0411: nothing sent before the handshake may be
-  // trusted or used.
+  // trusted or used; bytes in a segment after the go-ahead's count too (split injection).
+  co_await read_arrived();
   discard_unsolicited("after the go-ahead to " + std::string(verb) + " (response injection)",
                       FindingId::smtp_plaintext_after_starttls);
   co_return true;

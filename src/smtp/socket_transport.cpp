@@ -32,6 +32,13 @@ class SocketTransport final : public Transport {
                                                asio::redirect_error(asio::use_awaitable, ec));
   }
 
+  std::size_t available() override {
+    if (secure_) return 0;
+    boost::system::error_code ec;
+    const std::size_t n = socket_.available(ec);  // FIONREAD: already in the kernel's buffer
+    return ec ? 0 : n;
+  }
+
   asio::awaitable<void> write(std::string_view bytes, boost::system::error_code& ec) override {
     const auto buffer = asio::buffer(bytes.data(), bytes.size());
     if (secure_) {

@@ -32,6 +32,10 @@ class Transport {
   // Some bytes (at least one unless `ec` is set), through TLS once the handshake succeeded.
   virtual boost::asio::awaitable<std::size_t> read_some(std::span<char> into,
                                                         boost::system::error_code& ec) = 0;
+  // How many bytes have already arrived before TLS, so that a read would return them without
+  // waiting (0 once TLS is up, or when it cannot tell). The probe asks at two points where an
+  // honest server has sent nothing: before its STARTTLS and before its ClientHello.
+  virtual std::size_t available() = 0;
   // All of `bytes`, or `ec`.
   virtual boost::asio::awaitable<void> write(std::string_view bytes,
                                              boost::system::error_code& ec) = 0;

@@ -130,6 +130,27 @@ try:
     check(b.eval("document.querySelectorAll('#senders tbody tr').length") == len(sink["senders"]), "sink: a row per sender")
     visit(b, "outbound", render("outbound", "outbound.jsonl"))
 
+    # Explicit encryption and mail client legs (issue 21).
+    keys = docs(os.path.join(data, "keys.jsonl"))
+    visit(b, "keys", render("keys", "keys.jsonl"))
+    check(b.eval("document.getElementById('keys-n').textContent") == str(len(keys)), f"keys: {len(keys)} addresses in the DOM")
+    shown = b.eval("[...document.querySelectorAll('#keys tbody tr')].map(r=>[r.cells[0].textContent,r.dataset.keys])")
+    check(shown == [[k["address"], k["verdict"]] for k in keys], f"keys: a verdict row per address, in order ({shown[:2]})")
+    ck = docs(os.path.join(data, "check-keys.json"))[0]
+    visit(b, "check-keys", render("check-keys", "check-keys.json"))
+    check(ck["verdict"] in b.eval("document.getElementById('verdict').textContent"), "check-keys: the domain verdict")
+    shown = b.eval("[...document.querySelectorAll('#keys tbody tr')].map(r=>r.cells[1].textContent)")
+    check(len(shown) == len(ck["keys"]) and all(k["summary"] in t for k, t in zip(ck["keys"], shown)),
+          f"check-keys: each address's verdict in words ({shown})")
+    client = docs(os.path.join(data, "client-disco.json"))[0]
+    visit(b, "client", render("client", "client-disco.json"))
+    legs = b.eval("[...document.querySelectorAll('.client-legs tbody tr')].map(r=>[r.dataset.leg,r.cells[1].textContent])")
+    check([l[0] for l in legs] == [l["leg"] for l in client["legs"]] and
+          all(c["verdict"] in t for c, (_, t) in zip(client["legs"], legs)), f"client: a verdict per leg ({legs})")
+    check(b.eval("document.querySelectorAll('.client-servers tbody tr').length") == len(client["servers"]), "client: a row per server")
+    visit(b, "hostile-keys", render("hostile-keys", "hostile-keys.jsonl"))
+    check(b.eval("typeof window.pwned") == "undefined", "hostile keys and client: no input script ran")
+
     visit(b, "hostile", render("hostile", "hostile-check.jsonl", "hostile-trace.json", "hostile-sink.json"))
     check(b.eval("typeof window.pwned") == "undefined", "hostile: no input script ran")
     check(b.eval("document.scripts.length") == 1, "hostile: the page's own script only")

@@ -2,7 +2,8 @@
 """report_cli.py INTRANSIT DATA_DIR — `intransit report` end to end on saved JSON (issue 17; no
 lab, no browser): for each fixture kind (one domain, several check documents, a scan with its
 header and footer, a baseline comparison, a message, a mailbox, a sink report, an outbound
-summary, hostile strings) the page is written, parses under a strict HTML5 parser (html5lib,
+summary, explicit-encryption keys, a check with a `keys` member, mail client legs, hostile
+strings) the page is written, parses under a strict HTML5 parser (html5lib,
 strict), fetches nothing (no src/href/url() to load, a CSP whose script hash matches the one
 inline script), holds the input's counts and no markup from the input; and the exit codes for
 usage errors, unreadable, invalid or unknown input (naming the file and line) and an unwritable
@@ -156,11 +157,69 @@ check("Outbound deliveries" in page, "outbound: section")
 page = render("title", "check-dane.json", extra=["--title", "<b>Q3</b> & co"])
 check("<title>&lt;b&gt;Q3&lt;/b&gt; &amp; co</title>" in page, "--title is escaped")
 
+# Explicit encryption (issue 21): `keys` of every lab address; the verdict table first, a row per
+# address with its verdict, then each address's details with the fingerprints found.
+def escaped(text):
+    return html.escape(text, quote=True).replace("&#x27;", "&#39;")
+
+
+keys = docs(os.path.join(data, "keys.jsonl"))
+page = render("keys", "keys.jsonl")
+check(text_of(page, "keys-n") == str(len(keys)), f"keys: {len(keys)} addresses")
+check(page.count("<tr data-keys=") == len(keys), "keys: one verdict row per address")
+for k in keys:
+    row = f'<tr data-keys="{k["verdict"]}"><th scope="row">{escaped(k["address"])}</th>'
+    check(row in page and escaped(k["summary"]) in page, f"keys: {k['address']} {k['verdict']} ({k['summary']})")
+    fprs = [(k.get("wkd") or {}).get("key") or {}] + (k.get("openpgpkey") or {}).get("keys", [])
+    for f in fprs:
+        if f.get("fingerprint"):
+            check(f["fingerprint"] in page, f"keys: {k['address']} fingerprint {f['fingerprint'][:8]}… shown")
+check(page.find('id="keys"') < page.find("<h3>"), "keys: the verdict table before the details")
+
+# A check with a `keys` member: the domain page, then its addresses' keys.
+ck = docs(os.path.join(data, "check-keys.json"))[0]
+page = render("check-keys", "check-keys.json")
+check(f"{ck['verdict']}</span>" in page, f"check-keys: domain verdict {ck['verdict']}")
+check(text_of(page, "keys-n") == str(len(ck["keys"])), f"check-keys: {len(ck['keys'])} addresses")
+for k in ck["keys"]:
+    check(f'<tr data-keys="{k["verdict"]}"><th scope="row">{escaped(k["address"])}</th>' in page,
+          f"check-keys: {k['address']} {k['verdict']}")
+check(page.find('id="verdict"') < page.find('id="keys-h"'), "check-keys: the transport verdict first")
+
+# Mail client legs: a verdict per leg first, then each server and the discovery.
+client = docs(os.path.join(data, "client-disco.json"))[0]
+page = render("client", "client-disco.json")
+check(text_of(page, "client-n") == "1", "client: one domain")
+for leg in client["legs"]:
+    check(f'<tr data-leg="{escaped(leg["leg"])}">' in page and escaped(leg["summary"]) in page,
+          f"client: leg {leg['leg']} {leg['verdict']}")
+check(page.find('class="client-legs"') < page.find('class="client-servers"'), "client: legs before servers")
+for srv in client["servers"]:
+    check(f"{escaped(srv['host'])}:{srv['port']}" in page, f"client: server {srv['host']}:{srv['port']}")
+page = render("mixed", "check-keys.json", "keys.jsonl", "client-disco.json")
+check(text_of(page, "keys-n") == str(len(keys) + len(ck["keys"])) and text_of(page, "client-n") == "1",
+      "mixed: keys from `keys` and from a check's member, and a client document, on one page")
+
+# Several check lines with `keys` members (a population): the fast row reader, which keeps only a
+# row's fields, must leave such lines whole so that their keys are not lost.
+pop = os.path.join(tmp, "check-keys-pop.jsonl")
+with open(pop, "w") as f:
+    for domain in ("keys.test", "keys2.test", "keys3.test"):
+        f.write(json.dumps(dict(ck, domain=domain)) + "\n")
+r = run(pop, "-o", os.path.join(tmp, "check-keys-pop.html"))
+page = open(os.path.join(tmp, "check-keys-pop.html"), encoding="utf-8").read() if r.returncode == 0 else ""
+check(text_of(page, "pop-n") == "3" and text_of(page, "keys-n") == str(3 * len(ck["keys"])),
+      f"check-keys population: 3 domains, the keys of every line ({text_of(page, 'keys-n')})")
+
 # Hostile strings everywhere: never markup.
 page = render("hostile", "hostile-check.jsonl", "hostile-trace.json", "hostile-sink.json")
 for bad in ("<script>window", "<img", "</title><script"):
     check(bad not in page, f"hostile: no {bad!r} in the page")
 check("&lt;script&gt;" in page, "hostile: <script> shown as text")
+page = render("hostile-keys", "hostile-keys.jsonl")
+for bad in ("<script>window", "<img", "</title><script"):
+    check(bad not in page, f"hostile keys and client: no {bad!r} in the page")
+check(text_of(page, "keys-n") == "2" and "&lt;script&gt;" in page, "hostile keys and client: shown as text")
 page = render("hostile-one", "hostile-check-one.json")
 check("<script>window" not in page and "&lt;script&gt;" in page, "hostile: one domain page escapes too")
 

@@ -11,6 +11,7 @@ import os
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
 
 SCHEMA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "schema")
 
@@ -42,10 +43,20 @@ def load_schema(name):
         return json.load(f)
 
 
+def registry():
+    """Every shipped schema under its $id, so that one may refer to another (check's `keys`
+    member holds intransit.keys/1 objects) without anything fetched from the network."""
+    resources = []
+    for name in FILES:
+        schema = load_schema(name)
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
 def validator(name):
     # No format checker: "format" stays an annotation (dates and addresses are described, not enforced).
     if name not in _validators:
-        _validators[name] = Draft202012Validator(load_schema(name))
+        _validators[name] = Draft202012Validator(load_schema(name), registry=registry())
     return _validators[name]
 
 

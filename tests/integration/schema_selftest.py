@@ -42,7 +42,7 @@ CERT = {"subject": "CN=mx.example.test", "issuer": "CN=Lab CA", "dns_names": ["m
         "self_signed": False}
 CAPS = {"server_name": "mx.example.test", "keywords": {"STARTTLS": [], "SIZE": ["10240000"]}, "malformed": [],
         "starttls": True, "requiretls": False}
-PROBE = {"schema": "intransit.probe/1", "address": "127.0.1.2:25", "server_name": "mx.example.test", "outcome": "ok",
+PROBE = {"schema": "intransit.probe/1", "address": "127.0.1.2:25", "protocol": "smtp", "server_name": "mx.example.test", "outcome": "ok",
          "phase": "quit", "detail": "TLS established", "banner": "220 mx.example.test ESMTP", "starttls": True,
          "capabilities": CAPS, "capabilities_tls": dict(CAPS, starttls=False),
          "tls": {"version": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384", "group": "X25519", "key_exchange_bits": 253,
@@ -120,7 +120,12 @@ sweep = dict(PROBE, versions={"TLSv1.2": True, "TLSv1.0": None}, version_ratings
 untested = dict(CHECK, verdict="untested", enforced_by=[], untested_reason="no-address-tested",
                 dnssec={"mx": dict(ANSWER, status="servfail", dnssec="unknown", reason="timeout"), "status": "unknown"},
                 findings=[dict(FINDING, id="dns.some-new-id")])
-for what, doc in {"a --sweep probe": sweep, "an untested check with DNSSEC unknown and a new finding id": untested,
+# `check --address LOCAL` (issue 21): the keys member holds intransit.keys/1 objects, validated by
+# keys.schema.json through the registry (schema_check.registry), so a bad key object fails check.
+KEYS = {"schema": "intransit.keys/1", "address": "nobody@example.test", "verdict": "untested",
+        "summary": "could not test (no domain)", "findings": [], "error": "no domain"}
+with_keys = dict(CHECK, keys=[KEYS, dict(KEYS, address="bob@example.test")])
+for what, doc in {"a check with a keys member": with_keys, "a --sweep probe": sweep, "an untested check with DNSSEC unknown and a new finding id": untested,
                   "a document with an added field": dict(TRACE, new_field=1)}.items():
     ok, why = passes(doc)
     check(ok, f"{what} validates" + (f": {why}" if why else ""))
@@ -175,7 +180,13 @@ INVALID = {
     "check: dnssec status 'validated'": (CHECK, setitem(["dnssec", "status"], "validated")),
     "check: DNS answer status 'refused'": (CHECK, setitem(["mx", 0, "dns", "a", "status"], "refused")),
     "check: domain with a trailing dot": (CHECK, setitem(["domain"], "example.test.")),
+    "check: keys member verdict 'maybe' (keys.schema.json applies)": (with_keys, setitem(["keys", 1, "verdict"], "maybe")),
+    "check: keys member object without `summary`": (with_keys, delitem(["keys", 0, "summary"])),
     "probe: no `outcome`": (PROBE, delitem(["outcome"])),
+    "probe: no `protocol` (always written)": (PROBE, delitem(["protocol"])),
+    "probe: protocol 'lmtp' (not a dialogue intransit speaks)": (PROBE, setitem(["protocol"], "lmtp")),
+    "check: address without `protocol`": (CHECK, delitem(addr + ["protocol"])),
+    "check: MX address spoken to as imap": (CHECK, setitem(addr + ["protocol"], "imap")),
     "probe: findings as strings (objects everywhere)": (PROBE, setitem(["findings"], ["tls.obsolete-version"])),
     "probe: no `dane` (null when DANE does not apply, never absent)": (PROBE, delitem(["dane"])),
     "probe: tls_version-like `tls` string instead of object": (PROBE, setitem(["tls"], "TLSv1.3")),

@@ -100,6 +100,10 @@ asio::awaitable<std::size_t> ScriptedPeer::read_some(std::span<char> into,
   co_return take_ready(into);
 }
 
+std::size_t ScriptedPeer::available() {
+  return sends_next() && !secure_ ? front()->text.size() - sent_ : 0;
+}
+
 bool ScriptedPeer::sends_next() const {
   const PeerStep* step = front();
   return step != nullptr && step->kind == Kind::send && !closed_;
@@ -159,6 +163,7 @@ asio::awaitable<void> ScriptedPeer::handshake(boost::system::error_code& ec) {
   }
   ++next_;
   if (step->kind == Kind::tls_fail) ec = asio::error::connection_reset;
+  secure_ = !ec;
 }
 
 }  // namespace intransit::test

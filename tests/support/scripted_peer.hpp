@@ -58,6 +58,10 @@ class ScriptedPeer final : public smtp::Transport {
   void fail_operation(int n) { fail_at_ = n; }
 
   const std::vector<std::string>& mismatches() const { return mismatches_; }
+
+  // Before TLS, the rest of the next step when it is a `send` (those bytes have "arrived"),
+  // else 0: so a `send` right before an `expect` or a tls_ok is bytes already in flight.
+  std::size_t available() override;
   const std::vector<std::string>& client_lines() const { return client_lines_; }
   bool script_done() const { return next_ >= script_.size(); }
 
@@ -84,6 +88,7 @@ class ScriptedPeer final : public smtp::Transport {
   std::vector<PeerStep> script_;
   std::size_t next_ = 0;
   std::size_t sent_ = 0;  // bytes of the front send step already read
+  bool secure_ = false;   // a tls_ok step was passed (available() is then 0, as on a socket)
   ManualClock& clock_;
   int operations_ = 0;
   std::optional<int> fail_at_;

@@ -6,6 +6,9 @@ namespace intransit::report::html {
 void Collection::add(Document&& doc, const std::string& file) {
   switch (doc.kind) {
     case Kind::check:
+      if (const auto k = doc.json.find("keys");
+          doc.json.is_object() && k != doc.json.end() && k->is_array())
+        for (const auto& one : *k) keys.push_back(one);
       domains.push_back(doc.row ? std::move(*doc.row) : domain_row(doc.json));
       if (first_check.is_null()) first_check = std::move(doc.json);
       break;
@@ -19,6 +22,8 @@ void Collection::add(Document&& doc, const std::string& file) {
     case Kind::trace_summary: trace_summaries.push_back(std::move(doc.json)); break;
     case Kind::sink_report: sink_reports.push_back(std::move(doc.json)); break;
     case Kind::outbound: outbound.push_back(std::move(doc.json)); break;
+    case Kind::keys: keys.push_back(std::move(doc.json)); break;
+    case Kind::client: clients.push_back(std::move(doc.json)); break;
   }
 }
 

@@ -1,6 +1,7 @@
 // collection.hpp — what the report keeps from its input documents: every check document as a
 // compact DomainRow (the first one also whole, for the one-domain page), the scan headers and
-// footers (the stamps a comparison shows), and the trace, sink and outbound documents whole.
+// footers (the stamps a comparison shows), and the trace, sink, outbound, keys and client
+// documents whole; the intransit.keys/1 objects of a check's `keys` member join `keys`.
 #pragma once
 
 #include <string>
@@ -24,6 +25,7 @@ struct Collection {
   nlohmann::json first_check;  // null unless a check document was read
   std::vector<ScanStamp> scans;
   std::vector<nlohmann::json> traces, trace_summaries, sink_reports, outbound;
+  std::vector<nlohmann::json> keys, clients;
   std::vector<std::string> files;
 
   // Adds one document read from `file`.

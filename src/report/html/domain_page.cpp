@@ -147,31 +147,8 @@ void path_diagram(Writer& w, const json& check, bool sts_enforce) {
 }
 
 void findings_list(Writer& w, const json& check) {
-  std::vector<const json*> findings;
-  for (const auto& f : list(check, "findings")) findings.push_back(&f);
-  std::stable_sort(findings.begin(), findings.end(), [](const json* a, const json* b) {
-    return severity_order(str(*a, "severity")) < severity_order(str(*b, "severity"));
-  });
   w << "<h3>Findings</h3>";
-  if (findings.empty()) {
-    w << "<p>No findings.</p>";
-    return;
-  }
-  w << "<div class=\"scroll\"><table><caption>Worst first</caption><thead><tr>"
-       "<th scope=\"col\">Severity</th><th scope=\"col\">Finding</th>"
-       "<th scope=\"col\">Evidence</th><th scope=\"col\">Remedy</th>"
-       "<th scope=\"col\">Reference</th></tr></thead><tbody>";
-  for (const json* f : findings) {
-    const auto severity = str(*f, "severity");
-    w << "<tr><td class=\"t-" << Esc{severity_tone(severity)} << "\">"
-      << Esc{severity_symbol(severity)} << " " << Esc{severity} << "</td><th scope=\"row\"><code>"
-      << Esc{str(*f, "id")} << "</code><br><span class=\"note\">" << Esc{str(*f, "scope")}
-      << "</span></th><td class=\"ev\">" << Esc{str(*f, "evidence")} << "</td><td>"
-      << Esc{str(*f, "remedy")} << "</td><td>";
-    rfc_link(w, str(*f, "rfc"));
-    w << "</td></tr>";
-  }
-  w << "</tbody></table></div>";
+  findings_table(w, list(check, "findings"));
 }
 
 void certificate_cell(Writer& w, const json& cert) {

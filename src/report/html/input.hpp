@@ -19,7 +19,17 @@ namespace intransit::report::html {
 inline constexpr std::size_t kMaxDocumentBytes = 64u << 20;  // one check doc is ~10 KB
 inline constexpr int kMaxJsonDepth = 64;                     // RELIABILITY.md item 36
 
-enum class Kind { check, scan_header, scan_footer, trace, trace_summary, sink_report, outbound };
+enum class Kind {
+  check,
+  scan_header,
+  scan_footer,
+  trace,
+  trace_summary,
+  sink_report,
+  outbound,
+  keys,
+  client
+};
 
 // A document that could not be read: the message names the file and the line.
 class InputError : public std::runtime_error {

@@ -1,7 +1,11 @@
-// parts.cpp — pieces several pages share: RFC links and verdict badges (pages.hpp).
+// parts.cpp — pieces several pages share: RFC links, verdict badges and the findings table
+// (pages.hpp).
+#include <algorithm>
 #include <cctype>
 #include <string>
+#include <vector>
 
+#include "report/html/json_access.hpp"
 #include "report/html/pages.hpp"
 
 namespace intransit::report::html {
@@ -44,6 +48,34 @@ void rfc_link(Writer& w, std::string_view rfc) {
 void verdict_badge(Writer& w, Verdict v) {
   w << "<span class=\"badge t-" << Esc{verdict_tone(v)} << "\">" << Esc{verdict_symbol(v)} << " "
     << Esc{verdict_word(v)} << "</span> ";
+}
+
+void findings_table(Writer& w, const nlohmann::json& findings) {
+  std::vector<const nlohmann::json*> sorted;
+  if (findings.is_array())
+    for (const auto& f : findings) sorted.push_back(&f);
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) {
+    return severity_order(str(*a, "severity")) < severity_order(str(*b, "severity"));
+  });
+  if (sorted.empty()) {
+    w << "<p>No findings.</p>";
+    return;
+  }
+  w << "<div class=\"scroll\"><table><caption>Worst first</caption><thead><tr>"
+       "<th scope=\"col\">Severity</th><th scope=\"col\">Finding</th>"
+       "<th scope=\"col\">Evidence</th><th scope=\"col\">Remedy</th>"
+       "<th scope=\"col\">Reference</th></tr></thead><tbody>";
+  for (const auto* f : sorted) {
+    const auto severity = str(*f, "severity");
+    w << "<tr><td class=\"t-" << Esc{severity_tone(severity)} << "\">"
+      << Esc{severity_symbol(severity)} << " " << Esc{severity} << "</td><th scope=\"row\"><code>"
+      << Esc{str(*f, "id")} << "</code><br><span class=\"note\">" << Esc{str(*f, "scope")}
+      << "</span></th><td class=\"ev\">" << Esc{str(*f, "evidence")} << "</td><td>"
+      << Esc{str(*f, "remedy")} << "</td><td>";
+    rfc_link(w, str(*f, "rfc"));
+    w << "</td></tr>";
+  }
+  w << "</tbody></table></div>";
 }
 
 }  // namespace intransit::report::html

@@ -1,5 +1,6 @@
 // render.cpp — see render.hpp. One check document gives the domain page; several, or a scan,
-// give the population page; traces, sink reports and outbound summaries add their sections.
+// give the population page; traces, sink reports, outbound summaries, keys (and a check's keys
+// member) and client documents add their sections.
 #include "report/html/render.hpp"
 
 #include "report/html/document.hpp"
@@ -16,6 +17,9 @@ std::string default_title(const Collection& c) {
     return "Mail protection in transit: " + std::to_string(c.domains.size()) + " domains";
   if (!c.traces.empty()) return "Mail protection in transit: the path of received mail";
   if (!c.sink_reports.empty()) return "Mail protection in transit: sending servers";
+  if (!c.clients.empty()) return "Mail protection in transit: mail client legs";
+  if (!c.keys.empty())
+    return "Explicit encryption: keys for " + std::to_string(c.keys.size()) + " address(es)";
   return "Mail protection in transit";
 }
 
@@ -23,7 +27,8 @@ std::string default_title(const Collection& c) {
 
 bool has_content(const Collection& c) {
   return !c.domains.empty() || !c.scans.empty() || !c.traces.empty() ||
-         !c.trace_summaries.empty() || !c.sink_reports.empty() || !c.outbound.empty();
+         !c.trace_summaries.empty() || !c.sink_reports.empty() || !c.outbound.empty() ||
+         !c.keys.empty() || !c.clients.empty();
 }
 
 std::string render_report(const Collection& c, const RenderOptions& options) {
@@ -37,6 +42,8 @@ std::string render_report(const Collection& c, const RenderOptions& options) {
   if (!c.traces.empty() || !c.trace_summaries.empty()) trace_page(w, c.traces, c.trace_summaries);
   if (!c.sink_reports.empty()) sink_page(w, c.sink_reports);
   if (!c.outbound.empty()) outbound_page(w, c.outbound);
+  if (!c.keys.empty()) keys_page(w, c.keys);
+  if (!c.clients.empty()) client_page(w, c.clients);
   close_page(w);
   return w.take();
 }

@@ -7,6 +7,7 @@
 # verdicts set back) for --baseline; `trace` of tests/data/trace (a message and a mailbox); the
 # lab's five Postfix senders sending to every sink scenario, then `sink report --format json`, and
 # `outbound --format json` over those senders' logs. Hostile fixtures: make_hostile.py.
+# Issue 21: keys of every lab address, a check with --address, a client of disco.test.
 # Every command runs inside the lab (lab/exec): no packet leaves the machine.
 set -euo pipefail
 state=$1
@@ -21,6 +22,15 @@ mapfile -t domains < <(grep -v '^#' "$repo/lab/domains.tsv" | cut -f1)
 
 exec_lab "$intransit" check dane.test "${lab_args[@]}" --format json >"$here/check-dane.json" || true
 exec_lab "$intransit" check "${domains[@]}" "${lab_args[@]}" --format json >"$here/check-all.jsonl" || true
+# Issue 21: `keys` of every lab address (lab/lib/keys.sh), a check with a `keys` member, and
+# `client` of a discovery domain (lab/lib/client_discovery.sh).
+exec_lab "$intransit" keys alice@keys.test bob@keys.test carol@keys.test dana@keys.test \
+  erin@keys.test nobody@keys.test frank@keys-unsigned.test gina@keys-direct.test \
+  hugo@keys-wild.test ivan@bogus.test "${lab_args[@]}" --format json >"$here/keys.jsonl" || true
+exec_lab "$intransit" check keys.test --address alice --address nobody "${lab_args[@]}" \
+  --format json >"$here/check-keys.json" || true
+exec_lab "$intransit" client alice@disco.test "${lab_args[@]}" --format json \
+  >"$here/client-disco.json" || true
 
 python3 - "$here" <<'PY'
 import hashlib, json, sys

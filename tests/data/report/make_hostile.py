@@ -48,3 +48,32 @@ with open("hostile-sink.json", "w") as f:
         "behaviours": [{"id": XSS, "severity": "high", "text": ATTR, "scenarios": [XSS]}],
         "scenarios": [{"scenario": XSS, "sessions": 1, "delivered_tls": 0, "delivered_plaintext": 1}],
         "attempts": []}]}, f, indent=2)
+
+# Explicit encryption and mail client legs (issue 21): key user IDs, certificate subjects, WKD
+# URLs and server names are a stranger's; a check's `keys` member carries them too.
+key = {"problem": XSS, "usable": True, "fingerprint": ATTR, "encryption_fingerprint": XSS,
+       "algorithm": OTHER, "user_ids": [XSS, ATTR, 3], "fingerprints": [XSS], "detail": OTHER}
+dns_keys = {"owner": XSS, "status": "found", "dns_status": ATTR, "dnssec": XSS, "malformed": 1,
+            "reason": OTHER, "keys": [key], "certificates": [{"problem": ATTR, "usable": False,
+                                                              "subject": "CN=" + XSS, "sha256": ATTR,
+                                                              "addresses": [XSS], "detail": OTHER}]}
+keys = {"schema": "intransit.keys/1", "address": XSS + "@" + ATTR, "domain": ATTR, "verdict": XSS,
+        "summary": OTHER, "wkd": {"method": XSS, "url": "https://" + ATTR, "status": XSS, "detail": OTHER,
+                                  "http_status": 200, "wildcard": True, "policy_present": False, "key": key},
+        "openpgpkey": dns_keys, "smimea": dns_keys,
+        "findings": [{"id": XSS, "severity": "high", "scope": ATTR, "evidence": OTHER, "rfc": XSS, "remedy": ATTR}]}
+client = {"schema": "intransit.client/1", "domain": XSS, "address": ATTR, "summary": OTHER,
+          "legs": [{"leg": XSS, "verdict": "plaintext", "summary": ATTR, "nothing_published": True}],
+          "servers": [{"leg": ATTR, "protocol": XSS, "host": "imap." + XSS, "port": 993, "tls_mode": OTHER,
+                       "origins": [{"source": XSS, "where": ATTR, "authenticated": False}], "verdict": XSS,
+                       "why": OTHER, "addresses": [{"address": ATTR, "outcome": XSS, "tls_version": OTHER,
+                                                    "certificate_trusted": False, "name_check": XSS}]}],
+          "srv": [{"service": XSS, "dns": {"status": ATTR, "dnssec": OTHER}, "not_offered": False,
+                   "decode_error": XSS, "records": [{"target": ATTR, "port": 1}]}],
+          "autoconfig": [{"source": XSS, "url": ATTR, "status": OTHER, "detail": XSS, "used": True,
+                          "parse_error": ATTR}],
+          "findings": [{"id": ATTR, "severity": XSS, "scope": OTHER, "evidence": XSS, "rfc": None, "remedy": ATTR}]}
+with open("hostile-keys.jsonl", "w") as f:
+    f.write(json.dumps(keys) + "\n")
+    f.write(json.dumps(client) + "\n")
+    f.write(json.dumps(dict(check(XSS + "k.example", "plaintext"), keys=[keys])) + "\n")

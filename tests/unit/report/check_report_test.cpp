@@ -2,11 +2,13 @@
 // issue 14 items 12, 15 and 24. The text says "lookup failed" where the JSON does, shows the
 // sweep it ran, says why an MTA-STS policy is not usable, lists a repeated finding once and
 // prints a 10 kB certificate subject once, cut with a marker; a failed lookup's DNSSEC status
-// is "unknown" in the JSON (RELIABILITY.md item 58).
+// is "unknown" in the JSON (RELIABILITY.md item 58). `check --address` (issue 21): the keys sit
+// beside the verdict, in the JSON's `keys` member and the text's "Explicit encryption" section.
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "check/keys_verdict.hpp"
 #include "check/verdict.hpp"
 #include "report/check_report.hpp"
 #include "report/probe_report.hpp"
@@ -152,6 +154,65 @@ TEST(CheckReport, HugeSelfIssuedSubjectIsPrintedOnceAndCut) {
   EXPECT_EQ(
       j["mx"][0]["addresses"][0]["certificate"]["chain"][0]["subject"].get<std::string>().size(),
       10003U);
+}
+
+// Two addresses as `check --address` gathers them: one where every source answered with
+// nothing (none), one with a usable key from a DNSSEC-secure OPENPGPKEY answer.
+std::vector<check::AddressKeys> two_addresses() {
+  check::AddressKeys nobody;
+  nobody.address = "nobody@example.test";
+  nobody.parsed = policy::MailAddress{"nobody", "example.test"};
+  nobody.wkd.method = "advanced";
+  nobody.wkd.status = check::SourceStatus::absent;
+  nobody.openpgpkey.status = check::SourceStatus::absent;
+  nobody.openpgpkey.security = dns::Security::secure;
+  nobody.smimea.status = check::SourceStatus::absent;
+  nobody.smimea.security = dns::Security::secure;
+  check::judge_keys(nobody);
+  check::AddressKeys dana = nobody;
+  dana.address = "dana@example.test";
+  dana.parsed = policy::MailAddress{"dana", "example.test"};
+  dana.openpgpkey.status = check::SourceStatus::found;
+  policy::OpenPgpKeyFacts key;
+  key.problem = policy::KeyProblem::none;
+  key.fingerprint = "ABCD";
+  key.encryption_fingerprint = "EF01";
+  key.user_ids = {"<dana@example.test>"};
+  dana.openpgpkey.openpgp = {key};
+  check::judge_keys(dana);
+  return {nobody, dana};
+}
+
+TEST(CheckReport, KeysSitBesideTheVerdictAndNeverChangeIt) {
+  const auto f = facts_with_one_tls_mx();
+  const auto keys = two_addresses();
+  ASSERT_EQ(keys[0].verdict, check::KeysVerdict::none);
+  ASSERT_EQ(keys[1].verdict, check::KeysVerdict::ready_dnssec);
+  const auto plain = check_to_json(f, check::assess(f));
+  EXPECT_FALSE(plain.contains("keys"));  // only when asked
+  const auto j = check_to_json(f, check::assess(f), keys);
+  ASSERT_TRUE(j.contains("keys"));
+  ASSERT_EQ(j["keys"].size(), 2U);
+  EXPECT_EQ(j["keys"][0]["schema"], "intransit.keys/1");
+  EXPECT_EQ(j["keys"][0]["address"], "nobody@example.test");
+  EXPECT_EQ(j["keys"][0]["verdict"], "none");
+  EXPECT_EQ(j["keys"][1]["verdict"], "ready-dnssec");
+  EXPECT_EQ(j["verdict"], plain["verdict"]);
+  EXPECT_EQ(j["findings"], plain["findings"]);
+
+  std::ostringstream out;
+  write_check_text(out, f, check::assess(f), TextStyle{}, keys);
+  const auto text = out.str();
+  const auto section = text.find("Explicit encryption");
+  ASSERT_NE(section, std::string::npos) << text;
+  EXPECT_GT(section, text.find("TLS-RPT"));  // after the transport part
+  EXPECT_NE(text.find("  nobody@example.test: none\n    no published key", section),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  dana@example.test: ready (authenticated by DNSSEC)", section),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text_of(f).find("Explicit encryption"), std::string::npos);
 }
 
 }  // namespace

@@ -152,6 +152,36 @@ TEST(MailAccessDialogue, ImapInjectionAfterBeginTlsIsDiscarded) {  // CVE-2011-0
   EXPECT_FALSE(r.capabilities_tls->has("AUTH=LOGIN"));
 }
 
+// NO STARTTLS (USENIX Security 2021): the tagged go-ahead, then the injected response in a
+// segment of its own before the ClientHello.
+TEST(MailAccessDialogue, ImapInjectionSplitFromTheTaggedOkIsDiscarded) {
+  ManualClock clock;
+  auto script = imap_session("IMAP4rev1 STARTTLS LOGINDISABLED");
+  script.insert(script.begin() + 5, send("* CAPABILITY IMAP4rev1 AUTH=LOGIN\r\n"));
+  ScriptedPeer peer(script, clock);
+  const auto r = run(peer, clock, options(Protocol::imap));
+  EXPECT_EQ(r.outcome, ProbeOutcome::ok) << r.detail;
+  EXPECT_TRUE(has(r.findings, "smtp.plaintext-after-starttls"));
+  ASSERT_TRUE(r.capabilities_tls);
+  EXPECT_FALSE(r.capabilities_tls->has("AUTH=LOGIN"));
+  EXPECT_TRUE(peer.mismatches().empty()) << peer.mismatches().front();
+}
+
+// A tagged OK for the STARTTLS not yet sent (the tag is predictable): dropped before the
+// command, and the server's own tagged answer is the one the probe acts on.
+TEST(MailAccessDialogue, ImapTaggedOkInjectedAheadOfStarttlsIsDropped) {
+  ManualClock clock;
+  auto script = imap_session("IMAP4rev1 STARTTLS LOGINDISABLED");
+  script.insert(script.begin() + 3, send("a2 OK Begin TLS negotiation now\r\n"));
+  ScriptedPeer peer(script, clock);
+  const auto r = run(peer, clock, options(Protocol::imap));
+  EXPECT_EQ(r.outcome, ProbeOutcome::ok) << r.detail;
+  EXPECT_TRUE(has(r.findings, "smtp.unsolicited-data"));
+  EXPECT_FALSE(has(r.findings, "smtp.plaintext-after-starttls"));
+  EXPECT_TRUE(peer.mismatches().empty()) << peer.mismatches().front();
+  EXPECT_TRUE(peer.script_done());
+}
+
 TEST(MailAccessDialogue, ImapGreetingWithoutLineEndHitsTheDeadline) {
   ManualClock clock;
   ScriptedPeer peer({send("* OK never ending"), stall()}, clock);
@@ -252,6 +282,17 @@ TEST(MailAccessDialogue, Pop3InjectionAfterStlsOkIsDiscarded) {
   const auto r = run(peer, clock, options(Protocol::pop3));
   EXPECT_EQ(r.outcome, ProbeOutcome::ok) << r.detail;
   EXPECT_TRUE(has(r.findings, "smtp.plaintext-after-starttls"));
+}
+
+TEST(MailAccessDialogue, Pop3InjectionSplitFromTheStlsOkIsDiscarded) {
+  ManualClock clock;
+  auto script = pop3_session("STLS\r\n");
+  script.insert(script.begin() + 5, send("+OK\r\nUSER\r\n.\r\n"));
+  ScriptedPeer peer(script, clock);
+  const auto r = run(peer, clock, options(Protocol::pop3));
+  EXPECT_EQ(r.outcome, ProbeOutcome::ok) << r.detail;
+  EXPECT_TRUE(has(r.findings, "smtp.plaintext-after-starttls"));
+  EXPECT_TRUE(peer.mismatches().empty()) << peer.mismatches().front();
 }
 
 TEST(MailAccessDialogue, Pop3CapaWithoutEndIsBounded) {

@@ -150,6 +150,50 @@ TEST(ProbeDialogue, PlaintextAfterThe220ToStarttlsIsDiscarded) {  // CVE-2011-04
   EXPECT_FALSE(r.capabilities_tls->has("AUTH"));  // the forged lines count for nothing
 }
 
+// NO STARTTLS (Poddebniak et al., USENIX Security 2021): the injected lines in a TCP segment of
+// their own, after the go-ahead and before the ClientHello. Seen because they have arrived.
+TEST(ProbeDialogue, PlaintextSplitFromThe220IntoItsOwnSegmentIsDiscarded) {
+  ManualClock clock;
+  auto script = good_session();
+  script.insert(script.begin() + 5, send("250-FAKE injected\r\n250 AUTH PLAIN\r\n"));
+  ScriptedPeer peer(script, clock);
+  const auto r = run(peer, clock);
+  EXPECT_EQ(r.outcome, ProbeOutcome::ok) << r.detail;
+  EXPECT_TRUE(has(r.findings, "smtp.plaintext-after-starttls"));
+  ASSERT_TRUE(r.capabilities_tls);
+  EXPECT_FALSE(r.capabilities_tls->has("AUTH"));
+  EXPECT_TRUE(peer.mismatches().empty()) << peer.mismatches().front();
+  EXPECT_TRUE(peer.script_done());
+}
+
+// A go-ahead already there before STARTTLS is sent: a client reading it as the answer would
+// start TLS on the attacker's word. It is dropped; the server's own 220 is the one used.
+TEST(ProbeDialogue, AResponseInjectedAheadOfStarttlsIsDroppedAndReported) {
+  ManualClock clock;
+  auto script = good_session();
+  script.insert(script.begin() + 3, send("220 2.0.0 injected go ahead\r\n"));
+  ScriptedPeer peer(script, clock);
+  const auto r = run(peer, clock);
+  EXPECT_EQ(r.outcome, ProbeOutcome::ok) << r.detail;
+  EXPECT_TRUE(has(r.findings, "smtp.unsolicited-data"));
+  EXPECT_FALSE(has(r.findings, "smtp.plaintext-after-starttls"));
+  EXPECT_TRUE(peer.mismatches().empty()) << peer.mismatches().front();
+  EXPECT_TRUE(peer.script_done());
+  const auto said = std::any_of(r.transcript.begin(), r.transcript.end(), [](const auto& line) {
+    return line.text.find("before STARTTLS was sent") != std::string::npos;
+  });
+  EXPECT_TRUE(said);
+}
+
+// An honest server: neither check fires (no false alarm from the new reads).
+TEST(ProbeDialogue, AnHonestStarttlsSessionRaisesNoInjectionFinding) {
+  ManualClock clock;
+  ScriptedPeer peer(good_session(), clock);
+  const auto r = run(peer, clock);
+  EXPECT_FALSE(has(r.findings, "smtp.unsolicited-data"));
+  EXPECT_FALSE(has(r.findings, "smtp.plaintext-after-starttls"));
+}
+
 TEST(ProbeDialogue, SilentBannerTimesOutInVirtualTime) {
   ManualClock clock;
   ScriptedPeer peer({stall()}, clock);
