@@ -20,6 +20,7 @@
 
 #include "check/domain_facts.hpp"
 #include "check/engine.hpp"
+#include "core/limits.hpp"
 #include "logs/log_parser.hpp"
 #include "tlsrpt/generate.hpp"
 
@@ -33,7 +34,7 @@ struct GenerateSetup {
   std::string relay;      // HOST[:PORT] for mailto: rua
   std::string mail_from;  // From: and envelope sender of the report mail
   bool require_tls = false;
-  std::chrono::seconds submit_deadline{60};  // one submission (SMTP conversation or POST)
+  std::chrono::seconds submit_deadline = limits::tlsrpt::kSubmitDeadline;  // one submission
   std::int64_t now = 0;                      // the time of the run (year inference, Date:)
 };
 
