@@ -18,6 +18,7 @@
 #include "check/http_url.hpp"
 #include "core/text.hpp"
 #include "logs/log_source.hpp"
+#include "policy/mailto.hpp"
 #include "smtp/submit.hpp"
 #include "tlsrpt/report_mail.hpp"
 
@@ -104,7 +105,7 @@ asio::awaitable<void> audit_into(check::Engine& engine, std::string domain,
 asio::awaitable<Submitted> send_mail(check::Engine& engine, const GeneratedReport& r,
                                      const std::string& rua, const GenerateSetup& s) {
   Submitted out{rua, false, {}};
-  const auto to = mailto_address(rua);
+  const auto to = policy::mailto_address(rua);
   if (!to) {
     out.detail = "not a mailto: address an SMTP relay can take";
     co_return out;

@@ -4,11 +4,9 @@
 
 #include <gmime/gmime.h>
 
-#include <cctype>
 #include <memory>
 #include <mutex>
 
-#include "smtp/submit.hpp"
 #include "tlsrpt/datetime.hpp"
 
 namespace intransit::tlsrpt {
@@ -95,29 +93,6 @@ std::string report_message(const GeneratedReport& r, const ReportMail& m) {
   std::string out = bytes != nullptr ? bytes : "";
   g_free(bytes);
   return out;
-}
-
-std::optional<std::string> mailto_address(std::string_view uri) {
-  constexpr std::string_view kScheme = "mailto:";
-  if (uri.size() < kScheme.size()) return std::nullopt;
-  for (std::size_t i = 0; i < kScheme.size(); ++i)
-    if ((uri[i] | 0x20) != kScheme[i] && uri[i] != kScheme[i]) return std::nullopt;
-  uri.remove_prefix(kScheme.size());
-  uri = uri.substr(0, uri.find('?'));
-  std::string address;
-  for (std::size_t i = 0; i < uri.size(); ++i) {
-    if (uri[i] != '%') {
-      address += uri[i];
-      continue;
-    }
-    if (i + 2 >= uri.size() || !std::isxdigit(static_cast<unsigned char>(uri[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(uri[i + 2])))
-      return std::nullopt;
-    address += static_cast<char>(std::stoi(std::string(uri.substr(i + 1, 2)), nullptr, 16));
-    i += 2;
-  }
-  if (!smtp::plain_address(address) || address.find('@') == std::string::npos) return std::nullopt;
-  return address;
 }
 
 }  // namespace intransit::tlsrpt

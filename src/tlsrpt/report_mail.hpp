@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,9 +23,5 @@ struct ReportMail {
 
 // The RFC 5322 message, lines ending in CRLF (not dot-stuffed: smtp::data_lines does that).
 std::string report_message(const GeneratedReport& report, const ReportMail& mail);
-
-// The address of a `mailto:` rua (RFC 6068: "mailto:addr", any "?..." ignored, %XX decoded);
-// nullopt when it is not mailto: or the address is not one an SMTP command can carry.
-std::optional<std::string> mailto_address(std::string_view uri);
 
 }  // namespace intransit::tlsrpt

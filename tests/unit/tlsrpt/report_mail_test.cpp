@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "policy/mailto.hpp"
 #include "tlsrpt/generate.hpp"
 #include "tlsrpt/generate_run.hpp"
 #include "tlsrpt/ingest.hpp"
@@ -128,12 +129,13 @@ TEST(ReportMail, HeaderInjectionStaysInItsField) {
 }
 
 TEST(ReportMail, MailtoAddresses) {
-  EXPECT_EQ(mailto_address("mailto:tlsrpt@example.net"), "tlsrpt@example.net");
-  EXPECT_EQ(mailto_address("MAILTO:tls%2Brpt@example.net?subject=x"), "tls+rpt@example.net");
+  EXPECT_EQ(policy::mailto_address("mailto:tlsrpt@example.net"), "tlsrpt@example.net");
+  EXPECT_EQ(policy::mailto_address("MAILTO:tls%2Brpt@example.net?subject=x"),
+            "tls+rpt@example.net");
   for (const char* bad :
        {"https://example.net/", "mailto:", "mailto:no-at-sign", "mailto:a b@example.net",
         "mailto:a@b%0d%0aRSET", "mailto:a@b%zz", "mailto:<a@b>", "mailto:a@b%"})
-    EXPECT_FALSE(mailto_address(bad)) << bad;
+    EXPECT_FALSE(policy::mailto_address(bad)) << bad;
 }
 
 check::DomainFacts facts(const std::string& domain) {
