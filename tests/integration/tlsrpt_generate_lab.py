@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """tlsrpt_generate_lab.py STATE_DIR INTRANSIT — `intransit tlsrpt generate` round trip in the lab
 (issue 20): the lab's Postfix senders "may" and "verify" deliver messages to tlsrpt.test (which
-publishes v=TLSRPTv1; rua=mailto:tlsrpt@tlsrpt.test) and to opportunistic.test (no TLS-RPT
-record); then, over the part of the senders' own maillogs those deliveries wrote,
+publishes rua=mailto:tlsrpt@tlsrpt.test,https://reports.tlsrpt.test:8443/tlsrpt) and to
+opportunistic.test (no TLS-RPT record); then, over the part of the senders' own maillogs those
+deliveries wrote,
   - `tlsrpt generate --submit --mail-relay <sender may>` writes one report, for tlsrpt.test, with
     as many successful sessions as messages were delivered there (its MX offers TLS and it has no
     policy: every TLS session succeeds), none failed, policy-type no-policy-found, the §5.3 file
     name, and says opportunistic.test gets none because it publishes no TLS-RPT record;
   - the file written is the gzip'd report (the same report-id, organization, counts);
+  - the https: rua gets it by POST: `intransit serve` listens there (with the lab CA's certificate
+    for reports.tlsrpt.test), and its store holds the very report (`tlsrpt --store` calls it known);
   - the mail reaches tlsrpt.test's MX (lab Postfix "modern", which files tlsrpt.test's mail in
     STATE/tlsrpt/modern.mbox), and `intransit tlsrpt` reading that mailbox finds the report: the
     same organization, report-id, policy domain and session counts as generate wrote.
@@ -33,6 +36,9 @@ SENDERS = dict(s.split("@") for s in env["INTRANSIT_LAB_SENDERS"].split())  # le
 TAG = f"gen{os.getpid()}x{int(time.time())}"
 PLAN = {"may": {"tlsrpt.test": 2, "opportunistic.test": 1}, "verify": {"tlsrpt.test": 1}}
 MBOX = f"{state}/tlsrpt/modern.mbox"
+# reports.tlsrpt.test is the modern Postfix's address (lab/lib/dns.sh), which the strip-proxy's
+# upstream names too.
+REPORTS_ADDR = env["INTRANSIT_LAB_STRIP_UPSTREAM"].rsplit(":", 1)[0]
 
 
 def maillog(level):
@@ -85,6 +91,14 @@ for level in PLAN:
     with open(logs[-1], "wb") as f:
         f.write(part)
 
+serve_data = os.path.join(work, "serve")
+serve = subprocess.Popen(ns + [intransit, "serve", "--listen", f"{REPORTS_ADDR}:8443", "--data", serve_data,
+                               "--tls-cert", f"{state}/ca/certs/modern.chain", "--tls-key",
+                               f"{state}/ca/certs/modern.key", *LAB_ARGS],
+                         stderr=subprocess.PIPE, text=True)
+started = serve.stderr.readline()
+check("listening on" in started, f"serve listens on reports.tlsrpt.test:8443 ({started.strip()!r})")
+
 today = time.strftime("%Y-%m-%d", time.gmtime())
 out = os.path.join(work, "out")
 os.mkdir(out)
@@ -101,12 +115,16 @@ gen = domains.get("tlsrpt.test", {})
 rep = gen.get("report") or {}
 check(rep.get("successful") == expected and rep.get("failed") == 0,
       f"tlsrpt.test: {expected} successful sessions, none failed ({rep})")
-check(gen.get("policy_type") == "no-policy-found" and gen.get("rua") == ["mailto:tlsrpt@tlsrpt.test"],
+check(gen.get("policy_type") == "no-policy-found"
+      and gen.get("rua") == ["mailto:tlsrpt@tlsrpt.test", "https://reports.tlsrpt.test:8443/tlsrpt"],
       f"tlsrpt.test: no-policy-found, its rua ({gen.get('policy_type')}, {gen.get('rua')})")
 check(re.fullmatch(rf"lab\.test!tlsrpt\.test!\d+!\d+!\w+\.json\.gz", rep.get("file_name", "")) is not None,
       f"RFC 8460 §5.3 file name ({rep.get('file_name')})")
-sub = gen.get("submitted", [])
-check(len(sub) == 1 and sub[0]["ok"], f"submitted to the rua through the relay ({sub})")
+sub = {x["rua"]: x for x in gen.get("submitted", [])}
+mail_sub = sub.get("mailto:tlsrpt@tlsrpt.test", {})
+post_sub = sub.get("https://reports.tlsrpt.test:8443/tlsrpt", {})
+check(len(sub) == 2 and mail_sub.get("ok"), f"submitted to the mailto: rua through the relay ({mail_sub})")
+check(post_sub.get("ok") and "answered 20" in post_sub.get("detail", ""), f"POSTed to the https: rua ({post_sub})")
 opp = domains.get("opportunistic.test", {})
 check(opp.get("report") is None and "no TLS-RPT record" in (opp.get("skipped") or ""),
       f"opportunistic.test: no report, and why ({opp.get('skipped')!r})")
@@ -121,6 +139,16 @@ pol = (written.get("policies") or [{}])[0]
 check(pol.get("policy", {}).get("policy-domain") == "tlsrpt.test"
       and pol.get("summary", {}).get("total-successful-session-count") == expected,
       f"the written report's policy and counts ({pol.get('summary')})")
+
+# The POST: serve committed the report to its store before answering (RFC 8460 §5.4).
+serve.terminate()
+serve.wait(timeout=30)
+if rep.get("path"):
+    r = subprocess.run([intransit, "tlsrpt", "--store", os.path.join(serve_data, "tlsrpt.sqlite"), "--format", "json",
+                        rep["path"]], capture_output=True, text=True, timeout=120)
+    counts = json.loads(r.stdout).get("counts", {}) if r.stdout.strip() else {}
+    check(counts.get("known") == 1 and counts.get("new") == 0,
+          f"serve's store already holds the POSTed report ({counts}; {r.stderr[-200:]!r})")
 
 # The mail through the relay to tlsrpt.test's MX and its mailbox.
 deadline = time.time() + 90
