@@ -6,7 +6,8 @@
 MODERN_MX_NAMES=(mx.opportunistic.test mx1.mixed.test mx.mtasts.test mx.mtasts-testing.test
   mx.mtasts-mismatch.test mx.mtasts-redirect.test mx.mtasts-badtype.test mx.mtasts-huge.test
   mx.mtasts-badcert.test mx.dane.test mx.dane-mismatch.test mx.dane-unsigned.test implicit.test
-  mx.tlsrpt.test mx.bogus.test mail.mxcname.test mx.dane-ta.test)
+  mx.tlsrpt.test mx.bogus.test mail.mxcname.test mx.dane-ta.test
+  reports.tlsrpt.test)  # not an MX: tlsrpt.test's https: rua, where lab.tlsrpt.generate runs serve
 # MTA-STS policy hosts with a valid lab-CA certificate (mtasts-badcert gets a self-signed one).
 MTASTS_DOMAINS=(mtasts.test mtasts-testing.test mtasts-mismatch.test mtasts-redirect.test
   mtasts-badtype.test mtasts-huge.test valid.sink.test mtasts-mismatch.sink.test)

@@ -47,8 +47,10 @@ dns_zone_body() {
       echo "@ MX 10 mail"; echo "mail CNAME mx.opportunistic.test." ;;
     implicit.test) echo "@ A $ADDR_PF_MODERN" ;;
     tlsrpt.test)
-      echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
-      echo "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@tlsrpt.test\"" ;;
+      # Both rua kinds (RFC 8460 §3); lab.tlsrpt.generate runs serve's POST /tlsrpt on
+      # reports.tlsrpt.test:8443 (the modern Postfix's address and certificate) for the https: one.
+      echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"; echo "reports A $ADDR_PF_MODERN"
+      echo "_smtp._tls TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@tlsrpt.test,https://reports.tlsrpt.test:8443/tlsrpt\"" ;;
     mtasts*.test)
       echo "@ MX 10 mx"; echo "mx A $ADDR_PF_MODERN"
       echo "_mta-sts TXT \"v=STSv1; id=$MTASTS_POLICY_ID;\""

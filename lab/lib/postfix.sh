@@ -3,7 +3,9 @@
 # never touched. Mail they accept for lab domains is discarded: the lab tests the transport.
 # Except trace.test: every instance with TLS writes what it accepts for it, its own Received
 # header on top (with the TLS comment: smtpd_tls_received_header), to
-# $STATE/trace/<instance>.mbox through a pipe(8) transport — real headers for `trace`.
+# $STATE/trace/<instance>.mbox through a pipe(8) transport — real headers for `trace`; and
+# tlsrpt.test (its rua, tlsrpt@tlsrpt.test) to $STATE/tlsrpt/<instance>.mbox, where the reports
+# `tlsrpt generate --submit` mails are read back.
 # Four more instances are *senders* (postfix_sender): the sending MTAs `intransit sink` judges.
 
 # postfix_instance NAME ADDR TLS CERT — TLS is none | modern | legacy.
@@ -75,16 +77,18 @@ CF
       ;;
   esac
   if [ "$tls" != none ]; then
-    mkdir -p "$STATE/trace"
-    chmod 755 "$STATE/trace"
-    touch "$STATE/trace/$name.mbox"
-    chown nobody "$STATE/trace/$name.mbox"
+    mkdir -p "$STATE/trace" "$STATE/tlsrpt"
+    chmod 755 "$STATE/trace" "$STATE/tlsrpt"
+    touch "$STATE/trace/$name.mbox" "$STATE/tlsrpt/$name.mbox"
+    chown nobody "$STATE/trace/$name.mbox" "$STATE/tlsrpt/$name.mbox"
     cat >>"$dir/etc/main.cf" <<CF
 smtpd_tls_received_header = yes
-transport_maps = inline:{ trace.test=tracefile: }
+transport_maps = inline:{ trace.test=tracefile:, tlsrpt.test=tlsrptfile: }
 CF
     postconf -c "$dir/etc" -M \
       "tracefile/unix=tracefile unix - n n - - pipe flags=F user=nobody argv=/usr/bin/tee -a $STATE/trace/$name.mbox"
+    postconf -c "$dir/etc" -M \
+      "tlsrptfile/unix=tlsrptfile unix - n n - - pipe flags=F> user=nobody argv=/usr/bin/tee -a $STATE/tlsrpt/$name.mbox"
   fi
   postfix_launch "$name" "$dir"
 }

@@ -189,7 +189,7 @@ asio::awaitable<dns::Answer> Engine::lookup(std::string name, dns::RrType type) 
 asio::awaitable<HttpsFetch> Engine::fetch(HttpsRequest request) {
   request.trust = audit_options_.trust;
   request.allow_private = options_.allow_private;
-  if (request.tls) request.port = options_.https_port;
+  if (request.tls && !request.port_from_url) request.port = options_.https_port;
   HttpsFetch fetched = co_await https_get(*resolver_, std::move(request));
   co_return fetched;
 }

@@ -73,16 +73,34 @@ std::shared_ptr<asio::ssl::context> https_context() {
   return tls::make_client_context(offer);
 }
 
+// Host (with the port when a URL gave one that is not the scheme's), User-Agent, Connection.
+template <class Request>
+void set_head(Request& request, const HttpsRequest& r) {
+  const bool v6 = r.host.find(':') != std::string::npos;
+  std::string host = v6 ? "[" + r.host + "]" : r.host;
+  if (r.port_from_url && r.port != (r.tls ? 443 : 80)) host += ":" + std::to_string(r.port);
+  request.set(http::field::host, host);
+  request.set(http::field::user_agent, "intransit");
+  request.set(http::field::connection, "close");
+}
+
 // Sends the GET, reads and judges the response; `f` says what happened. Stream is the TLS
 // stream, or the bare TCP stream of a plain-http GET.
 template <class Stream>
 asio::awaitable<void> exchange(Stream& stream, const HttpsRequest& r, HttpsFetch& f) {
-  http::request<http::empty_body> request{http::verb::get, r.path, 11};
-  request.set(http::field::host, r.host);
-  request.set(http::field::user_agent, "intransit");
-  request.set(http::field::connection, "close");
   boost::system::error_code ec;
-  co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
+  if (r.post_body) {
+    http::request<http::string_body> request{http::verb::post, r.path, 11};
+    set_head(request, r);
+    request.set(http::field::content_type, r.post_type);
+    request.body() = *r.post_body;
+    request.prepare_payload();
+    co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
+  } else {
+    http::request<http::empty_body> request{http::verb::get, r.path, 11};
+    set_head(request, r);
+    co_await http::async_write(stream, request, asio::redirect_error(asio::use_awaitable, ec));
+  }
   if (ec) {
     settle(f, ec == beast::error::timeout ? FetchStatus::timeout : FetchStatus::protocol_error,
            "sending the request: " + ec.message());
@@ -112,6 +130,11 @@ asio::awaitable<void> exchange(Stream& stream, const HttpsRequest& r, HttpsFetch
     settle(f, FetchStatus::redirect,
            "answered " + std::to_string(f.http_status) + " (Location: " +
                text::printable(std::string(head[http::field::location])) + "); " + r.redirect_rule);
+    co_return;
+  }
+  if (r.post_body) {  // delivered or not: the answer's body says nothing more
+    settle(f, f.http_status / 100 == 2 ? FetchStatus::ok : FetchStatus::http_status,
+           "answered " + std::to_string(f.http_status));
     co_return;
   }
   if (f.http_status == 404) {

@@ -4,6 +4,7 @@
 // certificate for the host name (RFC 6125), HTTP 200 only, no redirect followed (the Location is
 // reported), an accepted media-type list, no content coding, the body refused (never truncated)
 // over a cap, and one deadline for the whole fetch (RELIABILITY.md items 29-34).
+// A POST (`post_body`) delivers a TLS-RPT report (RFC 8460 §5.4), under the same rules.
 // A plain-http GET exists only so a caller can REPORT that a document is served in clear; its
 // body must never be trusted.
 #pragma once
@@ -14,6 +15,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,6 +80,12 @@ struct HttpsRequest {
   bool tls = true;
   // Words for the evidence: the document's name ("policy"), and the rules a redirect and a
   // wrong media type break ("RFC 8461 §3.3 forbids following redirects").
+  // A POST of `post_body` as `post_type` instead of a GET (a TLS-RPT report, RFC 8460 §5.4): any
+  // 2xx is `ok` and the answer's body is not read; a redirect is not followed either.
+  std::optional<std::string> post_body;
+  std::string post_type;
+  // true: `port` came from a URL, and Engine::fetch keeps it instead of its HTTPS port.
+  bool port_from_url = false;
   std::string noun = "document";
   std::string redirect_rule = "redirects are not followed";
   std::string type_rule = "not an accepted media type";

@@ -24,8 +24,7 @@ CLI::App* add_tlsrpt_command(CLI::App& app, TlsrptArgs& args) {
       "Read TLS-RPT reports (RFC 8460): which senders failed to reach you securely, and why");
   cmd->add_option("input", args.inputs,
                   "report files (.json, or gzip under any name), messages, mboxes or Maildirs "
-                  "holding application/tlsrpt+gzip or +json parts, or directories of them")
-      ->required();
+                  "holding application/tlsrpt+gzip or +json parts, or directories of them");
   cmd->add_option("--store", args.store,
                   "SQLite file that keeps every report once, by (organization-name, report-id), "
                   "and the quarantine (created if missing)");
@@ -48,7 +47,9 @@ CLI::App* add_tlsrpt_command(CLI::App& app, TlsrptArgs& args) {
       "With --verify: 0 no failure reproduces now, 1 some failure still reproduces, 4 none does "
       "but some re-test could not run (3 as above).\n"
       "Example: intransit tlsrpt --store tlsrpt.db ~/Maildir/.TLS-RPT\n"
-      "Example: intransit tlsrpt --verify google-report.json.gz");
+      "Example: intransit tlsrpt --verify google-report.json.gz\n"
+      "Sending reports: intransit tlsrpt generate --help");
+  args.generate_cmd = add_tlsrpt_generate_command(*cmd, args.generate);
   return cmd;
 }
 
@@ -84,6 +85,13 @@ int verify_exit(const tlsrpt::VerifyResults& v) {
 }  // namespace
 
 int run_tlsrpt(const TlsrptArgs& args) {
+  if (args.generate_cmd != nullptr && args.generate_cmd->parsed())
+    return run_tlsrpt_generate(args.generate);
+  if (args.inputs.empty()) {
+    std::cerr << "intransit tlsrpt: give report files, messages, mailboxes or directories to read "
+                 "(or `tlsrpt generate` to write reports)\n";
+    return 2;
+  }
   std::unique_ptr<tlsrpt::ReportStore> store;
   tlsrpt::Run run;
   try {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/engine_args.hpp"
+#include "cli/tlsrpt_generate_command.hpp"
 
 namespace intransit::cli {
 
@@ -19,6 +20,8 @@ struct TlsrptArgs {
   std::string format = "text";
   bool verify = false;  // re-test what failed, now, with the engine (tlsrpt/verify.hpp)
   EngineArgs engine;
+  TlsrptGenerateArgs generate;       // `tlsrpt generate`
+  CLI::App* generate_cmd = nullptr;  // parsed() when it was given
 };
 
 // Exit codes of `tlsrpt` (README "Exit codes").

@@ -269,6 +269,11 @@ inline constexpr std::size_t kVerifyTargets = 256;
 inline constexpr std::size_t kVerifyDomains = 64;
 // Addresses probed for a receiving MX that is no longer among the domain's MX hosts.
 inline constexpr std::size_t kVerifyAddressesPerHost = 2;
+// `generate --submit`: one submission of a report, the whole SMTP conversation with the relay
+// (TLS included) or the whole HTTPS POST. A report is small (gzip'd JSON, a few KiB); RFC 5321
+// §4.5.3.2 allows a server minutes per command, but a relay that has not taken a small message
+// in a minute is failing: that submission is reported failed and the next rua is tried.
+inline constexpr std::chrono::seconds kSubmitDeadline{60};
 
 }  // namespace intransit::limits::tlsrpt
 

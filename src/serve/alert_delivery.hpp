@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "check/http_url.hpp"
+
 namespace intransit::serve {
 
 struct DeliveryResult {
@@ -21,15 +23,11 @@ struct DeliveryResult {
   std::string detail;  // what happened, for the alert log ("HTTP 204", "250 2.0.0 Ok: queued")
 };
 
-// A webhook URL taken apart: http or https, a host (a name, an IPv4 address or a bracketed IPv6
-// address), a port and a path with its query. No user information, no fragment.
-struct WebhookUrl {
-  bool tls = false;
-  std::string host;  // without brackets
-  std::string port;  // "80" / "443" when absent
-  std::string target = "/";
-};
-std::optional<WebhookUrl> parse_webhook_url(const std::string& url);
+// A webhook URL taken apart (check/http_url.hpp, shared with `tlsrpt generate`).
+using WebhookUrl = check::HttpUrl;
+inline std::optional<WebhookUrl> parse_webhook_url(const std::string& url) {
+  return check::parse_http_url(url);
+}
 
 // POSTs `body` (application/json) to `url`; a 2xx answer is success. https verifies the server's
 // certificate and name against `ca_file`, or the system's trust store when it is empty.

@@ -10,36 +10,12 @@
 
 #include "serve/alert_delivery.hpp"
 #include "serve/alert_rules.hpp"
+#include "smtp/submit.hpp"
 
 namespace intransit::serve {
 namespace asio = boost::asio;
 
 namespace {
-
-// "host[:port]" of the relay; port 25 when absent.
-// HOST, HOST:PORT, [IPv6] or [IPv6]:PORT (a bare IPv6 literal has no port). A port that is not
-// a number in 1..65535 gives port 0, which the mail client reports as a failure.
-std::pair<std::string, unsigned short> relay_of(const std::string& relay) {
-  std::string host = relay;
-  std::string port;
-  if (relay.starts_with('[')) {
-    const auto close = relay.find(']');
-    host = relay.substr(1, close == std::string::npos ? std::string::npos : close - 1);
-    if (close != std::string::npos && relay.size() > close + 1 && relay[close + 1] == ':')
-      port = relay.substr(close + 2);
-  } else if (const auto colon = relay.find(':');
-             colon != std::string::npos && relay.find(':', colon + 1) == std::string::npos) {
-    host = relay.substr(0, colon);
-    port = relay.substr(colon + 1);
-  }
-  if (port.empty()) return {host, 25};
-  unsigned value = 0;
-  for (const char c : port) {
-    if (c < '0' || c > '9' || value > 65535) return {host, 0};
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  return {host, static_cast<unsigned short>(value > 65535 ? 0 : value)};
-}
 
 std::string mail_text(const Alert& a) {
   std::string t = "intransit serve: " + a.kind + " for " + a.domain + " (" + a.severity + ")\n\n";
@@ -169,7 +145,7 @@ asio::awaitable<std::string> Monitor::deliver(const nlohmann::json& payload,
     out += r.ok ? "webhook sent (" + r.detail + ")" : "webhook failed: " + r.detail;
   }
   if (!options_.mail_relay.empty() && !options_.mail_to.empty()) {
-    const auto [host, port] = relay_of(options_.mail_relay);
+    const auto [host, port] = smtp::parse_relay(options_.mail_relay);
     const auto r = co_await send_alert_mail(host, port, options_.mail_from, options_.mail_to,
                                             subject, text, std::chrono::seconds(30));
     out += std::string(out.empty() ? "" : "; ") +

@@ -4,7 +4,7 @@
 // body (refused, never truncated), a gzip body nobody asked for, a drip and a stall (the
 // fetch's one deadline), a certificate for another name or from an unknown issuer. The
 // policy host's address comes from a fake resolver (unit-level fake; the lab test uses the
-// real one).
+// real one). Also the same client's POST (a TLS-RPT report, RFC 8460 §5.4).
 #include <gtest/gtest.h>
 
 #include <openssl/pem.h>
@@ -12,6 +12,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
@@ -257,6 +258,93 @@ TEST_F(PolicyFetchHostile, DnsFailureIsNotNoAddress) {
             FetchStatus::dns_failed);
   EXPECT_EQ(run(Reply::ok, "mta-sts.example.test", true, dns::Status::nxdomain).status,
             FetchStatus::no_address);
+}
+
+// A TLS-RPT report POSTed (RFC 8460 §5.4) through the same client: the server keeps the request
+// (head and body, by Content-Length) and answers `status`.
+asio::awaitable<void> serve_post(tcp::acceptor& acceptor, asio::ssl::context& tls,
+                                 std::string status, std::string& request) {
+  boost::system::error_code ec;
+  tcp::socket socket =
+      co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  asio::ssl::stream<tcp::socket> stream(std::move(socket), tls);
+  co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  auto buffer = asio::dynamic_buffer(request, 64 * 1024);
+  const auto head = co_await asio::async_read_until(stream, buffer, "\r\n\r\n",
+                                                    asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  const auto at = request.find("Content-Length: ");
+  const std::size_t length = at == std::string::npos ? 0 : std::stoul(request.substr(at + 16));
+  if (request.size() < head + length)
+    co_await asio::async_read(stream, buffer,
+                              asio::transfer_exactly(head + length - request.size()),
+                              asio::redirect_error(asio::use_awaitable, ec));
+  const std::string answer = "HTTP/1.1 " + status + "\r\nContent-Length: 0\r\n\r\n";
+  co_await asio::async_write(stream, asio::buffer(answer),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> get_into(dns::Resolver& resolver, HttpsRequest request, HttpsFetch& out) {
+  out = co_await https_get(resolver, std::move(request));
+}
+
+HttpsFetch post(const std::string& status, std::string& request, const std::string& body) {
+  asio::io_context io;
+  auto cert = sink::make_self_signed("reports.example.test");
+  asio::ssl::context tls(asio::ssl::context::tls_server);
+  SSL_CTX_use_certificate(tls.native_handle(), cert.certificate.get());
+  SSL_CTX_use_PrivateKey(tls.native_handle(), cert.key.get());
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  const auto pem = std::filesystem::temp_directory_path() /
+                   ("intransit-post-" + std::to_string(getpid()) + ".pem");
+  FILE* f = std::fopen(pem.c_str(), "w");
+  PEM_write_X509(f, cert.certificate.get());
+  std::fclose(f);
+  std::string error;
+  HttpsRequest r;
+  r.trust = tls::TrustStore::load(pem, error);
+  std::filesystem::remove(pem);
+  EXPECT_TRUE(r.trust) << error;
+  r.host = "reports.example.test";
+  r.path = "/tlsrpt?k=1";
+  r.port = acceptor.local_endpoint().port();
+  r.port_from_url = true;
+  r.post_body = body;
+  r.post_type = "application/tlsrpt+gzip";
+  r.content_types = {};
+  r.deadline = 5s;
+  FakeResolver resolver;
+  HttpsFetch out;
+  asio::co_spawn(io, serve_post(acceptor, tls, status, request), asio::detached);
+  asio::co_spawn(io, get_into(resolver, r, out), [&](std::exception_ptr) { acceptor.close(); });
+  io.run();
+  return out;
+}
+
+TEST(HttpsPost, ReportIsPostedWithItsMediaType) {
+  std::string request;
+  const std::string body("\x1f\x8b\x08\0binary\r\n.\r\n", 15);
+  const auto f = post("202 Accepted", request, body);
+  EXPECT_EQ(f.status, FetchStatus::ok) << f.detail;
+  EXPECT_EQ(f.http_status, 202);
+  EXPECT_TRUE(request.starts_with("POST /tlsrpt?k=1 HTTP/1.1\r\n")) << request;
+  EXPECT_NE(request.find("Content-Type: application/tlsrpt+gzip\r\n"), std::string::npos);
+  EXPECT_NE(request.find("Host: reports.example.test:"), std::string::npos) << request;
+  EXPECT_TRUE(request.ends_with("\r\n\r\n" + body)) << "the body, byte for byte";
+}
+
+TEST(HttpsPost, RefusalAndRedirectAreFailures) {
+  std::string request;
+  auto f = post("500 Oops", request, "x");
+  EXPECT_EQ(f.status, FetchStatus::http_status);
+  EXPECT_EQ(f.detail, "answered 500");
+  request.clear();
+  f = post("307 Temporary Redirect", request, "x");
+  EXPECT_EQ(f.status, FetchStatus::redirect);
 }
 
 }  // namespace

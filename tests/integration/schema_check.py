@@ -25,6 +25,7 @@ FILES = {
     "intransit.strip-capture/1": "strip-capture.schema.json",
     "intransit.outbound/1": "outbound.schema.json",
     "intransit.tlsrpt/1": "tlsrpt.schema.json",
+    "intransit.tlsrpt-generate/1": "tlsrpt-generate.schema.json",
     "intransit.scan/1": "scan.schema.json",
     "intransit.alert/1": "alert.schema.json",
     "intransit.keys/1": "keys.schema.json",

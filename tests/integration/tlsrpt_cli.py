@@ -5,7 +5,8 @@ Maildir, a directory; reading twice into a --store changes nothing; reporters th
 the intransit.tlsrpt/1 JSON contract (docs/schema/tlsrpt.schema.json); exit codes; and hostile
 inputs (RELIABILITY.md items 51 and 54, "Defaults" TLS-RPT row): a gzip bomb, JSON nested
 100 000 deep, a 100 MB report, invalid UTF-8 — each bounded in time, quarantined with a reason,
-and the run goes on. Also: every option of `tlsrpt --help` is in the man page's TLSRPT OPTIONS."""
+and the run goes on. `tlsrpt generate`'s usage and input errors, and its JSON for a day without
+deliveries (the round trip is lab.tlsrpt.generate). Also: every option of `tlsrpt --help` is in the man page's TLSRPT OPTIONS."""
 import gzip
 import json
 import os
@@ -178,6 +179,35 @@ r = subprocess.run([intransit, "tlsrpt"], capture_output=True)
 check(r.returncode == 2, "no INPUT is a usage error (exit 2)")
 r = subprocess.run([intransit, "tlsrpt", "--format", "xml", mbox], capture_output=True)
 check(r.returncode == 2, "--format xml is a usage error (exit 2)")
+
+# --- tlsrpt generate without a network: usage, unreadable and empty logs, another day --------
+def generate(*args):
+    return subprocess.run([intransit, "tlsrpt", "generate", *args], capture_output=True, text=True,
+                          env=dict(os.environ, INTRANSIT_NOW="1796216400"))  # 2026-12-02T13:00:00Z
+
+
+log = put("mail.log", b"Dec 02 13:01:10 mx postfix/smtp[1]: Verified TLS connection established to "
+          b"mx.a.test[192.0.2.1]:25: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)\n"
+          b"Dec 02 13:01:10 mx postfix/smtp[1]: AAAA1: to=<u@a.test>, relay=mx.a.test[192.0.2.1]:25, "
+          b"delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (250 2.0.0 Ok)\n")
+ORG = ["--org", "Example", "--contact", "tlsrpt@sender.test"]
+check(generate("--from-logs", log, "--contact", "a@b.test").returncode == 2, "generate without --org: exit 2")
+check(generate("--from-logs", log, *ORG, "--date", "2026-13-45").returncode == 2, "generate --date 2026-13-45: exit 2")
+check(generate("--from-logs", log, "--org", "X", "--contact", "https://x.test/").returncode == 2,
+      "generate: a --contact without a domain needs --submitter (exit 2)")
+check(generate("--from-logs", log, *ORG, "--mail-relay", "relay.test:0").returncode == 2, "generate: relay port 0, exit 2")
+r = generate("--from-logs", os.path.join(tmp, "missing.log"), *ORG)
+check(r.returncode == 3 and "missing.log" in r.stderr, f"generate: a missing log exits 3, naming it ({r.returncode})")
+r = generate("--from-logs", put("empty.log", b"nothing here\n"), *ORG)
+check(r.returncode == 3 and "no delivery found" in r.stderr, f"generate: no delivery: exit 3, says so ({r.returncode})")
+# The deliveries are of 2026-12-02; yesterday (the default) is 2026-12-01: no report, no lookup.
+r = generate("--from-logs", log, *ORG, "--format", "json", "--out", tmp)
+doc = schema_check.validate(json.loads(r.stdout)) if r.stdout.strip() else {}
+check(r.returncode == 0 and doc.get("date") == "2026-12-01" and doc.get("deliveries_other_days") == 1
+      and doc.get("domains") == [] and doc.get("submitter") == "sender.test",
+      f"generate: yesterday by default, the other day's delivery left out, valid JSON ({r.returncode}, {r.stderr!r})")
+r = generate("--from-logs", log, *ORG, "--date", "2026-11-30")
+check(r.returncode == 0 and "1 on other days" in r.stdout and "0 written" in r.stdout, f"generate text: {r.stdout!r}")
 
 # --- --help and the man page agree --------------------------------------------------------------
 help_text = subprocess.run([intransit, "tlsrpt", "--help"], capture_output=True, text=True).stdout

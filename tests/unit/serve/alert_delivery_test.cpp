@@ -20,11 +20,20 @@
 #include <optional>
 
 #include "serve/alert_delivery.hpp"
+#include "support/line_peer.hpp"
 
 namespace intransit::serve {
 namespace {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using line_peer::Fake;
+using line_peer::relay;
+
+// The client to its end; "did not finish" when it did not.
+template <class Awaitable>
+DeliveryResult finish(Fake& f, Awaitable a) {
+  return f.run(std::move(a), DeliveryResult{false, "did not finish"});
+}
 
 TEST(WebhookUrl, Parses) {
   auto u = parse_webhook_url("https://hooks.example.test/a/b?c=d#frag");
@@ -67,81 +76,10 @@ TEST(AlertMessage, WireForm) {
   EXPECT_NE(m.find("Message-ID: <intransit."), std::string::npos);
 }
 
-// A scripted peer: greets with `greeting` then answers each line it reads with `answer(line)`
-// ("" sends nothing; nullopt closes the connection). Everything read is kept in `heard`.
-struct Fake {
-  using Answer = std::function<std::optional<std::string>(const std::string&)>;
-  asio::io_context io;
-  tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
-  std::vector<std::string> heard;
-  unsigned short port() const { return acceptor.local_endpoint().port(); }
-
-  void serve(std::string greeting, Answer answer) {
-    asio::co_spawn(
-        io,
-        [this, greeting, answer]() -> asio::awaitable<void> {
-          auto s = co_await acceptor.async_accept(asio::use_awaitable);
-          boost::system::error_code ec;
-          if (!greeting.empty())
-            co_await asio::async_write(s, asio::buffer(greeting), asio::use_awaitable);
-          asio::streambuf buf;
-          for (;;) {
-            const auto n = co_await asio::async_read_until(
-                s, buf, "\r\n", asio::redirect_error(asio::use_awaitable, ec));
-            if (ec) co_return;
-            std::string line(asio::buffers_begin(buf.data()),
-                             asio::buffers_begin(buf.data()) + n - 2);
-            buf.consume(n);
-            heard.push_back(line);
-            const auto reply = answer(line);
-            if (!reply) co_return;
-            if (!reply->empty())
-              co_await asio::async_write(s, asio::buffer(*reply),
-                                         asio::redirect_error(asio::use_awaitable, ec));
-          }
-        },
-        asio::detached);
-  }
-
-  template <class Awaitable>
-  DeliveryResult run(Awaitable a) {
-    DeliveryResult result{false, "did not finish"};
-    asio::co_spawn(io, std::move(a), [&](std::exception_ptr e, DeliveryResult r) {
-      if (!e) result = r;
-      io.stop();
-    });
-    io.run_for(std::chrono::seconds(20));
-    return result;
-  }
-};
-
-// A relay: EHLO lists `ehlo_extra`; the message ends at "."; `refuse_rcpt` answers RCPT 550.
-Fake::Answer relay(std::string ehlo_extra, bool refuse_rcpt = false) {
-  auto in_data = std::make_shared<bool>(false);
-  return [=](const std::string& line) -> std::optional<std::string> {
-    if (*in_data) {
-      if (line != ".") return "";  // the message goes on
-      *in_data = false;
-      return "250 2.0.0 queued as ABC\r\n";
-    }
-    if (line.starts_with("EHLO")) return "250-relay.test\r\n" + ehlo_extra + "250 8BITMIME\r\n";
-    if (line.starts_with("MAIL")) return "250 2.1.0 Ok\r\n";
-    if (line.starts_with("RCPT"))
-      return refuse_rcpt ? "550 5.1.1 no such user\r\n" : "250 2.1.5 Ok\r\n";
-    if (line == "DATA") {
-      *in_data = true;
-      return "354 go ahead\r\n";
-    }
-    if (line == "QUIT") return "221 bye\r\n";
-    if (line == "STARTTLS") return "220 ready\r\nINJECTED\r\n";
-    return "502 what\r\n";
-  };
-}
-
 DeliveryResult mail(Fake& f, bool require_tls = false) {
-  return f.run(send_alert_mail("127.0.0.1", f.port(), "intransit@serve.test",
-                               {"admin@example.test"}, "intransit: alert", "body\n.\nend",
-                               std::chrono::seconds(10), require_tls));
+  return finish(f, send_alert_mail("127.0.0.1", f.port(), "intransit@serve.test",
+                                   {"admin@example.test"}, "intransit: alert", "body\n.\nend",
+                                   std::chrono::seconds(10), require_tls));
 }
 
 TEST(AlertMail, SentThroughAPlainRelay) {
@@ -190,16 +128,17 @@ TEST(AlertMail, RudeGreetingAndSilence) {
   EXPECT_FALSE(mail(f).ok);
   Fake silent;
   silent.serve("", relay(""));
-  const auto r = silent.run(send_alert_mail("127.0.0.1", silent.port(), "a@b.test", {"c@d.test"},
-                                            "s", "b", std::chrono::milliseconds(300)));
+  const auto r =
+      finish(silent, send_alert_mail("127.0.0.1", silent.port(), "a@b.test", {"c@d.test"}, "s", "b",
+                                     std::chrono::milliseconds(300)));
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.detail.find("reading a reply"), std::string::npos) << r.detail;
 }
 
 TEST(AlertMail, HostileAddressesAreNotSent) {
   Fake f;
-  const auto r = f.run(send_alert_mail("127.0.0.1", f.port(), "a@b.test", {"x@y.test>\r\nRSET"},
-                                       "s", "b", std::chrono::seconds(1)));
+  const auto r = finish(f, send_alert_mail("127.0.0.1", f.port(), "a@b.test", {"x@y.test>\r\nRSET"},
+                                           "s", "b", std::chrono::seconds(1)));
   EXPECT_FALSE(r.ok);
 }
 
@@ -214,8 +153,9 @@ Fake::Answer webhook(std::string answer) {
 TEST(AlertWebhook, Posts) {
   Fake f;
   f.serve("", webhook("HTTP/1.1 204 No Content\r\n\r\n"));
-  const auto r = f.run(post_webhook("http://127.0.0.1:" + std::to_string(f.port()) + "/hook?k=1",
-                                    "{}", "", std::chrono::seconds(5)));
+  const auto r =
+      finish(f, post_webhook("http://127.0.0.1:" + std::to_string(f.port()) + "/hook?k=1", "{}", "",
+                             std::chrono::seconds(5)));
   EXPECT_TRUE(r.ok) << r.detail;
   EXPECT_EQ(r.detail, "HTTP 204");
   EXPECT_EQ(f.heard.front(), "POST /hook?k=1 HTTP/1.1");
@@ -226,8 +166,8 @@ TEST(AlertWebhook, Posts) {
 TEST(AlertWebhook, ServerErrorIsAFailure) {
   Fake f;
   f.serve("", webhook("HTTP/1.1 500 Oops\r\nContent-Length: 0\r\n\r\n"));
-  const auto r = f.run(post_webhook("http://127.0.0.1:" + std::to_string(f.port()) + "/", "{}", "",
-                                    std::chrono::seconds(5)));
+  const auto r = finish(f, post_webhook("http://127.0.0.1:" + std::to_string(f.port()) + "/", "{}",
+                                        "", std::chrono::seconds(5)));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.detail, "HTTP 500");
 }
@@ -236,22 +176,22 @@ TEST(AlertWebhook, ServerErrorIsAFailure) {
 TEST(AlertWebhook, EndlessAnswerIsCut) {
   Fake f;
   f.serve("", webhook("HTTP/1.1 200 OK\r\nContent-Length: 10000000\r\n\r\n"));
-  const auto r = f.run(post_webhook("http://127.0.0.1:" + std::to_string(f.port()) + "/", "{}", "",
-                                    std::chrono::seconds(5)));
+  const auto r = finish(f, post_webhook("http://127.0.0.1:" + std::to_string(f.port()) + "/", "{}",
+                                        "", std::chrono::seconds(5)));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.detail, "webhook: reading the answer: body limit exceeded");
 }
 
 TEST(AlertWebhook, BadUrlAndNoListener) {
   Fake f;
-  EXPECT_EQ(f.run(post_webhook("gopher://x/", "{}", "", std::chrono::seconds(1))).detail,
+  EXPECT_EQ(finish(f, post_webhook("gopher://x/", "{}", "", std::chrono::seconds(1))).detail,
             "webhook: not an http(s) URL");
   tcp::acceptor closed(f.io, {asio::ip::make_address("127.0.0.1"), 0});
   const auto port = closed.local_endpoint().port();
   closed.close();
   Fake g;
-  EXPECT_FALSE(g.run(post_webhook("http://127.0.0.1:" + std::to_string(port) + "/", "{}", "",
-                                  std::chrono::seconds(2)))
+  EXPECT_FALSE(finish(g, post_webhook("http://127.0.0.1:" + std::to_string(port) + "/", "{}", "",
+                                      std::chrono::seconds(2)))
                    .ok);
 }
 
