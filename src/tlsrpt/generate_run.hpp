@@ -35,7 +35,7 @@ struct GenerateSetup {
   std::string mail_from;  // From: and envelope sender of the report mail
   bool require_tls = false;
   std::chrono::seconds submit_deadline = limits::tlsrpt::kSubmitDeadline;  // one submission
-  std::int64_t now = 0;                      // the time of the run (year inference, Date:)
+  std::int64_t now = 0;  // the time of the run (year inference, Date:)
 };
 
 // One rua the report went to.
