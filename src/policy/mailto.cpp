@@ -3,16 +3,11 @@
 
 #include <cctype>
 
+#include "core/hex_digit.hpp"
+
 namespace intransit::policy {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool smtp_safe(std::string_view a) {
   if (a.empty() || a.size() > 254 || a.find('@') == std::string_view::npos) return false;
@@ -38,8 +33,8 @@ std::optional<std::string> mailto_address(std::string_view uri) {
       address += uri[i];
       continue;
     }
-    const int high = i + 1 < uri.size() ? hex_value(uri[i + 1]) : -1;
-    const int low = i + 2 < uri.size() ? hex_value(uri[i + 2]) : -1;
+    const int high = i + 1 < uri.size() ? text::hex_value(uri[i + 1]) : -1;
+    const int low = i + 2 < uri.size() ? text::hex_value(uri[i + 2]) : -1;
     if (high < 0 || low < 0) return std::nullopt;
     address += static_cast<char>(high * 16 + low);
     i += 2;

@@ -5,18 +5,12 @@
 
 #include <boost/beast/http/field.hpp>
 
+#include "core/hex_digit.hpp"
 #include "core/text.hpp"
 #include "report/html/document.hpp"
 
 namespace intransit::serve {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::map<std::string, std::string> url_encoded(std::string_view text) {
   std::map<std::string, std::string> out;
@@ -93,7 +87,7 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
     const char c = text[i];
     if (c == '%') {
       if (i + 2 >= text.size()) return std::nullopt;  // fewer than two characters follow
-      const int hi = hex_value(text[i + 1]), lo = hex_value(text[i + 2]);
+      const int hi = text::hex_value(text[i + 1]), lo = text::hex_value(text[i + 2]);
       if (hi < 0 || lo < 0) return std::nullopt;
       out += static_cast<char>(hi * 16 + lo);
       i += 2;
