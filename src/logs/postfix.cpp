@@ -22,6 +22,7 @@ Protection protection_of(std::string_view trust) {
 // Is this program a Postfix delivery agent that talks to the network? smtp, lmtp, and master.cf
 // services run by smtp(8) under another name (Debian's "relay").
 bool is_postfix_program(std::string_view program) {
+  if (program.starts_with("postfix/")) return true;  // nearly every line: no search
   return program.find('/') != std::string_view::npos &&
          program.find("postfix") != std::string_view::npos;
 }
@@ -45,14 +46,15 @@ LineUse PostfixReader::feed(const SyslogLine& line, std::string_view raw, bool t
   if (!is_postfix_program(line.program)) return LineUse::ignored;
   const bool tls = is_postfix_tls_line(line.message);
   // Most lines are smtpd, cleanup and qmgr lines: rejected before a join key is built.
-  if (!tls && line.message.find(": to=<") == std::string_view::npos) return LineUse::ignored;
+  const auto colon = tls ? std::string_view::npos : line.message.find(": to=<");
+  if (!tls && colon == std::string_view::npos) return LineUse::ignored;
   key_.assign(line.host);
   key_ += '\0';
   key_.append(line.program);
   key_ += '\0';
   key_.append(line.pid);
   if (tls) return feed_tls(line, raw);
-  return feed_delivery(line, raw, tls_logged, emit);
+  return feed_delivery(line, raw, tls_logged, emit, colon);
 }
 
 LineUse PostfixReader::feed_tls(const SyslogLine& line, std::string_view raw) {
@@ -75,13 +77,15 @@ LineUse PostfixReader::feed_tls(const SyslogLine& line, std::string_view raw) {
 }
 
 LineUse PostfixReader::feed_delivery(const SyslogLine& line, std::string_view raw, bool tls_logged,
-                                     const EmitDelivery& emit) {
+                                     const EmitDelivery& emit, std::size_t colon) {
   const auto msg = line.message;
-  const auto colon = msg.find(": to=<");
-  if (colon == std::string_view::npos || !is_queue_id(msg.substr(0, colon)))
-    return LineUse::ignored;
-  const auto status = field(msg, "status=");
-  const auto relay = field(msg, "relay=");
+  if (!is_queue_id(msg.substr(0, colon))) return LineUse::ignored;
+  const auto to_start = colon + 6;
+  const auto to_end = msg.find('>', to_start);
+  // The fields after the recipient: text inside to=<...> cannot pose as one of them.
+  const auto after_to = to_end == std::string_view::npos ? to_start : to_end;
+  const auto relay = field(msg, "relay=", after_to);
+  const auto status = field(msg, "status=", after_to);
   if (status.empty() || relay.empty()) return LineUse::ignored;
   const auto word = first_word(status);
   Delivery d;
@@ -97,8 +101,6 @@ LineUse PostfixReader::feed_delivery(const SyslogLine& line, std::string_view ra
   const bool networked = split_host_addr_port(relay, d.relay_host, d.relay_address, d.relay_port);
   if (!networked && relay != "none") return LineUse::ignored;  // local, virtual, pipe, unix socket
   if (networked && is_local_handoff(d.relay_address)) return LineUse::ignored;
-  const auto to_start = colon + 6;
-  const auto to_end = msg.find('>', to_start);
   if (to_end == std::string_view::npos) return LineUse::unparsed;
   d.recipient_domain = recipient_domain(msg.substr(to_start, to_end - to_start));
   d.queue_id.assign(msg.substr(0, colon));

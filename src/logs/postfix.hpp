@@ -37,8 +37,9 @@ class PostfixReader {
     std::string trust, version, cipher, line, queue_id;
   };
   LineUse feed_tls(const SyslogLine& line, std::string_view raw);
+  // `colon`: where the message's ": to=<" starts (feed() found it already).
   LineUse feed_delivery(const SyslogLine& line, std::string_view raw, bool tls_logged,
-                        const EmitDelivery& emit);
+                        const EmitDelivery& emit, std::size_t colon);
   PendingJoins<TlsState> pending_;
   std::string key_;
 };

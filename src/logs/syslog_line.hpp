@@ -48,6 +48,8 @@ std::optional<LogTime> parse_rfc3164(std::string_view s, const TimeContext& ctx,
 std::int64_t days_from_civil(int y, unsigned m, unsigned d);
 // "2026-12-02T12:00:01Z" or "2026-12-02T12:00:01.123456Z" when micros is non-zero.
 std::string format_time(std::int64_t epoch, std::int32_t micros);
+// The same text appended to `out`.
+void append_time(std::string& out, std::int64_t epoch, std::int32_t micros);
 
 // Reads exactly `n` ASCII digits at s[pos]; -1 when they are not all digits.
 int read_digits(std::string_view s, std::size_t pos, std::size_t n);

@@ -51,6 +51,38 @@ TEST(SyslogLine, Rfc3164WithYearInference) {
   EXPECT_EQ(format_time(padded->time.epoch, padded->time.micros), "2026-12-02T01:02:03.123456Z");
 }
 
+// The last stamp is remembered: the same 15 bytes under another "now" must be read again, and
+// a stamp that fails must not leave the remembered one behind.
+TEST(SyslogLine, RememberedStampFollowsTheTimeContext) {
+  const std::string line = "Dec 31 23:00:00 h prog[1]: m";
+  const auto before = parse_syslog(line, TimeContext::at(kNow));
+  const auto after = parse_syslog(line, TimeContext::at(kNow + 40 * 86400));  // January
+  ASSERT_TRUE(before && after);
+  EXPECT_EQ(format_time(before->time.epoch, 0), "2025-12-31T23:00:00Z");
+  EXPECT_EQ(format_time(after->time.epoch, 0), "2026-12-31T23:00:00Z");
+  EXPECT_FALSE(parse_syslog("Dec 31 23:00:0x h prog[1]: m", TimeContext::at(kNow)));
+  EXPECT_FALSE(parse_syslog("Dec 31 23:00:00", TimeContext::at(kNow)));
+  const auto again = parse_syslog(line, TimeContext::at(kNow));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->time.epoch, before->time.epoch);
+}
+
+// The tag ends at the first space after the host, which must follow its colon.
+TEST(SyslogLine, TagEndsAtItsColonAndSpace) {
+  const auto ctx = TimeContext::at(kNow);
+  const auto l = parse_syslog("Dec 02 12:00:00 h postfix/smtp[7]: a: b c", ctx);
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->program, "postfix/smtp");
+  EXPECT_EQ(l->message, "a: b c");
+  EXPECT_FALSE(parse_syslog("Dec 02 12:00:00 h post fix: m", ctx));  // a space in the tag
+  EXPECT_FALSE(parse_syslog("Dec 02 12:00:00 h : m", ctx));          // an empty tag
+  EXPECT_FALSE(parse_syslog("Dec 02 12:00:00 h prog:m", ctx));       // no ": "
+  const auto bare = parse_syslog("Dec 02 12:00:00 h prog: ", ctx);
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->program, "prog");
+  EXPECT_EQ(bare->message, "");
+}
+
 TEST(SyslogLine, Rfc3339) {
   const auto l = parse_syslog("2026-12-02T12:00:01.123+01:00 mx postfix/smtp[12]: hello",
                               TimeContext::at(kNow));
@@ -88,6 +120,21 @@ TEST(Postfix, VerifiedTlsJoinedToDelivery) {
   EXPECT_EQ(d.lines.size(), 2u);
   EXPECT_EQ(run.stats.tls, 1u);
   EXPECT_EQ(run.stats.deliveries, 1u);
+}
+
+// A quoted local part may hold ", relay=" and ", status=": the fields are read after the
+// recipient, so an address cannot pose as the delivery's relay or result.
+TEST(Postfix, RecipientCannotPoseAsRelayOrStatus) {
+  const auto run = parse({
+      "Dec 02 13:01:10 s postfix/smtp[7]: 7A1B2C3D4E: "
+      "to=<\"x, relay=evil.example[192.0.2.66]:25, status=bounced, \"@d.example>, "
+      "relay=mx.d.example[127.0.1.2]:25, delay=0.1, delays=0/0/0/0, dsn=2.0.0, status=sent (ok)",
+  });
+  ASSERT_EQ(run.deliveries.size(), 1u);
+  EXPECT_EQ(run.deliveries[0].relay_host, "mx.d.example");
+  EXPECT_EQ(run.deliveries[0].relay_address, "127.0.1.2");
+  EXPECT_EQ(run.deliveries[0].result, Result::sent);
+  EXPECT_EQ(run.deliveries[0].recipient_domain, "d.example");
 }
 
 TEST(Postfix, TrustLevelsAndPlaintext) {
