@@ -2,6 +2,10 @@
 #include "report/outbound_report.hpp"
 
 #include <cstdio>
+#include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/swar.hpp"
 #include "core/text.hpp"
@@ -257,11 +261,37 @@ nlohmann::json delivery_to_json(const logs::Delivery& d) {
 
 namespace {
 
-// A JSON string of printable(s): printable() leaves no control bytes and valid UTF-8, so only
-// the quote and the backslash need escaping (RFC 8259 §7).
-// True when `s` is printable ASCII without '"' or '\\': then text::printable(s) is `s` and
-// nothing needs a JSON escape, so the string is appended whole after one pass over it, eight
-// bytes at a time (most log text; the per-byte loop below was a tenth of `outbound`'s CPU).
+// is_plain_json(s): true when `s` is printable ASCII without '"' or '\\': then
+// text::printable(s) is `s` and nothing needs a JSON escape, so the string is appended whole
+// after one pass over it, sixteen bytes a step with SSE2 (x86-64 always has it), eight without
+// (most log text; a per-byte loop was a tenth of `outbound`'s CPU, the eight-byte one 8 %).
+#if defined(__SSE2__)
+// Any byte of the sixteen at `p` that needs care: a signed byte below 0x20 is a control byte or
+// one with the high bit set; then DEL, the quote and the backslash.
+bool any_to_escape16(const char* p) {
+  const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i bad = _mm_or_si128(
+      _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f))),
+      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+  return _mm_movemask_epi8(bad) != 0;
+}
+
+bool is_plain_json(std::string_view s) {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  if (n < 16) {  // short fields (a host, a queue id): padded with a plain byte
+    char buf[16];
+    std::memset(buf, 'a', sizeof buf);
+    if (n != 0) std::memcpy(buf, p, n);
+    return !any_to_escape16(buf);
+  }
+  std::size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    if (any_to_escape16(p + i)) return false;
+  }
+  return i == n || !any_to_escape16(p + n - 16);  // the tail, overlapping the last step
+}
+#else
 bool is_plain_json(std::string_view s) {
   const char* p = s.data();
   std::size_t i = 0;
@@ -277,7 +307,10 @@ bool is_plain_json(std::string_view s) {
   }
   return true;
 }
+#endif
 
+// A JSON string of printable(raw): printable() leaves no control bytes and valid UTF-8, so only
+// the quote and the backslash need escaping (RFC 8259 §7).
 void append_json_string(std::string& out, std::string_view raw) {
   if (is_plain_json(raw)) {
     out += '"';
@@ -302,10 +335,9 @@ void append_json_string(std::string& out, std::string_view raw) {
   out += '"';
 }
 
-void append_field(std::string& out, std::string_view key, std::string_view value) {
-  out += ",\"";
-  out += key;
-  out += "\":";
+// `prefix` is the member's `,"key":` written whole (one append instead of three).
+void append_field(std::string& out, std::string_view prefix, std::string_view value) {
+  out += prefix;
   append_json_string(out, value);
 }
 
@@ -317,43 +349,52 @@ void append_field(std::string& out, std::string_view key, std::string_view value
 std::string delivery_to_json_line(const logs::Delivery& d) {
   std::string out;
   out.reserve(256 + 160 * d.lines.size());
-  out += "{\"schema\":\"";
-  out += kOutboundSchema;
-  out += "\",\"record\":\"delivery\",\"time\":";
+  append_delivery_json_line(out, d);
+  return out;
+}
+
+void append_delivery_json_line(std::string& out, const logs::Delivery& d) {
+  using namespace std::string_view_literals;
+  static constexpr std::string_view kSchema{kOutboundSchema};  // no strlen per delivery
+  out += R"({"schema":")"sv;
+  out += kSchema;
+  out += R"(","record":"delivery","time":)"sv;
   if (d.time_known) {
-    append_json_string(out, logs::format_time(d.time, d.micros));
+    out += '"';
+    logs::append_time(out, d.time, d.micros);  // digits, '-', ':', '.', 'T', 'Z': no escape
+    out += '"';
   } else {
-    out += "null";
+    out += "null"sv;
   }
-  append_field(out, "mta", logs::to_string(d.mta));
-  append_field(out, "host", d.host);
-  append_field(out, "queue_id", d.queue_id);
-  append_field(out, "recipient_domain", d.recipient_domain);
-  out += ",\"relay\":{\"host\":";
-  append_json_string(out, d.relay_host);
-  append_field(out, "address", d.relay_address);
-  out += ",\"port\":";
-  out += d.relay_port == 0 ? std::string("null") : std::to_string(d.relay_port);
+  append_field(out, R"(,"mta":)"sv, logs::to_string(d.mta));
+  append_field(out, R"(,"host":)"sv, d.host);
+  append_field(out, R"(,"queue_id":)"sv, d.queue_id);
+  append_field(out, R"(,"recipient_domain":)"sv, d.recipient_domain);
+  append_field(out, R"(,"relay":{"host":)"sv, d.relay_host);
+  append_field(out, R"(,"address":)"sv, d.relay_address);
+  out += R"(,"port":)"sv;
+  if (d.relay_port == 0) {
+    out += "null"sv;
+  } else {
+    out += std::to_string(d.relay_port);
+  }
   out += '}';
-  append_field(out, "result", logs::to_string(d.result));
-  append_field(out, "protection", logs::to_string(d.protection));
-  out += ",\"tls\":";
+  append_field(out, R"(,"result":)"sv, logs::to_string(d.result));
+  append_field(out, R"(,"protection":)"sv, logs::to_string(d.protection));
   if (!d.tls_version.empty() || !d.tls_trust.empty()) {
-    out += "{\"version\":";
-    append_json_string(out, d.tls_version);
-    append_field(out, "cipher", d.tls_cipher);
-    append_field(out, "trust", d.tls_trust);
+    append_field(out, R"(,"tls":{"version":)"sv, d.tls_version);
+    append_field(out, R"(,"cipher":)"sv, d.tls_cipher);
+    append_field(out, R"(,"trust":)"sv, d.tls_trust);
     out += '}';
   } else {
-    out += "null";
+    out += R"(,"tls":null)"sv;
   }
-  out += ",\"lines\":[";
+  out += R"(,"lines":[)"sv;
   for (std::size_t i = 0; i < d.lines.size(); ++i) {
     if (i > 0) out += ',';
     append_json_string(out, d.lines[i]);
   }
-  out += "]}";
-  return out;
+  out += "]}"sv;
 }
 
 nlohmann::json outbound_summary_to_json(const OutboundRun& run) {

@@ -39,6 +39,9 @@ struct OutboundRun {
 nlohmann::json delivery_to_json(const logs::Delivery& d);
 // One line of JSON (no newline).
 std::string delivery_to_json_line(const logs::Delivery& d);
+// The same line appended to `out` (no newline): `outbound --format json` batches a million of
+// them into large writes without a string per delivery.
+void append_delivery_json_line(std::string& out, const logs::Delivery& d);
 nlohmann::json outbound_summary_to_json(const OutboundRun& run);
 
 // One line for a delivery as it is seen (--follow, text).

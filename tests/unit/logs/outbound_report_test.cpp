@@ -46,21 +46,25 @@ TEST(OutboundReport, FastJsonLineEqualsTheTree) {
   EXPECT_EQ(line.find('\n'), std::string::npos);
 }
 
-// Every byte at every offset of an eight-byte word and in the tail, in each field the fast
-// JSON path writes: same record as the tree (which escapes through text::printable).
+// Every byte at the start, middle and end of fields shorter than, equal to and longer than the
+// fast path's sixteen-byte step (short fields are padded, a tail overlaps the last step), in each
+// field the fast JSON path writes: same record as the tree (which escapes through
+// text::printable).
 TEST(OutboundReport, FastJsonLineEqualsTheTreeForEveryByte) {
   for (int b = 0; b < 256; ++b) {
-    for (std::size_t at : {0u, 3u, 7u, 8u, 12u}) {
-      std::string s(13, 'a');
-      s[at] = static_cast<char>(b);
-      auto d = sample();
-      d.host = s;
-      d.recipient_domain = s.substr(0, at + 1);
-      d.lines = {s, s + "\"\\"};
-      const auto line = delivery_to_json_line(d);
-      const auto parsed = nlohmann::json::parse(line, nullptr, false);
-      ASSERT_FALSE(parsed.is_discarded()) << b << " at " << at;
-      EXPECT_EQ(parsed, delivery_to_json(d)) << b << " at " << at;
+    for (const std::size_t size : {1u, 8u, 13u, 15u, 16u, 17u, 31u, 32u, 33u}) {
+      for (const std::size_t at : {std::size_t{0}, size / 2, size - 1}) {
+        std::string s(size, 'a');
+        s[at] = static_cast<char>(b);
+        auto d = sample();
+        d.host = s;
+        d.recipient_domain = s.substr(0, at + 1);
+        d.lines = {s, s + "\"\\"};
+        const auto line = delivery_to_json_line(d);
+        const auto parsed = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_FALSE(parsed.is_discarded()) << b << " at " << at << " of " << size;
+        EXPECT_EQ(parsed, delivery_to_json(d)) << b << " at " << at << " of " << size;
+      }
     }
   }
   // Stamps in the same second and across seconds, with and without microseconds.
