@@ -243,21 +243,40 @@ class UnboundResolver final : public Resolver {
   std::size_t lookups_ = 0;
 };
 
-// Several contexts behind one Resolver: a lookup goes to the context its name hashes to, so
-// each context's cache holds its own share of the names (the zones' keys are learnt by each).
+// The name without its leading underscore labels: _mta-sts.D, _smtp._tls.D and _25._tcp.D
+// belong with D.
+std::string_view owner_of(std::string_view name) {
+  while (name.starts_with('_')) {
+    const auto dot = name.find('.');
+    if (dot == std::string_view::npos) break;
+    name.remove_prefix(dot + 1);
+  }
+  return name;
+}
+
+// Several contexts behind one Resolver: a lookup goes to the context its owner name hashes to,
+// so each context's cache holds its own share of the names (the zones' keys are learnt by
+// each). A domain's lookups meet in one cache: the NSEC record that denies _mta-sts.D usually
+// denies _smtp._tls.D too, and unbound neither asks again for what it can deny from a
+// validated NSEC (RFC 8198) nor verifies an RRset's signature twice.
 class PooledResolver final : public Resolver {
  public:
   explicit PooledResolver(std::vector<std::unique_ptr<Resolver>> contexts)
       : contexts_(std::move(contexts)) {}
 
+  // The context is picked in a statement of its own: GCC 12 moved `name` into the argument
+  // before evaluating pick(name) in `co_await pick(name).lookup(std::move(name), ...)`, so every
+  // lookup hashed the empty name and went to the first context.
   asio::awaitable<Answer> lookup(std::string name, RrType type) override {
-    Answer answer = co_await pick(name).lookup(std::move(name), type);
+    Resolver& context = pick(name);
+    Answer answer = co_await context.lookup(std::move(name), type);
     co_return answer;
   }
 
   asio::awaitable<Answer> lookup_within(std::string name, RrType type,
                                         std::chrono::milliseconds deadline) override {
-    Answer answer = co_await pick(name).lookup_within(std::move(name), type, deadline);
+    Resolver& context = pick(name);
+    Answer answer = co_await context.lookup_within(std::move(name), type, deadline);
     co_return answer;
   }
 
@@ -269,7 +288,8 @@ class PooledResolver final : public Resolver {
 
  private:
   Resolver& pick(const std::string& name) {
-    return *contexts_[std::hash<std::string>{}(text::lower(name)) % contexts_.size()];
+    const auto key = text::lower(owner_of(name));
+    return *contexts_[std::hash<std::string>{}(key) % contexts_.size()];
   }
   std::vector<std::unique_ptr<Resolver>> contexts_;
 };
@@ -388,7 +408,11 @@ std::unique_ptr<Resolver> Resolver::create(const asio::any_io_executor& ex,
     if (context == nullptr) return nullptr;
     contexts.push_back(std::move(context));
   }
-  return std::make_unique<PooledResolver>(std::move(contexts));
+  return make_pool(std::move(contexts));
+}
+
+std::unique_ptr<Resolver> make_pool(std::vector<std::unique_ptr<Resolver>> members) {
+  return std::make_unique<PooledResolver>(std::move(members));
 }
 
 }  // namespace intransit::dns

@@ -99,6 +99,11 @@ class Resolver {
   virtual std::size_t lookups() const = 0;
 };
 
+// Several resolvers behind one: a lookup goes to the member its owner name (the name without
+// leading underscore labels, so _mta-sts.D goes with D) hashes to. Resolver::create builds one
+// of libunbound contexts when options.contexts > 1; given here for tests.
+std::unique_ptr<Resolver> make_pool(std::vector<std::unique_ptr<Resolver>> members);
+
 // The default root trust anchor (Debian's dns-root-data).
 inline constexpr const char* kDefaultTrustAnchor = "/usr/share/dns/root.key";
 

@@ -5,14 +5,76 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <fstream>
+#include <map>
 
 #include "dns/resolver.hpp"
 
 namespace intransit::dns {
 namespace {
+
+// A pool member that answers every lookup at once and remembers the names it was given.
+class RecordingResolver final : public Resolver {
+ public:
+  explicit RecordingResolver(std::vector<std::string>& seen) : seen_(seen) {}
+  boost::asio::awaitable<Answer> lookup(std::string name, RrType type) override {
+    seen_.push_back(name);
+    Answer a;
+    a.name = std::move(name);
+    a.type = type;
+    a.status = Status::nxdomain;
+    co_return a;
+  }
+  std::size_t lookups() const override { return seen_.size(); }
+
+ private:
+  std::vector<std::string>& seen_;
+};
+
+// The pool hands each lookup's name to one member, whole (GCC 12 once moved it away before the
+// member was picked: every lookup hashed "" and went to the first context), spreads domains
+// over the members, and keeps a domain's underscore names with the domain.
+TEST(ResolverPool, SpreadsDomainsAndKeepsTheirUnderscoreNamesTogether) {
+  std::vector<std::string> seen[2];
+  std::vector<std::unique_ptr<Resolver>> members;
+  members.push_back(std::make_unique<RecordingResolver>(seen[0]));
+  members.push_back(std::make_unique<RecordingResolver>(seen[1]));
+  auto pool = make_pool(std::move(members));
+  boost::asio::io_context io;
+  std::vector<std::string> asked;
+  for (int i = 0; i < 64; ++i) {
+    const std::string d = "d" + std::to_string(i) + ".example";
+    for (const auto& name : {d, "_mta-sts." + d, "_smtp._tls." + d, "_25._tcp." + d}) {
+      asked.push_back(name);
+      boost::asio::co_spawn(
+          io,
+          [&pool, name]() -> boost::asio::awaitable<void> {
+            const Answer a =
+                co_await pool->lookup_within(name, RrType::txt, std::chrono::milliseconds(100));
+            EXPECT_EQ(a.name, name);
+          },
+          boost::asio::detached);
+    }
+  }
+  io.run();
+  EXPECT_EQ(pool->lookups(), asked.size());
+  EXPECT_FALSE(seen[0].empty());
+  EXPECT_FALSE(seen[1].empty());
+  std::map<std::string, int> member_of;
+  for (int m = 0; m < 2; ++m) {
+    for (const auto& name : seen[m]) member_of[name] = m;
+  }
+  EXPECT_EQ(member_of.size(), asked.size());  // every name arrived whole, none empty
+  for (int i = 0; i < 64; ++i) {
+    const std::string d = "d" + std::to_string(i) + ".example";
+    EXPECT_EQ(member_of["_mta-sts." + d], member_of[d]) << d;
+    EXPECT_EQ(member_of["_smtp._tls." + d], member_of[d]) << d;
+    EXPECT_EQ(member_of["_25._tcp." + d], member_of[d]) << d;
+  }
+}
 
 TEST(Resolver, DefaultTrustAnchorLoads) {
   boost::asio::io_context io;
